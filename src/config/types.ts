@@ -1,0 +1,56 @@
+/** The one plain object the CLI (flags, env, scim-check.yaml) turns into, and the library runs. */
+export interface ReporterSpec {
+  name: string
+  /** Output file; stdout when absent. */
+  file?: string
+}
+
+export interface CustomExtension {
+  /** Schema URN, e.g. urn:ietf:params:scim:schemas:extension:acme:2.0:User */
+  urn: string
+  /** Attribute name → sample value written on create and changed by PATCH. */
+  attributes: Record<string, unknown>
+}
+
+export interface RunConfig {
+  url?: string
+  token?: string
+  /** Start the built-in reference server in-process and target it. */
+  builtin: boolean
+  /** Faults/variants for the built-in server (tests and demos). */
+  builtinFaults?: string[]
+  builtinVariants?: string[]
+  idps: string[]
+  /** Per-profile options, e.g. { entra: { aadOptscim062020: true } }. */
+  idpOptions: Record<string, Record<string, unknown>>
+  /** Built-in scenario names or file paths; empty = every built-in scenario. */
+  scenarios: string[]
+  reporters: ReporterSpec[]
+  failOn: 'must' | 'should' | 'never'
+  timeoutMs: number
+  rotateCommand?: string
+  insecure: boolean
+  caFile?: string
+  /** IdP attribute → SCIM path overrides, per profile or for all ('*'). */
+  mapping: Record<string, Record<string, string>>
+  customExtension?: CustomExtension
+  /** Extra body field names to redact everywhere (besides password, token, secret...). */
+  redact: string[]
+  readOnly: boolean
+  /** Caps on what the server may send us. */
+  maxBodyBytes: number
+  maxJsonDepth: number
+  maxPages: number
+  transcript?: string
+  /** Show progress on a TTY. */
+  progress: boolean
+}
+
+export const DEFAULTS = {
+  idps: ['generic'],
+  failOn: 'must',
+  timeoutMs: 10_000,
+  maxBodyBytes: 8 * 1024 * 1024,
+  maxJsonDepth: 64,
+  maxPages: 1000,
+} as const

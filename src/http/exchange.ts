@@ -1,0 +1,49 @@
+/** What was sent and what came back, captured once by the HTTP client and shared by checks, reporters and transcripts. */
+export interface RequestSpec {
+  method: string
+  /** Path relative to the base URL (may carry its own query string, e.g. OneLogin's trailing '?'), or an absolute URL. */
+  path: string
+  /** Query parameters appended in order; `raw` lets a profile control the exact encoding ('+' vs '%20'). */
+  query?: Record<string, string | number | boolean | undefined>
+  rawQuery?: string
+  headers?: Record<string, string>
+  /** An object is serialised as JSON; a string is sent verbatim. */
+  body?: unknown
+  /** Send without the bearer token (auth probes). */
+  noAuth?: boolean
+  /** Use this token instead of the run's current one (rotation and invalid-token probes). */
+  token?: string
+}
+
+export interface CapturedRequest {
+  method: string
+  url: string
+  headers: Record<string, string>
+  body?: string
+}
+
+export interface CapturedResponse {
+  status: number
+  headers: Record<string, string>
+  /** Body text as received (capped); `json` is the parsed body when it parsed. */
+  body: string
+  json?: unknown
+  /** Why the body did not parse, when it did not. */
+  parseError?: string
+  truncated?: boolean
+}
+
+export interface Exchange {
+  index: number
+  request: CapturedRequest
+  response?: CapturedResponse
+  /** Transport failure (timeout, reset, refused): the tool could not judge. */
+  error?: { code: string; message: string }
+  startedAt: string
+  durationMs: number
+  scenario: string
+  step?: string
+  idp: string
+  /** Set by the profile: which IdP action produced it (createUser, ...). */
+  action?: string
+}

@@ -1,0 +1,86 @@
+import type { Exchange, RequestSpec } from '../http/exchange.js'
+import type { Finding } from '../checks/define.js'
+import type { Source } from '../result/types.js'
+
+/** IdP-level actions a scenario can ask for; each profile says how its IdP does them on the wire. */
+export const ACTIONS = [
+  'testConnection',
+  'createUser',
+  'getUser',
+  'findUser',
+  'listUsers',
+  'updateUser',
+  'deactivateUser',
+  'reactivateUser',
+  'deleteUser',
+  'createGroup',
+  'getGroup',
+  'findGroup',
+  'listGroups',
+  'addMembers',
+  'removeMembers',
+  'renameGroup',
+  'deleteGroup',
+  'rotateToken',
+] as const
+export type ActionName = (typeof ACTIONS)[number]
+
+export interface ActionContext {
+  idp: string
+  /** Sends one request with the profile's headers and the run's auth; every call is captured. */
+  send(req: RequestSpec): Promise<Exchange>
+  /** Profile options chosen by the user (e.g. { aadOptscim062020: true }). */
+  options: Record<string, unknown>
+  /** Attribute mapping in effect: IdP attribute → SCIM path. */
+  mapping: Record<string, string>
+  /** Report an IdP expectation judged inside the action (level IDP). */
+  expectation(id: string, finding: Finding): void
+}
+
+export interface ActionResult {
+  /** The exchange a step's `expect` is judged against (e.g. the PUT of Okta's GET-then-PUT). */
+  exchange: Exchange
+  /** What `save:` stores: by default the parsed response body. */
+  value?: unknown
+}
+
+/** `args` are the step's `with:` values after templating. */
+export type ActionImpl = (ctx: ActionContext, args: Record<string, any>) => Promise<ActionResult>
+
+export interface ProfileOption {
+  name: string
+  description: string
+  default: string | boolean
+  /** Allowed values for enumerated options. */
+  values?: string[]
+}
+
+/** One row of `scim-check list idps`: what the IdP does, and where that fact comes from. */
+export interface Behaviour {
+  topic: string
+  does: string
+  source: string
+  /** D documented by the vendor, S seen in real traffic, I inferred. */
+  confidence: 'D' | 'S' | 'I'
+}
+
+export interface IdpExpectation {
+  id: string
+  title: string
+  source: Extract<Source, { idp: string }>
+}
+
+export interface IdpProfile {
+  name: string
+  title: string
+  description: string
+  options: ProfileOption[]
+  behaviours: Behaviour[]
+  /** Headers this IdP sends on every request (User-Agent, Accept, ...). */
+  headers(options: Record<string, unknown>): Record<string, string>
+  actions: Partial<Record<ActionName, ActionImpl>>
+  /** Actions this IdP never performs, with the reason shown when a step is skipped. */
+  never?: Partial<Record<ActionName, string>>
+  /** The IdP expectations (level IDP) this profile can report. */
+  expectations?: IdpExpectation[]
+}

@@ -1,0 +1,40 @@
+/** The one verdict type every check, expectation and IdP behaviour produces. */
+export type Status = 'pass' | 'fail' | 'warn' | 'info' | 'skip' | 'error'
+
+/** MUST/SHOULD/MAY come from the RFC keyword; IDP marks an identity provider's expectation. */
+export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'IDP'
+
+export type Source =
+  | { rfc: number; section: string }
+  | { idp: string; behaviour: string; url: string }
+  | { scenario: string; note: string }
+
+export interface Result {
+  /** Stable 'area.name' id, never reused for a different requirement. */
+  id: string
+  title: string
+  source: Source
+  level: Level
+  status: Status
+  scenario: string
+  step?: string
+  idp: string
+  /** One line, already redacted. */
+  message: string
+  expected?: string
+  actual?: string
+  /** Index into the run's exchanges (the transcript). */
+  exchange?: number
+  /** Required for skip, info and error. */
+  reason?: string
+  /** Redacted request and response excerpts of the exchange that produced the verdict. */
+  evidence?: { request: string; response?: string; reproduce?: string }
+  /** Findings about resources the run did not create are labelled so they can be triaged apart. */
+  preExisting?: boolean
+}
+
+export function formatSource(s: Source): string {
+  if ('rfc' in s) return `RFC ${s.rfc} ${s.section}`
+  if ('idp' in s) return `${s.idp}: ${s.behaviour} (${s.url})`
+  return `scenario ${s.scenario}: ${s.note}`
+}

@@ -1,0 +1,59 @@
+import type { Exchange } from '../http/exchange.js'
+import type { Result, Status } from '../result/types.js'
+
+export interface Summary {
+  total: number
+  passed: number
+  failed: number
+  warned: number
+  skipped: number
+  info: number
+  errors: number
+}
+
+/** scenario × IdP: the worst status seen in that cell ('skip' when nothing ran). */
+export interface Matrix {
+  scenarios: string[]
+  idps: string[]
+  cells: Record<string, Record<string, Status>>
+}
+
+/** Per RFC section and level: what passed, failed and was skipped; plus the overall verdict. */
+export interface Compliance {
+  sections: { section: string; level: string; passed: number; failed: number; warned: number; skipped: number }[]
+  mustCompliant: boolean
+  /** Per IdP: does every IdP expectation and every check that breaks it pass? */
+  idps: Record<string, { compatible: boolean; failures: number }>
+}
+
+export interface Leftover {
+  type: 'User' | 'Group'
+  id: string
+  name?: string
+  /** What was done instead of deleting (deactivated) and why the delete failed. */
+  state: 'deactivated' | 'left'
+  reason: string
+}
+
+/** Everything a reporter needs; reporters are pure renderers of this. */
+export interface RunReport {
+  tool: { name: string; version: string }
+  target: { url: string; builtin: boolean }
+  /** The profiles run, comma-joined in `idp` for the documented JSON shape. */
+  idp: string
+  idps: string[]
+  runId: string
+  startedAt: string
+  durationMs: number
+  failOn: 'must' | 'should' | 'never'
+  summary: Summary
+  results: Result[]
+  matrix: Matrix
+  compliance: Compliance
+  leftovers: Leftover[]
+  /** Set when the run was interrupted or aborted; reports then say they are partial. */
+  incomplete?: string
+  /** Set first when most requests were rejected (e.g. 401 everywhere), so nobody reads a vacuous green. */
+  warnings: string[]
+  exchanges: Exchange[]
+}
