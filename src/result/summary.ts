@@ -1,0 +1,84 @@
+import type { Compliance, Matrix, RunReport, Summary } from '../runner/report.js'
+import type { Result } from './types.js'
+import { breaksRun, worst } from './verdict.js'
+
+export function summarize(results: readonly Result[]): Summary {
+  const s: Summary = { total: results.length, passed: 0, failed: 0, warned: 0, skipped: 0, info: 0, errors: 0 }
+  for (const r of results) {
+    if (r.status === 'pass') s.passed++
+    else if (r.status === 'fail') s.failed++
+    else if (r.status === 'warn') s.warned++
+    else if (r.status === 'skip') s.skipped++
+    else if (r.status === 'info') s.info++
+    else s.errors++
+  }
+  return s
+}
+
+export function buildMatrix(results: readonly Result[], scenarios: string[], idps: string[]): Matrix {
+  const cells: Matrix['cells'] = {}
+  for (const sc of scenarios) {
+    cells[sc] = {}
+    for (const idp of idps) cells[sc][idp] = 'skip'
+  }
+  const seen = new Map<string, Result['status'][]>()
+  for (const r of results) {
+    const key = `${r.scenario}\u0000${r.idp}`
+    const list = seen.get(key) ?? []
+    list.push(r.status)
+    seen.set(key, list)
+  }
+  for (const [key, statuses] of seen) {
+    const [sc, idp] = key.split('\u0000')
+    if (cells[sc] && idp in cells[sc]) cells[sc][idp] = worst(statuses)
+  }
+  return { scenarios, idps, cells }
+}
+
+function sectionOf(r: Result): string {
+  const s = r.source
+  if ('rfc' in s) return `RFC ${s.rfc} ${s.section.split(/[,;]/)[0].trim()}`
+  if ('idp' in s) return `${s.idp} behaviour`
+  return 'scenario expectations'
+}
+
+/**
+ * Per RFC section and level, plus the verdicts people ask for first. `breaksIdp` tells whether a failed
+ * check is known to break an IdP (the catalogue's Breaks column), so an RFC SHOULD can still block Okta.
+ */
+export function buildCompliance(
+  results: readonly Result[],
+  idps: string[],
+  breaksIdp: (checkId: string, idp: string) => boolean = () => false,
+): Compliance {
+  const rows = new Map<string, Compliance['sections'][number]>()
+  for (const r of results) {
+    const key = `${sectionOf(r)}\u0000${r.level}`
+    let row = rows.get(key)
+    if (!row) {
+      row = { section: sectionOf(r), level: r.level, passed: 0, failed: 0, warned: 0, skipped: 0 }
+      rows.set(key, row)
+    }
+    if (r.status === 'pass') row.passed++
+    else if (r.status === 'fail' || r.status === 'error') row.failed++
+    else if (r.status === 'warn') row.warned++
+    else if (r.status === 'skip') row.skipped++
+  }
+  const judgedMust = results.filter((r) => r.level === 'MUST' && 'rfc' in r.source)
+  const mustCompliant = judgedMust.some((r) => r.status === 'pass') && !judgedMust.some((r) => r.status === 'fail' || r.status === 'error')
+  const perIdp: Compliance['idps'] = {}
+  for (const idp of idps) {
+    const mine = results.filter((r) => r.idp === idp)
+    const failures = mine.filter(
+      (r) => r.status === 'error' || (r.status === 'fail' || r.status === 'warn') && (r.level !== 'SHOULD' || breaksIdp(r.id, idp)),
+    ).length
+    perIdp[idp] = { compatible: failures === 0 && mine.some((r) => r.status === 'pass'), failures }
+  }
+  const sections = [...rows.values()].sort((a, b) => a.section.localeCompare(b.section, 'en', { numeric: true }) || a.level.localeCompare(b.level))
+  return { sections, mustCompliant, idps: perIdp }
+}
+
+/** 0 = nothing breaks the run at --fail-on, 1 = failures. (2, for unusable input or target, is decided before a report exists.) */
+export function exitCodeOf(report: Pick<RunReport, 'results' | 'failOn' | 'incomplete'>): 0 | 1 {
+  return report.results.some((r) => breaksRun(r.status, report.failOn)) ? 1 : 0
+}
