@@ -31,6 +31,8 @@ export interface Result {
   evidence?: { request: string; response?: string; reproduce?: string }
   /** Findings about resources the run did not create are labelled so they can be triaged apart. */
   preExisting?: boolean
+  /** Set by the runner on results of ambient checks (judged on every exchange), so reporters can collapse their passes. */
+  ambient?: boolean
 }
 
 export function formatSource(s: Source): string {
