@@ -79,6 +79,8 @@ export interface IdpProfile {
   /** Headers this IdP sends on every request (User-Agent, Accept, ...). */
   headers(options: Record<string, unknown>): Record<string, string>
   actions: Partial<Record<ActionName, ActionImpl>>
+  /** Default attribute mapping (IdP attribute → SCIM path); scim-check.yaml can override entries. */
+  mapping?: Record<string, string>
   /** Actions this IdP never performs, with the reason shown when a step is skipped. */
   never?: Partial<Record<ActionName, string>>
   /** The IdP expectations (level IDP) this profile can report. */

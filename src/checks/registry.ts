@@ -1,0 +1,42 @@
+import type { CheckDef } from './define.js'
+import { checks as ambient } from './ambient.js'
+
+/**
+ * Every check the tool knows, by id. A new catalogue area is one file exporting `checks` plus one line here.
+ * Profiles' IdP expectations are registered from the profiles themselves (see idp/registry.ts).
+ */
+const AREAS: CheckDef[][] = [ambient]
+
+let byId: Map<string, CheckDef> | undefined
+
+export function allChecks(): CheckDef[] {
+  return [...registry().values()]
+}
+
+export function getCheck(id: string): CheckDef | undefined {
+  return registry().get(id)
+}
+
+export function registerChecks(defs: CheckDef[]): void {
+  const map = registry()
+  for (const d of defs) {
+    const prior = map.get(d.id)
+    if (prior && prior !== d) throw new Error(`check id "${d.id}" is defined twice; ids are never reused`)
+    map.set(d.id, d)
+  }
+}
+
+function registry(): Map<string, CheckDef> {
+  if (!byId) {
+    byId = new Map()
+    for (const area of AREAS) for (const d of area) {
+      if (byId.has(d.id)) throw new Error(`check id "${d.id}" is defined twice; ids are never reused`)
+      byId.set(d.id, d)
+    }
+  }
+  return byId
+}
+
+export function ambientChecks(): CheckDef[] {
+  return allChecks().filter((c) => c.ambient)
+}

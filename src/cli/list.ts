@@ -1,0 +1,47 @@
+import Table from 'cli-table3'
+import { allChecks } from '../checks/registry.js'
+import { UsageError } from '../errors.js'
+import { PROFILES } from '../idp/registry.js'
+import { formatSource } from '../result/types.js'
+import { builtinScenarios } from '../runner/scenarios.js'
+
+const WHAT = ['scenarios', 'idps', 'checks', 'faults', 'variants'] as const
+
+/** `scim-check list <what>`: plain tables on stdout, the same facts the README shows. */
+export async function listCommand(what: string): Promise<void> {
+  const out = (t: Table.Table | string): void => {
+    process.stdout.write(`${t.toString()}\n`)
+  }
+  const table = (head: string[]) => new Table({ head, style: { head: [], border: [] }, wordWrap: true, colWidths: head.length === 4 ? [28, 8, 22, 60] : undefined })
+  switch (what as (typeof WHAT)[number]) {
+    case 'scenarios': {
+      const t = table(['name', 'profiles', 'requires', 'title'])
+      for (const s of builtinScenarios()) t.push([s.name, (s.idps ?? ['all']).join(', '), (s.requires ?? []).join(', '), s.title])
+      return out(t)
+    }
+    case 'idps':
+      for (const p of Object.values(PROFILES)) {
+        out(`${p.name}: ${p.title}\n${p.description}`)
+        if (p.options.length) out(`options: ${p.options.map((o) => `${p.name}.${o.name} (default ${o.default}): ${o.description}`).join('\n         ')}`)
+        const t = new Table({ head: ['behaviour', 'what it sends', 'source', ''], style: { head: [], border: [] }, wordWrap: true, colWidths: [22, 60, 34, 4] })
+        for (const b of p.behaviours) t.push([b.topic, b.does, b.source, b.confidence])
+        out(t)
+        out('')
+      }
+      return
+    case 'checks': {
+      const t = table(['id', 'level', 'source', 'title'])
+      for (const c of allChecks().sort((a, b) => a.id.localeCompare(b.id))) t.push([c.id, c.level, formatSource(c.source), c.title])
+      return out(t)
+    }
+    case 'faults':
+    case 'variants': {
+      const { FAULTS, VARIANTS } = await import('../server/index.js')
+      const t = new Table({ head: ['name', 'description'], style: { head: [], border: [] }, wordWrap: true, colWidths: [30, 80] })
+      for (const f of what === 'faults' ? FAULTS : VARIANTS) t.push([f.name, f.description])
+      return out(t)
+    }
+    default:
+      throw new UsageError(`unknown list "${what}"; valid: ${WHAT.join(', ')}`)
+  }
+}

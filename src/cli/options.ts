@@ -1,0 +1,67 @@
+import { DEFAULTS, type RunConfig, type ReporterSpec } from '../config/types.js'
+import { UsageError } from '../errors.js'
+
+/**
+ * Every `run` option declared once: its flag, environment variable, config-file key and help. The commander
+ * program and the flags > env > file merge are both built from this table.
+ */
+export interface OptionSpec {
+  flags: string
+  help: string
+  key: keyof RunConfig
+  env?: string
+  /** Key in scim-check.yaml when it differs from `key`. */
+  fileKey?: string
+  repeatable?: boolean
+  parse?: (v: string, flag: string) => unknown
+}
+
+const int = (v: string, flag: string) => {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive whole number (got "${v}")`)
+  return n
+}
+const bool = (v: string) => v === true as unknown || /^(1|true|yes|on)$/i.test(v)
+
+export const RUN_OPTIONS: OptionSpec[] = [
+  { flags: '--url <base>', help: 'SCIM base URL, e.g. https://app.example.com/scim/v2', key: 'url', env: 'SCIM_URL' },
+  { flags: '--token <token>', help: 'bearer token (prefer the SCIM_TOKEN environment variable: flags show in process lists)', key: 'token', env: 'SCIM_TOKEN' },
+  { flags: '--builtin', help: 'start the built-in reference server in-process and test it', key: 'builtin' },
+  { flags: '--idp <profiles>', help: 'IdP profile(s): one name, a comma list, or all (default generic)', key: 'idps', fileKey: 'idp', env: 'SCIM_CHECK_IDP', repeatable: true },
+  { flags: '--idp-option <idp.option=value>', help: 'profile option, e.g. entra.aadOptscim062020=true (repeatable)', key: 'idpOptions', repeatable: true },
+  { flags: '--scenario <name|file>', help: 'built-in scenario name or scenario file (repeatable; default all built-in)', key: 'scenarios', fileKey: 'scenarios', repeatable: true },
+  { flags: '--reporter <name[=file]>', help: 'pretty, json, junit, markdown, html (repeatable; default pretty)', key: 'reporters', repeatable: true },
+  { flags: '--fail-on <level>', help: 'must | should | never: which findings make the exit code 1 (default must)', key: 'failOn', env: 'SCIM_CHECK_FAIL_ON' },
+  { flags: '--timeout <ms>', help: `per-request timeout in ms (default ${DEFAULTS.timeoutMs})`, key: 'timeoutMs', fileKey: 'timeout', parse: int },
+  { flags: '--rotate-command <cmd>', help: 'shell command that rotates the token and prints the new one (gets SCIM_TOKEN, SCIM_URL in its env)', key: 'rotateCommand' },
+  { flags: '--insecure', help: 'do not verify the TLS certificate', key: 'insecure' },
+  { flags: '--ca <file>', help: 'PEM file with the CA that signed the server certificate', key: 'caFile', fileKey: 'ca' },
+  { flags: '--read-only', help: 'send no writes: discovery, lookups and listing only (for production tenants)', key: 'readOnly' },
+  { flags: '--transcript <file>', help: 'write every exchange as a HAR 1.2 file (redacted)', key: 'transcript' },
+  { flags: '--fault <name>', help: 'with --builtin: inject a named defect into the reference server (repeatable)', key: 'builtinFaults', repeatable: true },
+  { flags: '--variant <name>', help: 'with --builtin: a correct-but-different reference server behaviour (repeatable)', key: 'builtinVariants', repeatable: true },
+  { flags: '--max-body-bytes <n>', help: `largest response body read (default ${DEFAULTS.maxBodyBytes})`, key: 'maxBodyBytes', parse: int },
+  { flags: '--max-json-depth <n>', help: `deepest JSON nesting parsed (default ${DEFAULTS.maxJsonDepth})`, key: 'maxJsonDepth', parse: int },
+  { flags: '--max-pages <n>', help: `most pages one list walk follows (default ${DEFAULTS.maxPages})`, key: 'maxPages', parse: int },
+]
+
+export function parseReporter(spec: string | ReporterSpec): ReporterSpec {
+  if (typeof spec !== 'string') return spec
+  const i = spec.indexOf('=')
+  return i < 0 ? { name: spec } : { name: spec.slice(0, i), file: spec.slice(i + 1) }
+}
+
+/** `entra.aadOptscim062020=true` → { entra: { aadOptscim062020: true } } */
+export function parseIdpOptions(specs: string[]): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {}
+  for (const s of specs) {
+    const m = /^([a-z]+)\.([A-Za-z0-9_]+)(?:=(.*))?$/.exec(s)
+    if (!m) throw new UsageError(`--idp-option "${s}" should look like entra.aadOptscim062020=true`)
+    const raw = m[3] ?? 'true'
+    const value = /^(true|false)$/i.test(raw) ? /^true$/i.test(raw) : raw
+    ;(out[m[1]] ??= {})[m[2]] = value
+  }
+  return out
+}
+
+export { bool }

@@ -1,0 +1,78 @@
+import { Option } from 'commander'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { RunConfig } from '../config/types.js'
+import { findConfigFile, loadConfigFile } from '../config/file.js'
+import { resolveRunConfig } from '../config/resolve.js'
+import { UsageError } from '../errors.js'
+import { loadReporter } from '../report/index.js'
+import { exitCodeOf } from '../result/summary.js'
+import type { Ledger } from '../runner/ledger.js'
+import type { RunReport } from '../runner/report.js'
+import { run } from '../runner/run.js'
+import { RUN_OPTIONS } from './options.js'
+import { progressPrinter } from './progress.js'
+
+/** `scim-check run`: flags → RunConfig → run → reporters → exit code. */
+export async function runCommand(opts: Record<string, unknown>): Promise<number> {
+  const flags: Partial<Record<keyof RunConfig, unknown>> = {}
+  for (const o of RUN_OPTIONS) {
+    const v = opts[new Option(o.flags).attributeName()]
+    if (v === undefined) continue
+    flags[o.key] = o.parse && typeof v === 'string' ? o.parse(v, o.flags.split(' ')[0]) : v
+  }
+  const configPath = (opts.config as string | undefined) ?? findConfigFile(process.cwd())
+  const file = configPath ? loadConfigFile(configPath) : {}
+  const config = resolveRunConfig({ ...flags, progress: opts.progress }, process.env, file)
+  if (config.reporters.length === 0) config.reporters.push({ name: 'pretty' })
+  if (opts.output) {
+    if (config.reporters.length !== 1) throw new UsageError('--output needs exactly one --reporter; with several, write name=file for each')
+    config.reporters[0].file = String(opts.output)
+  }
+  if (config.reporters.filter((r) => !r.file).length > 1) throw new UsageError('several reporters would write to stdout: give each but one a file, e.g. --reporter junit=report.xml')
+  // Unknown reporter names fail before any request is sent.
+  const reporters = await Promise.all(config.reporters.map(async (r) => ({ spec: r, reporter: await loadReporter(r.name) })))
+
+  const tty = !!process.stderr.isTTY
+  const showProgress = !opts.quiet && (tty || !!opts.progress)
+  const controller = new AbortController()
+  let ledger: Ledger | undefined
+  let interrupts = 0
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++
+    if (interrupts === 1) {
+      process.stderr.write(`\nscim-check: ${sig}: stopping after the current request and cleaning up (press Ctrl-C again to quit now)\n`)
+      controller.abort()
+      return
+    }
+    const left = ledger?.list() ?? []
+    process.stderr.write(`scim-check: quit before cleanup finished; ${left.length ? `left behind: ${left.map((o) => `${o.type} ${o.id}${o.name ? ` (${o.name})` : ''}`).join(', ')}` : 'nothing left behind'}\n`)
+    process.exit(130)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  const progress = showProgress ? progressPrinter(process.stderr, tty) : undefined
+  let report: RunReport
+  try {
+    report = await run(config, { signal: controller.signal, onProgress: progress?.update, onLedger: (l) => (ledger = l) })
+  } finally {
+    progress?.done()
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+
+  const color = !!process.stdout.isTTY && !process.env.NO_COLOR
+  for (const { spec, reporter } of reporters) {
+    const text = reporter.render(report, { color: spec.file ? false : color, verbose: !!opts.verbose })
+    if (spec.file) {
+      mkdirSync(dirname(spec.file), { recursive: true })
+      writeFileSync(spec.file, text)
+    } else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+  if (config.transcript) {
+    const { writeTranscript } = await import('../report/transcript.js')
+    writeTranscript(config.transcript, report)
+  }
+  if (report.incomplete && controller.signal.aborted) return 130
+  return exitCodeOf(report)
+}

@@ -1,0 +1,73 @@
+/**
+ * Redaction by key and by known secret value, applied once when an exchange is captured, so nothing
+ * downstream (checks, reporters, transcripts) ever holds a secret.
+ */
+export const REDACTED = '[REDACTED]'
+
+const DEFAULT_KEYS = ['password', 'token', 'secret', 'access_token', 'refresh_token', 'client_secret', 'apikey', 'api_key', 'authorization']
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'])
+
+export class Redactor {
+  private secrets = new Set<string>()
+  private keys: Set<string>
+
+  constructor(extraKeys: string[] = []) {
+    this.keys = new Set([...DEFAULT_KEYS, ...extraKeys].map((k) => k.toLowerCase()))
+  }
+
+  /** Remember a secret value (a token, a rotated token) so it is scrubbed wherever it appears. */
+  addSecret(value: string | undefined): void {
+    // Very short values would scrub ordinary text; tokens are never that short.
+    if (value && value.length >= 6) this.secrets.add(value)
+  }
+
+  text(s: string): string {
+    let out = s
+    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED)
+    return out
+  }
+
+  headers(h: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const [k, v] of Object.entries(h)) {
+      if (SECRET_HEADERS.has(k.toLowerCase())) {
+        const scheme = /^(\w+)\s/.exec(v)?.[1]
+        out[k] = scheme ? `${scheme} ${REDACTED}` : REDACTED
+      } else out[k] = this.text(v)
+    }
+    return out
+  }
+
+  isSecretKey(key: string): boolean {
+    return this.keys.has(key.toLowerCase())
+  }
+
+  /** Deep copy with secret keys' values and known secret strings replaced. */
+  json(v: unknown, depth = 0): unknown {
+    if (depth > 200) return REDACTED
+    if (typeof v === 'string') return this.text(v)
+    if (Array.isArray(v)) return v.map((x) => this.json(x, depth + 1))
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {}
+      for (const [k, x] of Object.entries(v)) {
+        out[k] = this.isSecretKey(k) && x !== null && typeof x !== 'object' ? REDACTED : this.json(x, depth + 1)
+      }
+      return out
+    }
+    return v
+  }
+
+  /** Body text: re-serialised from redacted JSON when it parses, otherwise scrubbed of known secrets and key-value pairs. */
+  body(text: string, parsed?: unknown): string {
+    if (parsed !== undefined) return JSON.stringify(this.json(parsed))
+    let out = this.text(text)
+    for (const k of this.keys) {
+      out = out.replace(new RegExp(`("${escapeRegExp(k)}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `$1"${REDACTED}"`)
+    }
+    return out
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

@@ -1,0 +1,110 @@
+import type { ActionContext, IdpProfile } from './types.js'
+import { BASE_MAPPING, buildUser, parsePath, schemasOf } from './mapping.js'
+import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
+import { memberList, pageThrough } from './common.js'
+
+/**
+ * The strict RFC 7644 client: what a careful implementation of the RFC sends, and nothing an IdP adds.
+ * It is the default profile and the one that runs the catalogue's probes.
+ */
+const HEADERS = { accept: 'application/scim+json', 'content-type': 'application/scim+json' }
+
+function patchValue(ctx: ActionContext, attr: string, value: unknown): unknown {
+  const p = parsePath(ctx.mapping[attr] ?? attr)
+  // RFC 7643 §8.7.1: manager is a complex attribute whose `value` is the manager's id.
+  if (p.urn && p.attr === 'manager' && typeof value === 'string') return { value }
+  return value
+}
+
+export const generic: IdpProfile = {
+  name: 'generic',
+  title: 'Generic strict RFC 7644 client',
+  description: 'Sends only what RFC 7643/7644 define: discovery first, percent-encoded filters, lower-case PATCH ops with a path, JSON booleans, DELETE to deprovision.',
+  options: [],
+  mapping: BASE_MAPPING,
+  behaviours: [
+    { topic: 'Connection test', does: 'GET /ServiceProviderConfig', source: 'RFC 7644 §4', confidence: 'D' },
+    { topic: 'Discovery', does: 'GET /ServiceProviderConfig, /ResourceTypes, /Schemas before anything else; optional features gated on the answers', source: 'RFC 7644 §4', confidence: 'D' },
+    { topic: 'Lookup', does: 'GET /Users?filter=userName%20eq%20"…" (percent-encoded)', source: 'RFC 7644 §3.4.2.2', confidence: 'D' },
+    { topic: 'Create user', does: 'POST /Users with schemas, userName, name, emails[], active (no read-only attributes)', source: 'RFC 7644 §3.3', confidence: 'D' },
+    { topic: 'Update user', does: 'PATCH, one lower-case replace with a path per attribute, JSON values', source: 'RFC 7644 §3.5.2', confidence: 'D' },
+    { topic: 'Deactivate / reactivate', does: 'PATCH replace path active, JSON boolean', source: 'RFC 7644 §3.5.2.3', confidence: 'D' },
+    { topic: 'Delete user', does: 'DELETE /Users/{id}, expects 204', source: 'RFC 7644 §3.6', confidence: 'D' },
+    { topic: 'Groups', does: 'POST /Groups; PATCH add members [{value}]; remove members[value eq "…"]; replace displayName; DELETE', source: 'RFC 7644 §3.5.2', confidence: 'D' },
+    { topic: 'Import', does: 'GET /Users?startIndex=1&count=100, following totalResults', source: 'RFC 7644 §3.4.2.4', confidence: 'D' },
+  ],
+  headers: () => HEADERS,
+  actions: {
+    async testConnection(ctx) {
+      return { exchange: await ctx.send({ method: 'GET', path: '/ServiceProviderConfig' }) }
+    },
+    async findUser(ctx, args) {
+      const [attr, value] = args.externalId !== undefined ? ['externalId', args.externalId] : ['userName', args.userName]
+      const x = await ctx.send({ method: 'GET', path: '/Users', rawQuery: encodeQuery([['filter', `${attr} eq ${literal(String(value))}`]]) })
+      return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
+    },
+    async createUser(ctx, args) {
+      const body = buildUser({ active: true, ...args }, ctx.mapping, customOf(args))
+      if (args.password) body.password = args.password
+      return { exchange: await ctx.send({ method: 'POST', path: '/Users', body: { schemas: schemasOf(body, SCHEMA.user), ...body } }) }
+    },
+    async getUser(ctx, args) {
+      return { exchange: await ctx.send({ method: 'GET', path: resourcePath('Users', args.id) }) }
+    },
+    async listUsers(ctx, args) {
+      return pageThrough(ctx, '/Users', Number(args.pageSize ?? 100), (start, count) => ({ rawQuery: encodeQuery([['startIndex', start], ['count', count]]) }))
+    },
+    async updateUser(ctx, args) {
+      const ops = Object.entries(args.changes ?? {}).map(([attr, value]) => ({ op: 'replace', path: ctx.mapping[attr] ?? attr, value: patchValue(ctx, attr, value) }))
+      return { exchange: await ctx.send({ method: 'PATCH', path: resourcePath('Users', args.id), body: patchOp(ops) }) }
+    },
+    async deactivateUser(ctx, args) {
+      return { exchange: await ctx.send({ method: 'PATCH', path: resourcePath('Users', args.id), body: patchOp([{ op: 'replace', path: 'active', value: false }]) }) }
+    },
+    async reactivateUser(ctx, args) {
+      return { exchange: await ctx.send({ method: 'PATCH', path: resourcePath('Users', args.id), body: patchOp([{ op: 'replace', path: 'active', value: true }]) }) }
+    },
+    async deleteUser(ctx, args) {
+      return { exchange: await ctx.send({ method: 'DELETE', path: resourcePath('Users', args.id) }) }
+    },
+    async createGroup(ctx, args) {
+      const body: Record<string, unknown> = { schemas: [SCHEMA.group], displayName: args.displayName }
+      if (args.externalId) body.externalId = args.externalId
+      body.members = memberList(args.members).map((m) => ({ value: m.value }))
+      return { exchange: await ctx.send({ method: 'POST', path: '/Groups', body }) }
+    },
+    async getGroup(ctx, args) {
+      return { exchange: await ctx.send({ method: 'GET', path: resourcePath('Groups', args.id) }) }
+    },
+    async findGroup(ctx, args) {
+      const x = await ctx.send({ method: 'GET', path: '/Groups', rawQuery: encodeQuery([['filter', `displayName eq ${literal(String(args.displayName))}`]]) })
+      return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
+    },
+    async listGroups(ctx, args) {
+      return pageThrough(ctx, '/Groups', Number(args.pageSize ?? 100), (start, count) => ({ rawQuery: encodeQuery([['startIndex', start], ['count', count]]) }))
+    },
+    async addMembers(ctx, args) {
+      const value = memberList(args.members).map((m) => ({ value: m.value }))
+      return { exchange: await ctx.send({ method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'add', path: 'members', value }]) }) }
+    },
+    async removeMembers(ctx, args) {
+      const ops = memberList(args.members).map((m) => ({ op: 'remove', path: `members[value eq ${literal(m.value)}]` }))
+      return { exchange: await ctx.send({ method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp(ops) }) }
+    },
+    async renameGroup(ctx, args) {
+      return { exchange: await ctx.send({ method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'replace', path: 'displayName', value: args.displayName }]) }) }
+    },
+    async deleteGroup(ctx, args) {
+      return { exchange: await ctx.send({ method: 'DELETE', path: resourcePath('Groups', args.id) }) }
+    },
+  },
+}
+
+function firstResource(json: unknown): unknown {
+  const r = (json as { Resources?: unknown[] } | undefined)?.Resources
+  return Array.isArray(r) ? r[0] : undefined
+}
+
+function customOf(args: Record<string, unknown>): { urn: string } | undefined {
+  return typeof args.customUrn === 'string' ? { urn: args.customUrn } : undefined
+}

@@ -1,0 +1,40 @@
+/** Small wire-format helpers every profile shares, so encoding differences between IdPs are a parameter, not a copy. */
+
+export const SCHEMA = {
+  user: 'urn:ietf:params:scim:schemas:core:2.0:User',
+  group: 'urn:ietf:params:scim:schemas:core:2.0:Group',
+  enterprise: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+  patch: 'urn:ietf:params:scim:api:messages:2.0:PatchOp',
+  list: 'urn:ietf:params:scim:api:messages:2.0:ListResponse',
+  error: 'urn:ietf:params:scim:api:messages:2.0:Error',
+} as const
+
+/** A resource path with the id percent-encoded, so ids with '/', '?', '#' or spaces never break out of the path. */
+export function resourcePath(type: 'Users' | 'Groups', id: unknown): string {
+  if (typeof id !== 'string' && typeof id !== 'number') throw new Error(`${type} id is missing (got ${JSON.stringify(id)}); did the step that creates it succeed?`)
+  return `/${type}/${encodeURIComponent(String(id))}`
+}
+
+/** A SCIM string literal for a filter: JSON string escaping, as RFC 7644 §3.4.2.2 defines comparison values. */
+export function literal(v: string): string {
+  return JSON.stringify(v)
+}
+
+export type SpaceEncoding = '%20' | '+'
+
+/**
+ * Encode query parameters in a given IdP's style: Okta and the RFC examples use %20, Entra and OneLogin '+'.
+ * `trailingAmp` reproduces OneLogin's trailing '&'.
+ */
+export function encodeQuery(params: [string, string | number][], space: SpaceEncoding = '%20', trailingAmp = false): string {
+  const enc = (s: string) => {
+    const e = encodeURIComponent(s)
+    return space === '+' ? e.replace(/%20/g, '+') : e
+  }
+  const q = params.map(([k, v]) => `${enc(k)}=${enc(String(v))}`).join('&')
+  return trailingAmp ? `${q}&` : q
+}
+
+export function patchOp(operations: Record<string, unknown>[]): Record<string, unknown> {
+  return { schemas: [SCHEMA.patch], Operations: operations }
+}

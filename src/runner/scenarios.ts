@@ -1,0 +1,45 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { UsageError } from '../errors.js'
+import { loadScenario } from '../scenario/loader.js'
+import type { Scenario } from '../scenario/types.js'
+import { allChecks } from '../checks/registry.js'
+
+/** scenarios/ ships next to dist/ and src/, so the same relative path works compiled and under tsx. */
+export const BUILTIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../scenarios')
+
+export function builtinFiles(dir = BUILTIN_DIR): string[] {
+  if (!existsSync(dir)) return []
+  const out: string[] = []
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) out.push(...builtinFiles(p))
+    else if (/\.ya?ml$/.test(e.name)) out.push(p)
+  }
+  return out
+}
+
+export function knownCheckIds(): Set<string> {
+  return new Set(allChecks().map((c) => c.id))
+}
+
+let builtinCache: Scenario[] | undefined
+export function builtinScenarios(): Scenario[] {
+  builtinCache ??= builtinFiles().map((f) => loadScenario(f, { knownChecks: knownCheckIds() }))
+  return builtinCache
+}
+
+const isFile = (s: string) => /\.ya?ml$/i.test(s) || s.includes('/') || s.includes('\\')
+
+/** Names of built-in scenarios or paths to scenario files; none given = every built-in scenario, in file order. */
+export function resolveScenarios(specs: string[]): Scenario[] {
+  if (specs.length === 0) return builtinScenarios()
+  const builtins = builtinScenarios()
+  return specs.map((s) => {
+    if (isFile(s)) return loadScenario(resolve(s), { knownChecks: knownCheckIds() })
+    const found = builtins.find((b) => b.name === s)
+    if (!found) throw new UsageError(`unknown --scenario "${s}"; valid: ${builtins.map((b) => b.name).join(', ')} (or a path to a .yaml file)`)
+    return found
+  })
+}
