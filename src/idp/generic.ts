@@ -1,5 +1,5 @@
 import type { ActionContext, IdpProfile } from './types.js'
-import { BASE_MAPPING, buildUser, parsePath, schemasOf } from './mapping.js'
+import { BASE_MAPPING, buildUser, parsePath, pathFor, schemasOf } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
 import { memberList, pageThrough } from './common.js'
 
@@ -10,7 +10,7 @@ import { memberList, pageThrough } from './common.js'
 const HEADERS = { accept: 'application/scim+json', 'content-type': 'application/scim+json' }
 
 function patchValue(ctx: ActionContext, attr: string, value: unknown): unknown {
-  const p = parsePath(ctx.mapping[attr] ?? attr)
+  const p = parsePath(pathFor(attr, ctx.mapping, ctx.custom.urn))
   // RFC 7643 §8.7.1: manager is a complex attribute whose `value` is the manager's id.
   if (p.urn && p.attr === 'manager' && typeof value === 'string') return { value }
   return value
@@ -44,7 +44,7 @@ export const generic: IdpProfile = {
       return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
     },
     async createUser(ctx, args) {
-      const body = buildUser({ active: true, ...args }, ctx.mapping, customOf(args))
+      const body = buildUser({ active: true, ...args }, ctx.mapping, ctx.custom)
       if (args.password) body.password = args.password
       return { exchange: await ctx.send({ method: 'POST', path: '/Users', body: { schemas: schemasOf(body, SCHEMA.user), ...body } }) }
     },
@@ -55,7 +55,7 @@ export const generic: IdpProfile = {
       return pageThrough(ctx, '/Users', Number(args.pageSize ?? 100), (start, count) => ({ rawQuery: encodeQuery([['startIndex', start], ['count', count]]) }))
     },
     async updateUser(ctx, args) {
-      const ops = Object.entries(args.changes ?? {}).map(([attr, value]) => ({ op: 'replace', path: ctx.mapping[attr] ?? attr, value: patchValue(ctx, attr, value) }))
+      const ops = Object.entries(args.changes ?? {}).map(([attr, value]) => ({ op: 'replace', path: pathFor(attr, ctx.mapping, ctx.custom.urn), value: patchValue(ctx, attr, value) }))
       return { exchange: await ctx.send({ method: 'PATCH', path: resourcePath('Users', args.id), body: patchOp(ops) }) }
     },
     async deactivateUser(ctx, args) {
@@ -103,8 +103,4 @@ export const generic: IdpProfile = {
 function firstResource(json: unknown): unknown {
   const r = (json as { Resources?: unknown[] } | undefined)?.Resources
   return Array.isArray(r) ? r[0] : undefined
-}
-
-function customOf(args: Record<string, unknown>): { urn: string } | undefined {
-  return typeof args.customUrn === 'string' ? { urn: args.customUrn } : undefined
 }

@@ -88,6 +88,12 @@ export function schemasOf(body: Record<string, unknown>, core: string): string[]
   return [core, ...Object.keys(body).filter((k) => k.startsWith('urn:'))]
 }
 
+/** Where a neutral attribute lands: the mapping, or `custom.<name>` under the custom extension's URN. */
+export function pathFor(attr: string, mapping: Mapping, customUrn?: string): string {
+  if (attr.startsWith('custom.') && customUrn) return `${customUrn}:${attr.slice(7)}`
+  return mapping[attr] ?? attr
+}
+
 export function resolveMapping(defaults: Mapping, overrides?: Record<string, Record<string, string>>, idp?: string): Mapping {
   return { ...defaults, ...(overrides?.['*'] ?? {}), ...(idp ? overrides?.[idp] ?? {} : {}) }
 }

@@ -33,6 +33,8 @@ export interface ActionContext {
   options: Record<string, unknown>
   /** Attribute mapping in effect: IdP attribute → SCIM path. */
   mapping: Record<string, string>
+  /** The custom schema extension in effect (scim-check.yaml `customExtension`, or the reference server's). */
+  custom: { urn: string; attributes: Record<string, unknown> }
   /** Report an IdP expectation judged inside the action (level IDP). */
   expectation(id: string, finding: Finding): void
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { RunConfig } from '../config/types.js'
+import { DEFAULT_CUSTOM_EXTENSION, type RunConfig } from '../config/types.js'
 import type { CheckContext, CheckDef, Discovery, Finding } from '../checks/define.js'
 import { ambientChecks, getCheck } from '../checks/registry.js'
 import { TargetError, UsageError } from '../errors.js'
@@ -204,7 +204,7 @@ class ScenarioRunner {
     return {
       profile,
       scenario,
-      vars: { unique: uniqueValues(this.runId, scope), run: { id: this.runId, prefix: `scimcheck-${this.runId}-` }, idp: { name: profile.name, options: this.config.idpOptions[profile.name] ?? {} } },
+      vars: { unique: uniqueValues(this.runId, scope), run: { id: this.runId, prefix: `scimcheck-${this.runId}-` }, idp: { name: profile.name, options: this.config.idpOptions[profile.name] ?? {} }, custom: this.config.customExtension ?? DEFAULT_CUSTOM_EXTENSION },
       results: [],
       ambient: new Map(),
       discovery,
@@ -306,6 +306,7 @@ class ScenarioRunner {
       idp: profile.name,
       options,
       mapping: resolveMapping(profile.mapping ?? {}, this.config.mapping, profile.name),
+      custom: this.config.customExtension ?? DEFAULT_CUSTOM_EXTENSION,
       send: (spec) => this.send(inst, spec, step.name, step.action),
       expectation: (id, finding) => {
         const e = profile.expectations?.find((x) => x.id === id)
@@ -358,7 +359,9 @@ class ScenarioRunner {
         // One root cause, one line: the same message from the same check is reported once per scenario.
         if (inst.results.some((r) => r.id === def.id && r.message === f.message)) continue
       }
-      inst.results.push(this.result(inst, def, f, f.exchange ?? x))
+      const r = this.result(inst, def, f, f.exchange ?? x)
+      if (ambient) r.ambient = true
+      inst.results.push(r)
     }
   }
 
@@ -366,7 +369,7 @@ class ScenarioRunner {
     for (const [id, a] of inst.ambient) {
       if (a.broken) continue
       const def = getCheck(id)!
-      inst.results.push(this.result(inst, def, { ok: true, message: `${a.checked} response${a.checked === 1 ? '' : 's'} checked` }))
+      inst.results.push({ ...this.result(inst, def, { ok: true, message: `${a.checked} response${a.checked === 1 ? '' : 's'} checked` }), ambient: true })
     }
   }
 
