@@ -1,0 +1,91 @@
+/**
+ * The reporter registry. A reporter is a pure function of the RunReport: report in, string out; the CLI
+ * decides where the string goes (stdout or `defaultFile`/`--reporter name=file`). Entries are imported
+ * lazily so a run that prints only `pretty` never loads the others: a new format is a new file here plus
+ * one line in REPORTERS.
+ */
+import type { RunReport } from '../runner/report.js'
+import type { Result } from '../result/types.js'
+
+export interface RenderOptions {
+  /** false for NO_COLOR and non-TTY output: no ANSI codes at all. */
+  color: boolean
+  /** Show passing ambient checks one by one and the per-section compliance table. */
+  verbose?: boolean
+}
+
+export interface Reporter {
+  name: string
+  description: string
+  /** Where the output goes when the user names the reporter without a file; stdout when absent. */
+  defaultFile?: string
+  render(report: RunReport, opts: RenderOptions): string
+}
+
+export const REPORTERS: Record<string, () => Promise<Reporter>> = {
+  pretty: () => import('./pretty.js').then((m) => m.reporter),
+  json: () => import('./json.js').then((m) => m.reporter),
+  junit: () => import('./junit.js').then((m) => m.reporter),
+}
+
+export const REPORTER_NAMES: string[] = Object.keys(REPORTERS)
+
+export async function loadReporter(name: string): Promise<Reporter> {
+  if (!Object.hasOwn(REPORTERS, name)) {
+    const hint = closest(name, REPORTER_NAMES)
+    const suggestion = hint ? ` (did you mean "${hint}"?)` : ''
+    throw new Error(`unknown reporter ${JSON.stringify(name)}${suggestion}: choose one of ${REPORTER_NAMES.join(', ')}`)
+  }
+  return REPORTERS[name]()
+}
+
+/** One scenario × IdP cell's results, in run order. */
+export interface Cell {
+  idp: string
+  scenario: string
+  results: Result[]
+}
+
+/**
+ * Results grouped the way every human-facing reporter shows them: by IdP (run order), then scenario
+ * (matrix order); names the declared lists miss come after, and empty cells are left out.
+ */
+export function cellsOf(report: Pick<RunReport, 'idps' | 'matrix' | 'results'>): Cell[] {
+  const cells: Cell[] = []
+  for (const idp of ordered(report.idps, report.results.map((r) => r.idp))) {
+    const mine = report.results.filter((r) => r.idp === idp)
+    for (const scenario of ordered(report.matrix.scenarios, mine.map((r) => r.scenario))) {
+      const results = mine.filter((r) => r.scenario === scenario)
+      if (results.length > 0) cells.push({ idp, scenario, results })
+    }
+  }
+  return cells
+}
+
+function ordered(declared: readonly string[], seen: Iterable<string>): string[] {
+  const out = new Set(declared)
+  for (const name of seen) out.add(name)
+  return [...out]
+}
+
+/** The registered name within two edits of what was typed, for the "did you mean" hint. */
+function closest(typed: string, names: string[]): string | undefined {
+  let best: { name: string; d: number } | undefined
+  for (const name of names) {
+    const d = distance(typed.toLowerCase(), name)
+    if (d <= 2 && (!best || d < best.d)) best = { name, d }
+  }
+  return best?.name
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    prev = row
+  }
+  return prev[b.length]
+}

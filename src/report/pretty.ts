@@ -1,0 +1,215 @@
+/**
+ * pretty: the terminal report a person reads after `scim-check run`.
+ *
+ * Mapping, top to bottom:
+ *   report.warnings, report.incomplete  → first, before anything else (a 401-everywhere run must not read green)
+ *   tool, target, idps, runId, duration → one header line
+ *   results                             → grouped by IdP (report.idps order), then scenario (matrix order);
+ *                                         one line each: status symbol, id, title, [step]
+ *     fail / warn / error               → plus message, requirement source and level, expected vs actual,
+ *                                         reason, the redacted request/response excerpt and a one-line
+ *                                         reproduction (from result.evidence, else excerpted from the exchange;
+ *                                         printed once per exchange, later verdicts on it point back)
+ *     skip / info                       → plus their reason on the same line
+ *     pass                              → plus its message when verbose ("37 responses checked")
+ *     passing ambient checks            → one count per scenario unless verbose
+ *   summary                             → table of counts per status
+ *   matrix                              → scenario × IdP table, only when more than one IdP ran
+ *   compliance                          → "Compliant at MUST level: yes/no", compatibility per IdP
+ *                                         (and the per-section table when verbose)
+ *   failOn                              → whether the run fails at that level
+ *   leftovers                           → in red, with ids, so they can be deleted by hand
+ * Symbols: ✓ pass (green), ✗ fail (red), ! warn (yellow), i info (blue), - skip (grey), ? error (magenta).
+ * With `color: false` (NO_COLOR, not a TTY) the output holds no ANSI code at all; text that came from the
+ * target is passed through `printable`, so a hostile response cannot write escape codes to the terminal.
+ */
+import { Chalk, type ChalkInstance } from 'chalk'
+import Table from 'cli-table3'
+import { cellsOf, type Reporter, type RenderOptions } from './index.js'
+import type { RunReport } from '../runner/report.js'
+import { formatSource, type Result, type Status } from '../result/types.js'
+import { worst } from '../result/verdict.js'
+import { exitCodeOf } from '../result/summary.js'
+import { evidenceFor, oneLine, printable } from './excerpt.js'
+
+export const SYMBOLS: Record<Status, string> = { pass: '✓', fail: '✗', warn: '!', info: 'i', skip: '-', error: '?' }
+
+const COLORS: Record<Status, 'green' | 'red' | 'yellow' | 'blue' | 'gray' | 'magenta'> = {
+  pass: 'green',
+  fail: 'red',
+  warn: 'yellow',
+  info: 'blue',
+  skip: 'gray',
+  error: 'magenta',
+}
+
+const DETAILED: ReadonlySet<Status> = new Set(['fail', 'warn', 'error'])
+
+interface Paint {
+  c: ChalkInstance
+  symbol(s: Status): string
+}
+
+function paint(color: boolean): Paint {
+  // The caller decided about colour (TTY, NO_COLOR); when it says yes, at least basic colours are used.
+  const c = new Chalk({ level: color ? 1 : 0 })
+  return { c, symbol: (s) => c[COLORS[s]](SYMBOLS[s]) }
+}
+
+function indent(text: string, by: number): string {
+  const pad = ' '.repeat(by)
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? line : pad + line))
+    .join('\n')
+}
+
+function resultLine(r: Result, p: Paint, verbose: boolean): string {
+  const { c } = p
+  let line = `${p.symbol(r.status)} ${c.bold(oneLine(r.id))}  ${oneLine(r.title)}`
+  if (r.step) line += c.dim(`  [${oneLine(r.step)}]`)
+  if (r.preExisting) line += c.yellow('  (pre-existing data)')
+  if ((r.status === 'skip' || r.status === 'info') && (r.reason || r.message)) line += c.dim(` — ${oneLine(r.reason ?? r.message)}`)
+  if (r.status === 'pass' && verbose && r.message && r.message !== r.title) line += c.dim(` — ${oneLine(r.message)}`)
+  return line
+}
+
+/** Evidence already printed, by exchange: the second verdict on one exchange points back instead of repeating it. */
+type Shown = Map<string, string>
+
+function details(r: Result, report: RunReport, p: Paint, shown: Shown): string[] {
+  const { c } = p
+  const out: string[] = []
+  if (r.message && r.message !== r.title) out.push(oneLine(r.message))
+  out.push(c.dim(`${oneLine(formatSource(r.source))} · ${r.level}`))
+  if (r.expected !== undefined) out.push(`${c.green('expected:')} ${printable(r.expected)}`)
+  if (r.actual !== undefined) out.push(`${c.red('actual:  ')} ${printable(r.actual)}`)
+  if (r.reason) out.push(`${c.dim('reason:  ')} ${oneLine(r.reason)}`)
+  const ev = evidenceFor(r, report.exchanges)
+  const key = r.exchange !== undefined ? `#${r.exchange}` : ev && `${ev.request}\u0000${ev.response ?? ''}`
+  const first = key ? shown.get(key) : undefined
+  if (ev && first) {
+    out.push(c.dim(`request, response and reproduction: as for ${oneLine(first)} above`))
+  } else if (ev) {
+    if (key) shown.set(key, r.id)
+    out.push(c.dim('request:'), indent(printable(ev.request), 2))
+    if (ev.response) out.push(c.dim('response:'), indent(printable(ev.response), 2))
+    if (ev.reproduce) out.push(`${c.dim('reproduce:')} ${oneLine(ev.reproduce)}`)
+  }
+  return out
+}
+
+function renderResults(report: RunReport, opts: RenderOptions, p: Paint): string[] {
+  const { c } = p
+  const lines: string[] = []
+  let idp: string | undefined
+  const shown: Shown = new Map()
+  for (const cell of cellsOf(report)) {
+    if (cell.idp !== idp) {
+      idp = cell.idp
+      lines.push('', c.bold.underline(oneLine(idp)))
+    }
+    const group = cell.results
+    lines.push(`  ${p.symbol(worst(group.map((r) => r.status)))} ${c.bold(oneLine(cell.scenario))}`)
+    let collapsed = 0
+    for (const r of group) {
+      if (r.status === 'pass' && r.ambient && !opts.verbose) {
+        collapsed++
+        continue
+      }
+      lines.push(`    ${resultLine(r, p, !!opts.verbose)}`)
+      if (DETAILED.has(r.status)) lines.push(...details(r, report, p, shown).map((d) => indent(d, 8)))
+    }
+    if (collapsed > 0) lines.push(c.dim(`    ${p.symbol('pass')} ${collapsed} ambient check${collapsed === 1 ? '' : 's'} passed`))
+  }
+  if (report.results.length === 0) lines.push('', 'No results: nothing was judged.')
+  return lines
+}
+
+function table(head: string[], rows: string[][], c: ChalkInstance): string {
+  // cli-table3 colours heads and borders itself unless told not to; colour is decided here alone.
+  const t = new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [] } })
+  t.push(...rows)
+  return t.toString()
+}
+
+function renderSummary(report: RunReport, opts: RenderOptions, p: Paint): string[] {
+  const { c } = p
+  const s = report.summary
+  const lines = ['', c.bold('Summary')]
+  lines.push(
+    table(
+      ['Passed', 'Failed', 'Warnings', 'Info', 'Skipped', 'Errors', 'Total'],
+      [[c.green(s.passed), c.red(s.failed), c.yellow(s.warned), c.blue(s.info), c.gray(s.skipped), c.magenta(s.errors), String(s.total)]],
+      c,
+    ),
+  )
+  if (report.matrix.idps.length > 1) {
+    const { scenarios, idps, cells } = report.matrix
+    lines.push('', c.bold('Compatibility matrix (scenario × IdP)'))
+    lines.push(table(['Scenario', ...idps.map((idp) => oneLine(idp))], scenarios.map((sc) => [oneLine(sc), ...idps.map((idp) => p.symbol(cells[sc]?.[idp] ?? 'skip'))]), c))
+  }
+  const { compliance } = report
+  if (opts.verbose && compliance.sections.length > 0) {
+    lines.push('', c.bold('Compliance by section'))
+    lines.push(
+      table(
+        ['Section', 'Level', 'Passed', 'Failed', 'Warnings', 'Skipped'],
+        compliance.sections.map((row) => [oneLine(row.section), row.level, String(row.passed), String(row.failed), String(row.warned), String(row.skipped)]),
+        c,
+      ),
+    )
+  }
+  lines.push('')
+  lines.push(`Compliant at MUST level: ${compliance.mustCompliant ? c.green('yes') : c.red('no')}`)
+  for (const idp of new Set([...report.idps, ...Object.keys(compliance.idps)])) {
+    const v = compliance.idps[idp]
+    if (!v) continue
+    const why = v.failures > 0 ? ` (${v.failures} failure${v.failures === 1 ? '' : 's'})` : v.compatible ? '' : ' (nothing passed)'
+    lines.push(`Compatible with ${oneLine(idp)}: ${v.compatible ? c.green('yes') : c.red('no')}${why}`)
+  }
+  const failing = exitCodeOf(report) === 1
+  lines.push(
+    failing
+      ? c.red(`Run fails at --fail-on ${report.failOn}.`)
+      : `Run passes at --fail-on ${report.failOn}${report.failOn === 'never' ? ' (failures never fail the run)' : ''}.`,
+  )
+  return lines
+}
+
+function renderLeftovers(report: RunReport, p: Paint): string[] {
+  if (report.leftovers.length === 0) return []
+  const { c } = p
+  const lines = ['', c.red.bold(`Leftovers: ${report.leftovers.length} resource${report.leftovers.length === 1 ? '' : 's'} the run could not delete (remove by id):`)]
+  for (const l of report.leftovers) {
+    const name = l.name ? ` ${oneLine(l.name)}` : ''
+    lines.push(c.red(`  ${l.type} ${oneLine(l.id)}${name}: ${l.state} — ${oneLine(l.reason)}`))
+  }
+  return lines
+}
+
+function renderPreamble(report: RunReport, p: Paint): string[] {
+  const { c } = p
+  const lines: string[] = []
+  for (const w of report.warnings) lines.push(c.yellow.bold(`! ${oneLine(w)}`))
+  if (report.incomplete) lines.push(c.red.bold(`! Run incomplete: ${oneLine(report.incomplete)}. This report is partial.`))
+  if (lines.length > 0) lines.push('')
+  const target = `${oneLine(report.target.url)}${report.target.builtin ? ' (built-in server)' : ''}`
+  const seconds = (report.durationMs / 1000).toFixed(1)
+  lines.push(
+    `${c.bold(`${report.tool.name} ${report.tool.version}`)} · ${target} · ${oneLine(report.idps.join(', '))} · run ${oneLine(report.runId)} · ${seconds}s`,
+  )
+  return lines
+}
+
+export function renderPretty(report: RunReport, opts: RenderOptions): string {
+  const p = paint(opts.color)
+  const lines = [...renderPreamble(report, p), ...renderResults(report, opts, p), ...renderSummary(report, opts, p), ...renderLeftovers(report, p)]
+  return `${lines.join('\n')}\n`
+}
+
+export const reporter: Reporter = {
+  name: 'pretty',
+  description: 'Human-readable terminal report: failures explained with evidence and a curl reproduction, summary, matrix',
+  render: renderPretty,
+}
