@@ -16,6 +16,8 @@ const RESOURCE_PATH = /\/(Users|Groups)\/([^/?#]+)\/?(?:[?#].*)?$/
  */
 export class Ledger {
   private owned = new Map<string, Owned>()
+  /** --read-only: no write of any kind leaves the machine, whatever a scenario asks. */
+  constructor(private readOnly = false) {}
   /** userNames/displayNames POSTed whose answer never arrived: they may exist, so cleanup looks them up. */
   readonly uncertain: { type: 'User' | 'Group'; name: string; scenario: string; idp: string }[] = []
 
@@ -35,6 +37,7 @@ export class Ledger {
   refuse(spec: RequestSpec, url: URL): string | undefined {
     const method = spec.method.toUpperCase()
     if (method === 'GET' || method === 'HEAD') return undefined
+    if (this.readOnly && !(method === 'POST' && url.pathname.endsWith('/.search'))) return `refused ${method} ${url.pathname}: --read-only sends no writes`
     if (method === 'POST') {
       if (url.pathname.endsWith('/.search')) return undefined
       if (/\/Bulk\/?$/.test(url.pathname)) return this.refuseBulk(spec.body)

@@ -65,7 +65,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
     maxJsonDepth: config.maxJsonDepth,
     redactor,
   })
-  const ledger = new Ledger()
+  const ledger = new Ledger(config.readOnly)
   opts.onLedger?.(ledger)
   const results: Result[] = []
   const leftovers: Leftover[] = []
