@@ -21,7 +21,7 @@ export interface LoadOptions {
 }
 
 /** Template roots every step may use, besides the names earlier steps `save`. */
-export const BUILTIN_ROOTS = ['unique', 'run', 'features', 'idp'] as const
+export const BUILTIN_ROOTS = ['unique', 'run', 'features', 'idp', 'custom'] as const
 
 export const scenarioSchema = schema
 // Compiled on first use, so commands that never read a file do not pay for it.
