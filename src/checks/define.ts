@@ -15,6 +15,11 @@ export interface Finding {
   /** The exchange the finding is about, when it is not the one the check was given. */
   exchange?: Exchange
   preExisting?: boolean
+  /**
+   * The level of this finding when an entry combines levels (catalogue §1.1: "400 is implied (fail), the
+   * scimType value is implied (warn)"); defaults to the check's level.
+   */
+  level?: Level
 }
 
 /** Discovery documents as the target served them, read once per run (undefined when unavailable). */

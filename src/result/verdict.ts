@@ -2,7 +2,8 @@ import type { Finding } from '../checks/define.js'
 import type { Level, Status } from './types.js'
 
 /** The one place a broken rule becomes fail, warn or info: MUST and IdP expectations fail, SHOULD warns, MAY informs. */
-export function statusOf(finding: Pick<Finding, 'ok'>, level: Level): Status {
+export function statusOf(finding: Pick<Finding, 'ok' | 'level'>, checkLevel: Level): Status {
+  const level = finding.level ?? checkLevel
   if (finding.ok === true) return 'pass'
   if (finding.ok === false) return level === 'SHOULD' ? 'warn' : level === 'MAY' ? 'info' : 'fail'
   return finding.ok

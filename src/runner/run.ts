@@ -438,7 +438,7 @@ class ScenarioRunner {
       id: def.id,
       title: def.title,
       source: def.source,
-      level: def.level,
+      level: f.level ?? def.level,
       status: statusOf(f, def.level),
       scenario: inst.scenario.name,
       idp: inst.profile.name,
