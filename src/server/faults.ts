@@ -1,0 +1,430 @@
+// Named faults (one defect each, so a check can be shown to fail) and variants
+// (behaviours the RFCs allow, so a check can be shown to stay quiet).
+//
+// An entry is data: a name, a one-line description, and one or more hooks:
+//   flags   switches the core reads at a fixed decision point (flags.ts)
+//   before  runs after authentication and before the handler; returning a
+//           response replaces the handler's (it may also edit ctx.req)
+//   after   rewrites every response, errors and 401s included
+// To add a fault, add an entry; add a flag only when no hook point fits.
+
+import type { Flags } from './flags.js'
+import {
+  deleteHeader,
+  emptyResponse,
+  errorResponse,
+  forEachResource,
+  isErrorBody,
+  isListBody,
+  isWrite,
+  type HookContext,
+  type ScimResponse,
+} from './pipeline.js'
+import { getParam } from './query.js'
+import { isPlainObject } from './values.js'
+
+export interface BehaviourDefinition {
+  name: string
+  description: string
+  flags?: Partial<Flags>
+  before?: (ctx: HookContext) => ScimResponse | undefined | Promise<ScimResponse | undefined>
+  after?: (ctx: HookContext, res: ScimResponse) => ScimResponse | Promise<ScimResponse>
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+function searchBody(ctx: HookContext): Record<string, unknown> | undefined {
+  const { route, req } = ctx
+  if ((route.kind === 'search' || route.kind === 'rootSearch') && isPlainObject(req.body)) return req.body
+  return undefined
+}
+
+/** Removes a query parameter (any case) from the URL and from a SearchRequest body. */
+function dropQueryParam(ctx: HookContext, name: string): void {
+  const lower = name.toLowerCase()
+  for (const key of [...ctx.req.query.keys()]) if (key.toLowerCase() === lower) ctx.req.query.delete(key)
+  const body = searchBody(ctx)
+  if (body) for (const key of Object.keys(body)) if (key.toLowerCase() === lower) delete body[key]
+}
+
+function hadFilter(ctx: HookContext): boolean {
+  if (getParam(ctx.req.query, 'filter') !== undefined) return true
+  const body = searchBody(ctx)
+  return body !== undefined && Object.keys(body).some((k) => k.toLowerCase() === 'filter')
+}
+
+function patchOperations(ctx: HookContext): Record<string, unknown>[] {
+  if (ctx.req.method !== 'PATCH' || ctx.route.kind !== 'item' || !isPlainObject(ctx.req.body)) return []
+  const key = Object.keys(ctx.req.body).find((k) => k.toLowerCase() === 'operations')
+  const ops = key ? ctx.req.body[key] : undefined
+  return Array.isArray(ops) ? ops.filter(isPlainObject) : []
+}
+
+const opValue = (op: Record<string, unknown>, name: string): unknown => {
+  const key = Object.keys(op).find((k) => k.toLowerCase() === name)
+  return key === undefined ? undefined : op[key]
+}
+
+export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
+  // ---- media type and errors ----
+  {
+    name: 'wrong-content-type',
+    description: 'Responses are labelled application/json instead of application/scim+json',
+    after: (_ctx, res) => {
+      if (res.body !== undefined) res.headers['Content-Type'] = 'application/json; charset=utf-8'
+      return res
+    },
+  },
+  {
+    name: 'html-errors',
+    description: '4xx/5xx responses are HTML pages instead of SCIM Error JSON',
+    after: (_ctx, res) => {
+      if (res.status < 400) return res
+      const title = `${res.status} ${STATUS_TEXT[res.status] ?? 'Error'}`
+      res.text = `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`
+      res.headers['Content-Type'] = 'text/html; charset=utf-8'
+      delete res.body
+      return res
+    },
+  },
+  {
+    name: 'error-status-number',
+    description: 'Error.status is a JSON number instead of a string',
+    after: (_ctx, res) => {
+      if (isErrorBody(res.body) && typeof res.body['status'] === 'string') res.body['status'] = Number(res.body['status'])
+      return res
+    },
+  },
+  {
+    name: 'no-error-schema',
+    description: 'Error bodies lack the urn:ietf:params:scim:api:messages:2.0:Error schema',
+    after: (_ctx, res) => {
+      if (isErrorBody(res.body)) delete res.body['schemas']
+      return res
+    },
+  },
+
+  // ---- create ----
+  {
+    name: 'no-409',
+    description: 'Duplicate userName (and group displayName) is accepted and a second resource created',
+    flags: { allowDuplicates: true },
+  },
+  {
+    name: 'duplicate-409-no-scimtype',
+    description: 'Uniqueness conflicts answer 409 without scimType "uniqueness"',
+    after: (_ctx, res) => {
+      if (res.status === 409 && isErrorBody(res.body)) delete res.body['scimType']
+      return res
+    },
+  },
+  {
+    name: 'no-location',
+    description: 'Responses carry no Location header (201 Created included)',
+    after: (_ctx, res) => {
+      deleteHeader(res.headers, 'Location')
+      return res
+    },
+  },
+  {
+    name: 'create-empty-body',
+    description: 'POST answers 201 with an empty body',
+    after: (ctx, res) => {
+      if (ctx.req.method === 'POST' && res.status === 201) {
+        delete res.body
+        deleteHeader(res.headers, 'Content-Type')
+      }
+      return res
+    },
+  },
+  {
+    name: 'no-meta',
+    description: 'Users and Groups are returned without meta',
+    after: (_ctx, res) => {
+      forEachResource(res.body, (r) => delete r['meta'])
+      return res
+    },
+  },
+  {
+    name: 'password-returned',
+    description: 'The stored password is returned in User representations',
+    flags: { returnPassword: true },
+  },
+  {
+    name: '500-on-write',
+    description: 'Every create, replace, modify and delete answers 500',
+    before: (ctx) => (isWrite(ctx.req.method, ctx.route) ? errorResponse(500, 'Internal server error') : undefined),
+  },
+
+  // ---- queries ----
+  {
+    name: 'ignore-filter',
+    description: 'The filter parameter is ignored: every resource is returned',
+    before: (ctx) => {
+      dropQueryParam(ctx, 'filter')
+      return undefined
+    },
+  },
+  {
+    name: 'filter-no-match-404',
+    description: 'A filter that matches nothing answers 404 instead of an empty ListResponse',
+    after: (ctx, res) => {
+      if (res.status === 200 && isListBody(res.body) && res.body['totalResults'] === 0 && hadFilter(ctx)) {
+        return errorResponse(404, 'No resources match the filter')
+      }
+      return res
+    },
+  },
+  {
+    name: 'deactivated-not-findable',
+    description: 'Users with active=false are missing from filter results',
+    flags: { hideInactiveFromFilters: true },
+  },
+  {
+    name: 'pagination-zero-based',
+    description: 'startIndex is treated as 0-based, so startIndex=1 skips the first resource',
+    flags: { pagination: 'zero-based' },
+  },
+  {
+    name: 'pagination-repeats',
+    description: 'Each page after the first starts one resource early, so pages overlap',
+    flags: { pagination: 'repeats' },
+  },
+  {
+    name: 'totalResults-string',
+    description: 'ListResponse.totalResults is a JSON string',
+    after: (_ctx, res) => {
+      if (isListBody(res.body) && typeof res.body['totalResults'] === 'number') res.body['totalResults'] = String(res.body['totalResults'])
+      return res
+    },
+  },
+  {
+    name: 'exclude-members-ignored',
+    description: 'excludedAttributes=members is ignored on /Groups',
+    before: (ctx) => {
+      const r = ctx.route
+      const onGroups = (r.kind === 'collection' || r.kind === 'item' || r.kind === 'search') && r.resource === 'Group'
+      if (!onGroups) return undefined
+      const strip = (v: unknown) => {
+        const list = (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : []))
+        return list.map((s) => s.trim()).filter((s) => s !== '' && s.toLowerCase() !== 'members' && !s.toLowerCase().endsWith(':members')).join(',')
+      }
+      for (const key of [...ctx.req.query.keys()]) {
+        if (key.toLowerCase() === 'excludedattributes') ctx.req.query.set(key, strip(ctx.req.query.get(key)))
+      }
+      const body = searchBody(ctx)
+      if (body) for (const key of Object.keys(body)) if (key.toLowerCase() === 'excludedattributes') body[key] = strip(body[key])
+      return undefined
+    },
+  },
+  {
+    name: 'userName-case-sensitive',
+    description: 'userName uniqueness and filters compare case-sensitively',
+    flags: { userNameCaseSensitive: true },
+  },
+  {
+    name: 'count-ignored',
+    description: 'The count parameter is ignored; pages hold up to maxResults resources',
+    before: (ctx) => {
+      dropQueryParam(ctx, 'count')
+      return undefined
+    },
+  },
+  {
+    name: 'attributes-ignored',
+    description: 'attributes and excludedAttributes are ignored',
+    before: (ctx) => {
+      dropQueryParam(ctx, 'attributes')
+      dropQueryParam(ctx, 'excludedAttributes')
+      return undefined
+    },
+  },
+  {
+    name: 'sort-ignored',
+    description: 'sortBy is ignored although ServiceProviderConfig advertises sort',
+    before: (ctx) => {
+      dropQueryParam(ctx, 'sortBy')
+      return undefined
+    },
+  },
+
+  // ---- PATCH / PUT / DELETE ----
+  {
+    name: 'patch-unsupported',
+    description: 'PATCH answers 501 although ServiceProviderConfig says patch is supported',
+    before: (ctx) => (ctx.req.method === 'PATCH' && ctx.route.kind === 'item' ? errorResponse(501, 'PATCH is not implemented') : undefined),
+  },
+  {
+    name: 'patch-remove-all-members',
+    description: '"remove" of members with a value list removes every member, not just the listed ones',
+    flags: { removeValueListRemovesAll: true },
+  },
+  {
+    name: 'no-string-booleans',
+    description: 'String booleans such as "False" (Entra) are rejected with 400',
+    flags: { rejectStringBooleans: true },
+  },
+  {
+    name: 'capitalised-ops-rejected',
+    description: 'PATCH ops written "Add"/"Replace"/"Remove" (Entra) are rejected with 400',
+    before: (ctx) => {
+      const bad = patchOperations(ctx).find((op) => {
+        const name = opValue(op, 'op')
+        return typeof name === 'string' && name !== name.toLowerCase()
+      })
+      return bad ? errorResponse(400, `Unsupported op "${String(opValue(bad, 'op'))}"`, 'invalidSyntax') : undefined
+    },
+  },
+  {
+    name: 'pathless-patch-rejected',
+    description: 'PATCH operations without "path" (Okta, Entra) are rejected with 400',
+    before: (ctx) => {
+      const bad = patchOperations(ctx).some((op) => typeof opValue(op, 'path') !== 'string')
+      return bad ? errorResponse(400, 'Every operation needs a "path"', 'invalidPath') : undefined
+    },
+  },
+  {
+    name: 'patch-response-echo',
+    description: 'PATCH answers 200 with the PatchOp request instead of the resource',
+    after: (ctx, res) => {
+      if (ctx.req.method === 'PATCH' && res.status === 200) res.body = ctx.req.body
+      return res
+    },
+  },
+  {
+    name: 'put-readonly-rejected',
+    description: 'PUT bodies carrying id, meta or groups (Okta) are rejected with 400',
+    before: (ctx) => {
+      if (ctx.req.method !== 'PUT' || ctx.route.kind !== 'item' || !isPlainObject(ctx.req.body)) return undefined
+      const bad = Object.keys(ctx.req.body).find((k) => ['id', 'meta', 'groups'].includes(k.toLowerCase()))
+      return bad ? errorResponse(400, `Attribute "${bad}" is readOnly`, 'mutability') : undefined
+    },
+  },
+  {
+    name: 'id-changes-on-put',
+    description: 'PUT assigns the resource a new id',
+    flags: { changeIdOnPut: true },
+  },
+  {
+    name: 'if-match-ignored',
+    description: 'If-Match is ignored, so stale writes succeed although ETags are advertised',
+    before: (ctx) => {
+      delete ctx.req.headers['if-match']
+      return undefined
+    },
+  },
+  {
+    name: 'delete-soft',
+    description: 'DELETE answers 204 but the resource stays readable',
+    before: (ctx) => {
+      const r = ctx.route
+      if (ctx.req.method !== 'DELETE' || r.kind !== 'item' || !ctx.store.record(r.resource, r.id)) return undefined
+      return emptyResponse(204)
+    },
+  },
+  {
+    name: 'no-group-membership-in-user',
+    description: 'User.groups never reflects group memberships',
+    flags: { omitUserGroups: true },
+  },
+
+  // ---- auth ----
+  {
+    name: 'auth-disabled',
+    description: 'No token is needed: requests without credentials are served',
+    flags: { authDisabled: true },
+  },
+  {
+    name: 'auth-no-www-authenticate',
+    description: '401 responses carry no WWW-Authenticate challenge',
+    after: (_ctx, res) => {
+      deleteHeader(res.headers, 'WWW-Authenticate')
+      return res
+    },
+  },
+  {
+    name: 'auth-200-on-bad-token',
+    description: 'A wrong bearer token is accepted (requests without a token still get 401)',
+    flags: { acceptWrongToken: true },
+  },
+  {
+    name: 'token-rotation-ignored',
+    description: 'Tokens replaced by rotation keep working',
+    flags: { keepRotatedTokens: true },
+  },
+
+  // ---- timing ----
+  {
+    name: 'slow',
+    description: 'Every response is delayed by 3 seconds',
+    after: async (ctx, res) => {
+      await delay(3000, ctx.signal)
+      return res
+    },
+  },
+]
+
+export const VARIANTS: ReadonlyArray<BehaviourDefinition> = [
+  { name: 'patch-204', description: 'PATCH answers 204 No Content (200 when attributes/excludedAttributes are given)', flags: { patch204: true } },
+  { name: 'non-uuid-ids', description: 'Resource ids are short non-UUID strings such as u-17 and g-3', flags: { nonUuidIds: true } },
+  { name: 'no-etag', description: 'ETags unsupported: SPC etag false, no ETag header or meta.version, If-Match ignored', flags: { noEtag: true } },
+  { name: 'discovery-auth', description: 'Discovery endpoints require the bearer token', flags: { discoveryAuth: true } },
+  { name: 'no-sort', description: 'Sorting unsupported: SPC sort false and sortBy ignored', flags: { noSort: true } },
+  { name: 'no-bulk', description: 'Bulk unsupported: SPC bulk false and POST /Bulk answers 501', flags: { noBulk: true } },
+  {
+    name: 'remove-unmatched-ok',
+    description: 'A PATCH remove whose value filter matches nothing succeeds without change (instead of 400 noTarget)',
+    flags: { removeUnmatchedSucceeds: true },
+  },
+  {
+    name: 'discovery-filter-ignored',
+    description: 'A filter on /Schemas or /ResourceTypes is ignored (instead of 403)',
+    flags: { discoveryFilterIgnored: true },
+  },
+]
+
+export interface ActiveBehaviour {
+  flags: Flags
+  hooks: BehaviourDefinition[]
+}
+
+function lookup(kind: 'fault' | 'variant', registry: ReadonlyArray<BehaviourDefinition>, names: readonly string[]): BehaviourDefinition[] {
+  const unknown = names.filter((n) => !registry.some((d) => d.name === n))
+  if (unknown.length) {
+    const valid = registry.map((d) => d.name).join(', ')
+    throw new Error(`Unknown ${kind}${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; valid ${kind}s: ${valid}`)
+  }
+  return names.map((n) => registry.find((d) => d.name === n)!)
+}
+
+/** Resolves fault and variant names into flags and hooks; throws a one-line Error naming the valid names. */
+export function activate(faults: readonly string[], variants: readonly string[], base: Flags): ActiveBehaviour {
+  const hooks = [...lookup('variant', VARIANTS, variants), ...lookup('fault', FAULTS, faults)]
+  const flags: Flags = { ...base }
+  for (const h of hooks) Object.assign(flags, h.flags ?? {})
+  return { flags, hooks }
+}
