@@ -26,6 +26,8 @@ export const REPORTERS: Record<string, () => Promise<Reporter>> = {
   pretty: () => import('./pretty.js').then((m) => m.reporter),
   json: () => import('./json.js').then((m) => m.reporter),
   junit: () => import('./junit.js').then((m) => m.reporter),
+  markdown: () => import('./markdown.js').then((m) => m.reporter),
+  html: () => import('./html/index.js').then((m) => m.reporter),
 }
 
 export const REPORTER_NAMES: string[] = Object.keys(REPORTERS)

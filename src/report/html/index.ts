@@ -1,0 +1,279 @@
+/**
+ * html: one self-contained file (inline CSS and script, no network: its Content-Security-Policy forbids every
+ * fetch) to open from a CI artifact or attach to a ticket.
+ *
+ * Mapping, top to bottom:
+ *   tool, target, idps, runId, startedAt, duration → title and one header line
+ *   warnings, incomplete                            → banners before anything else
+ *   exit decision, compliance                       → the verdict box: passes or fails at --fail-on, counts,
+ *                                                     "compliant at MUST level", compatibility per IdP
+ *   summary                                         → one tile per status
+ *   matrix                                          → the compliance matrix, scenario × IdP (always, even for
+ *                                                     one IdP); a cell links to its results and picks its IdP
+ *   compliance.sections                             → the RFC-section summary table (failing rows marked)
+ *   results                                         → grouped by IdP, then scenario (like pretty); one row each
+ *                                                     with status, id, title, step; fail / warn / error add the
+ *                                                     message, requirement source and level, expected vs actual,
+ *                                                     reason, the redacted request and response and the curl
+ *                                                     reproduction (from result.evidence, else excerpted from
+ *                                                     the exchange); skip and info add their reason
+ *   filters                                         → status checkboxes and an IdP select over the results;
+ *                                                     failures, warnings and errors are shown first (everything
+ *                                                     when there are none); without a script every row shows
+ *   leftovers                                       → a table with ids, so they can be deleted by hand
+ * Rendering is pure: the same report gives the same bytes (no clock, no randomness), which the screenshot
+ * test relies on. Text from the target goes through `printable` and is HTML-escaped, never inserted as markup.
+ */
+import { cellsOf, type Reporter, type RenderOptions } from '../index.js'
+import type { RunReport } from '../../runner/report.js'
+import { formatSource, type Result, type Status } from '../../result/types.js'
+import { exitCodeOf } from '../../result/summary.js'
+import { worst } from '../../result/verdict.js'
+import { evidenceFor, printable } from '../excerpt.js'
+import { SCRIPT, STYLE } from './assets.js'
+
+export const HTML_SYMBOLS: Record<Status, string> = { pass: '✓', fail: '✗', warn: '!', info: 'i', skip: '-', error: '?' }
+
+const STATUS_ORDER: Status[] = ['fail', 'error', 'warn', 'info', 'skip', 'pass']
+const DETAILED: ReadonlySet<Status> = new Set(['fail', 'warn', 'error'])
+
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+/** Text from anywhere (the target included) as HTML element content; quotes stay as typed, so a curl line reads as one. */
+export function esc(text: string): string {
+  return printable(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+/** Text as a double-quoted attribute value. */
+export function attr(text: string): string {
+  return esc(text.replace(/\r?\n/g, '\\n')).replace(/"/g, '&quot;').replace(/'/g, '&#39;')
+}
+
+/** `esc` for one-line fields: a newline shows as `\n`. */
+function esc1(text: string): string {
+  return esc(text.replace(/\r?\n/g, '\\n'))
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+function badge(s: Status): string {
+  return `<span class="sym st-${s}" title="${s}">${HTML_SYMBOLS[s]}</span>`
+}
+
+function head(report: RunReport): string {
+  const title = `scim-check report: ${report.target.url}`
+  return `<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${attr(`${report.tool.name} ${report.tool.version}`)}">
+<title>${esc1(title)}</title>
+<style>${STYLE}</style>
+</head>`
+}
+
+function header(report: RunReport): string {
+  const target = `${esc1(report.target.url)}${report.target.builtin ? ' (built-in server)' : ''}`
+  const seconds = (report.durationMs / 1000).toFixed(1)
+  return `<header>
+<h1>scim-check report</h1>
+<p class="meta">${target} · ${esc1(report.idps.join(', '))} · run ${esc1(report.runId)} · started ${esc1(report.startedAt)} · ${seconds}s · ${esc1(`${report.tool.name} ${report.tool.version}`)}</p>
+</header>`
+}
+
+function banners(report: RunReport): string {
+  const out = report.warnings.map((w) => `<div class="banner" role="alert"><strong>Warning:</strong> ${esc1(w)}</div>`)
+  if (report.incomplete) out.push(`<div class="banner incomplete" role="alert"><strong>Run incomplete:</strong> ${esc1(report.incomplete)}. This report is partial.</div>`)
+  return out.join('\n')
+}
+
+function verdict(report: RunReport): string {
+  const failing = exitCodeOf(report) === 1
+  const s = report.summary
+  const counts = [s.failed && plural(s.failed, 'failure'), s.errors && plural(s.errors, 'error'), s.warned && plural(s.warned, 'warning')].filter(Boolean).join(', ')
+  const items = [`<li>Compliant at MUST level: <strong>${report.compliance.mustCompliant ? 'yes' : 'no'}</strong></li>`]
+  for (const idp of new Set([...report.idps, ...Object.keys(report.compliance.idps)])) {
+    const v = report.compliance.idps[idp]
+    if (!v) continue
+    const why = v.failures > 0 ? ` (${plural(v.failures, 'failure')})` : v.compatible ? '' : ' (nothing passed)'
+    items.push(`<li>Compatible with ${esc1(idp)}: <strong>${v.compatible ? 'yes' : 'no'}</strong>${why}</li>`)
+  }
+  const line = failing ? `Run fails at --fail-on ${report.failOn}` : `Run passes at --fail-on ${report.failOn}${report.failOn === 'never' ? ' (failures never fail the run)' : ''}`
+  return `<section class="verdict ${failing ? 'failing' : 'passing'}" id="verdict">
+<strong>${line}</strong>${counts ? ` — ${counts}` : ''}
+<ul>${items.join('')}</ul>
+</section>`
+}
+
+function tiles(report: RunReport): string {
+  const s = report.summary
+  const rows: [string, number, Status | ''][] = [
+    ['Failed', s.failed, 'fail'],
+    ['Errors', s.errors, 'error'],
+    ['Warnings', s.warned, 'warn'],
+    ['Info', s.info, 'info'],
+    ['Skipped', s.skipped, 'skip'],
+    ['Passed', s.passed, 'pass'],
+    ['Total', s.total, ''],
+  ]
+  return `<div class="tiles" id="summary">${rows.map(([label, n, st]) => `<div class="tile${st ? ` st-${st}` : ''}"><b>${n}</b>${label}</div>`).join('')}</div>`
+}
+
+interface CellRef {
+  id: string
+  idp: string
+  scenario: string
+}
+
+function matrix(report: RunReport, refs: CellRef[]): string {
+  const { scenarios, idps, cells } = report.matrix
+  if (scenarios.length === 0 || idps.length === 0) return '<h2 id="matrix-title">Compliance matrix (scenario × IdP)</h2><p class="muted">No scenario ran.</p>'
+  const th = idps.map((idp) => `<th scope="col" data-col-idp="${attr(idp)}">${esc1(idp)}</th>`).join('')
+  const rows = scenarios.map((sc) => {
+    const tds = idps.map((idp) => {
+      const s = cells[sc]?.[idp] ?? 'skip'
+      const ref = refs.find((r) => r.idp === idp && r.scenario === sc)
+      const label = `${HTML_SYMBOLS[s]} ${s}`
+      const inner = ref ? `<a href="#${ref.id}" data-pick-idp="${attr(idp)}">${label}</a>` : `<span title="nothing ran">${label}</span>`
+      return `<td class="st st-${s}" data-col-idp="${attr(idp)}">${inner}</td>`
+    })
+    return `<tr><th scope="row">${esc1(sc)}</th>${tds.join('')}</tr>`
+  })
+  return `<h2 id="matrix-title">Compliance matrix (scenario × IdP)</h2>
+<table class="matrix" id="matrix" aria-labelledby="matrix-title"><thead><tr><th scope="col">Scenario</th>${th}</tr></thead>
+<tbody>${rows.join('\n')}</tbody></table>`
+}
+
+function sections(report: RunReport): string {
+  const rows = report.compliance.sections
+  if (rows.length === 0) return ''
+  const body = rows
+    .map((r) => {
+      const failing = r.failed > 0
+      return `<tr${failing ? ' class="failing"' : ''}><td>${esc1(r.section)}</td><td>${esc1(r.level)}</td><td class="num">${r.passed}</td><td class="num${failing ? ' st-fail' : ''}">${r.failed}</td><td class="num${r.warned ? ' st-warn' : ''}">${r.warned}</td><td class="num">${r.skipped}</td></tr>`
+    })
+    .join('\n')
+  return `<h2 id="sections-title">Compliance by RFC section</h2>
+<table class="sections" id="sections" aria-labelledby="sections-title"><thead><tr><th>Section</th><th>Level</th><th>Passed</th><th>Failed</th><th>Warnings</th><th>Skipped</th></tr></thead>
+<tbody>${body}</tbody></table>`
+}
+
+function filters(report: RunReport): string {
+  const counts = new Map<Status, number>()
+  for (const r of report.results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1)
+  const anyProblem = report.results.some((r) => DETAILED.has(r.status))
+  const boxes = STATUS_ORDER.map((s) => {
+    const checked = !anyProblem || DETAILED.has(s) ? ' checked' : ''
+    return `<label><input type="checkbox" name="status" value="${s}"${checked}> <span class="st-${s}">${HTML_SYMBOLS[s]}</span> ${s} (${counts.get(s) ?? 0})</label>`
+  }).join('\n')
+  const idps = [...new Set([...report.idps, ...report.results.map((r) => r.idp)])]
+  const options = [`<option value="">all IdPs</option>`, ...idps.map((idp) => `<option value="${attr(idp)}">${esc1(idp)}</option>`)].join('')
+  // Hidden until the script runs: without it, every row shows and there is nothing to filter with.
+  return `<form id="filters" hidden aria-label="Filter results">
+<strong>Show</strong>
+${boxes}
+<label>IdP <select name="idp">${options}</select></label>
+<span id="shown" class="muted" aria-live="polite"></span>
+</form>`
+}
+
+function resultItem(r: Result, report: RunReport, n: number): string {
+  let line = `${badge(r.status)}<span class="id">${esc1(r.id)}</span><span class="title">${esc1(r.title)}</span>`
+  if (r.step) line += `<span class="step">[${esc1(r.step)}]</span>`
+  if (r.preExisting) line += '<span class="st-warn">(pre-existing data)</span>'
+  if ((r.status === 'skip' || r.status === 'info') && (r.reason || r.message)) line += `<span class="why">— ${esc1(r.reason ?? r.message)}</span>`
+  if (r.status === 'pass' && r.message && r.message !== r.title) line += `<span class="why">— ${esc1(r.message)}</span>`
+  const details = DETAILED.has(r.status) ? detailsOf(r, report) : ''
+  return `<li class="result" id="r${n}" data-status="${r.status}" data-idp="${attr(r.idp)}"><div class="line">${line}</div>${details}</li>`
+}
+
+function detailsOf(r: Result, report: RunReport): string {
+  const out: string[] = []
+  if (r.message && r.message !== r.title) out.push(`<p>${esc1(r.message)}</p>`)
+  const source = 'idp' in r.source
+    ? `${esc1(`${r.source.idp}: ${r.source.behaviour}`)} (<a href="${safeUrl(r.source.url)}" rel="noreferrer noopener">source</a>)`
+    : esc1(formatSource(r.source))
+  out.push(`<p class="muted">${source} · ${r.level}</p>`)
+  const facts: string[] = []
+  if (r.expected !== undefined) facts.push(`<dt>expected</dt><dd>${esc(r.expected)}</dd>`)
+  if (r.actual !== undefined) facts.push(`<dt>actual</dt><dd>${esc(r.actual)}</dd>`)
+  if (r.reason && r.reason !== r.message) facts.push(`<dt>reason</dt><dd>${esc(r.reason)}</dd>`)
+  if (facts.length) out.push(`<dl>${facts.join('')}</dl>`)
+  const ev = evidenceFor(r, report.exchanges)
+  if (ev) {
+    out.push(`<div class="evidence"><div><h4>Request</h4>${pre(ev.request)}</div>${ev.response ? `<div><h4>Response</h4>${pre(ev.response)}</div>` : ''}</div>`)
+    if (ev.reproduce) out.push(`<div class="repro"><h4 class="muted">Reproduce</h4>${pre(ev.reproduce)}</div>`)
+  }
+  return `<div class="details">${out.join('')}</div>`
+}
+
+/**
+ * Preformatted text on lines of its own: the parser drops the newline after <pre> and a browser draws none for the
+ * one before </pre>, so what shows is exactly the text, and the source stays line-greppable.
+ */
+function pre(text: string): string {
+  return `<pre>\n${esc(text)}\n</pre>`
+}
+
+/** Only http(s) links are kept; anything else (javascript:, data:) becomes an inert fragment. */
+function safeUrl(url: string): string {
+  return /^https?:\/\//i.test(url) ? attr(url) : '#'
+}
+
+function results(report: RunReport, refs: CellRef[]): string {
+  if (report.results.length === 0) return '<h2>Results</h2><p>No results: nothing was judged.</p>'
+  let n = 0
+  const groups = cellsOf(report).map((cell, i) => {
+    const ref: CellRef = { id: `cell${i}`, idp: cell.idp, scenario: cell.scenario }
+    refs.push(ref)
+    const items = cell.results.map((r) => resultItem(r, report, n++)).join('\n')
+    return `<section class="cell" id="${ref.id}" data-idp="${attr(cell.idp)}"><header>${badge(worst(cell.results.map((r) => r.status)))}<h3>${esc1(cell.scenario)}</h3><span class="muted">${esc1(cell.idp)}</span></header>
+<ol>
+${items}
+</ol></section>`
+  })
+  return `<h2 id="results-title">Results</h2>
+${filters(report)}
+${groups.join('\n')}`
+}
+
+function leftovers(report: RunReport): string {
+  if (report.leftovers.length === 0) return ''
+  const rows = report.leftovers.map((l) => `<tr><td>${l.type}</td><td class="id">${esc1(l.id)}</td><td>${esc1(l.name ?? '')}</td><td>${l.state}</td><td>${esc1(l.reason)}</td></tr>`).join('\n')
+  return `<h2 id="leftovers-title" class="st-fail">Leftovers: ${plural(report.leftovers.length, 'resource')} the run could not delete</h2>
+<table id="leftovers"><thead><tr><th>Type</th><th>Id</th><th>Name</th><th>State</th><th>Why</th></tr></thead><tbody>${rows}</tbody></table>`
+}
+
+export function renderHtml(report: RunReport, _opts?: RenderOptions): string {
+  // Results are rendered first so the matrix can link to the cells they produced.
+  const refs: CellRef[] = []
+  const resultsHtml = results(report, refs)
+  return `<!doctype html>
+<html lang="en">
+${head(report)}
+<body>
+<main>
+${header(report)}
+${banners(report)}
+${verdict(report)}
+${tiles(report)}
+${matrix(report, refs)}
+${sections(report)}
+${resultsHtml}
+${leftovers(report)}
+<footer>Generated by ${esc1(`${report.tool.name} ${report.tool.version}`)}. This file is self-contained and loads nothing from the network. Secrets were redacted when the exchanges were captured; credentials appear as $SCIM_TOKEN.</footer>
+</main>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`
+}
+
+export const reporter: Reporter = {
+  name: 'html',
+  description: 'Self-contained HTML report: compliance matrix, RFC-section summary, every failure with its request and response, filters',
+  defaultFile: 'scim-check-report.html',
+  render: renderHtml,
+}

@@ -1,0 +1,208 @@
+/**
+ * markdown: a compact summary and the failures, for a CI job summary ($GITHUB_STEP_SUMMARY) or a
+ * pull-request comment. GitHub-flavoured Markdown that also reads well on GitLab and as plain text.
+ *
+ * Mapping, top to bottom:
+ *   warnings, incomplete          → first, as blockquotes (a 401-everywhere run must not read green)
+ *   the verdict                   → one heading: "passed" or "failed at --fail-on <level>", with the counts
+ *   tool, target, idps, runId,
+ *   duration                      → one line under the heading
+ *   summary                       → one table row of counts per status
+ *   compliance                    → "Compliant at MUST level", then compatibility per IdP, on one line
+ *   matrix                        → scenario × IdP table, only when more than one IdP ran
+ *   fail, error, warn results     → "Failures", in that order (run order within each): heading with symbol,
+ *                                   id and title; IdP · scenario · step · requirement source · level; message;
+ *                                   expected/actual/reason; request and response in a collapsed <details>;
+ *                                   the curl reproduction. Evidence is shown once per exchange; later verdicts
+ *                                   on it point back. Past MAX_DETAILED, failures are one line each.
+ *   pass, skip, info              → counted only (this is the compact format; json and html list them)
+ *   leftovers                     → a list with ids, so they can be deleted by hand
+ * Text from the target is made printable (no control characters), HTML-escaped and Markdown-escaped, so a
+ * hostile response cannot inject markup, links or images; code blocks use a fence longer than any backtick
+ * run inside them. The output stays far below GitHub's 1 MiB job-summary limit.
+ */
+import { cellsOf, type Reporter, type RenderOptions } from './index.js'
+import type { RunReport } from '../runner/report.js'
+import { formatSource, type Result, type Status } from '../result/types.js'
+import { exitCodeOf } from '../result/summary.js'
+import { evidenceFor, oneLine, printable } from './excerpt.js'
+
+export const MARKDOWN_SYMBOLS: Record<Status, string> = { pass: '✅', fail: '❌', warn: '⚠️', info: 'ℹ️', skip: '⏭️', error: '❓' }
+
+/** Failures shown with their evidence; the rest are listed one line each, so a broken target cannot flood a PR. */
+export const MAX_DETAILED = 50
+
+const FAILURE_ORDER: Status[] = ['fail', 'error', 'warn']
+
+/** One line of target text, safe in Markdown prose and table cells. */
+export function mdText(text: string): string {
+  return oneLine(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    // Enough to stop emphasis, code spans, links, images and table cells...
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
+    // ...and, for text that starts a line, headings, lists and thematic breaks.
+    .replace(/^(\s*)([#+=-])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2')
+}
+
+/** A fenced code block whose fence cannot be closed by the content. */
+export function codeBlock(text: string, lang = ''): string {
+  const body = printable(text)
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  return `${fence}${lang}\n${body}\n${fence}`
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+function headline(report: RunReport): string {
+  const s = report.summary
+  const counts = [
+    s.failed && plural(s.failed, 'failure'),
+    s.errors && plural(s.errors, 'error'),
+    s.warned && plural(s.warned, 'warning'),
+  ].filter(Boolean)
+  const verdict = exitCodeOf(report) === 1 ? `${MARKDOWN_SYMBOLS.fail} failed at --fail-on ${report.failOn}` : `${MARKDOWN_SYMBOLS.pass} passed at --fail-on ${report.failOn}`
+  const partial = report.incomplete ? ' (partial run)' : ''
+  return `## scim-check: ${verdict}${partial}${counts.length ? ` — ${counts.join(', ')}` : ''}`
+}
+
+function preamble(report: RunReport): string[] {
+  const out: string[] = []
+  for (const w of report.warnings) out.push(`> **Warning:** ${mdText(w)}`, '')
+  if (report.incomplete) out.push(`> **Run incomplete:** ${mdText(report.incomplete)}. This report is partial.`, '')
+  return out
+}
+
+function header(report: RunReport): string {
+  const target = `${mdText(report.target.url)}${report.target.builtin ? ' (built-in server)' : ''}`
+  const seconds = (report.durationMs / 1000).toFixed(1)
+  return `${mdText(`${report.tool.name} ${report.tool.version}`)} · ${target} · ${mdText(report.idps.join(', '))} · run ${mdText(report.runId)} · ${seconds}s`
+}
+
+function summaryTable(report: RunReport): string[] {
+  const s = report.summary
+  return [
+    '| Passed | Failed | Warnings | Info | Skipped | Errors | Total |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${s.passed} | ${s.failed} | ${s.warned} | ${s.info} | ${s.skipped} | ${s.errors} | ${s.total} |`,
+  ]
+}
+
+function complianceLine(report: RunReport): string {
+  const { compliance } = report
+  const parts = [`**Compliant at MUST level:** ${compliance.mustCompliant ? 'yes' : 'no'}`]
+  for (const idp of new Set([...report.idps, ...Object.keys(compliance.idps)])) {
+    const v = compliance.idps[idp]
+    if (!v) continue
+    const why = v.failures > 0 ? ` (${plural(v.failures, 'failure')})` : v.compatible ? '' : ' (nothing passed)'
+    parts.push(`**${mdText(idp)}:** ${v.compatible ? 'compatible' : 'not compatible'}${why}`)
+  }
+  return parts.join(' · ')
+}
+
+function matrixTable(report: RunReport): string[] {
+  const { scenarios, idps, cells } = report.matrix
+  if (idps.length < 2 || scenarios.length === 0) return []
+  return [
+    '### Compatibility matrix (scenario × IdP)',
+    '',
+    `| Scenario | ${idps.map(mdText).join(' | ')} |`,
+    `| --- | ${idps.map(() => ':---:').join(' | ')} |`,
+    ...scenarios.map((sc) => `| ${mdText(sc)} | ${idps.map((idp) => statusCell(cells[sc]?.[idp] ?? 'skip')).join(' | ')} |`),
+    '',
+  ]
+}
+
+function statusCell(s: Status): string {
+  return `${MARKDOWN_SYMBOLS[s]} ${s}`
+}
+
+function failuresOf(report: RunReport): Result[] {
+  const inRunOrder = cellsOf(report).flatMap((c) => c.results)
+  return FAILURE_ORDER.flatMap((status) => inRunOrder.filter((r) => r.status === status))
+}
+
+function failureBlock(r: Result, report: RunReport, shown: Map<string, string>): string[] {
+  const where = [r.idp, r.scenario, r.step].filter((x): x is string => !!x).map(mdText).join(' · ')
+  const out = [`#### ${MARKDOWN_SYMBOLS[r.status]} \`${inlineCode(r.id)}\` ${mdText(r.title)}`, '', `${where} · ${mdText(formatSource(r.source))} · ${r.level}${r.preExisting ? ' · pre-existing data' : ''}`, '']
+  if (r.message && r.message !== r.title) out.push(mdText(r.message), '')
+  const facts: string[] = []
+  if (r.expected !== undefined) facts.push(`- **expected:** ${mdText(r.expected)}`)
+  if (r.actual !== undefined) facts.push(`- **actual:** ${mdText(r.actual)}`)
+  if (r.reason && r.reason !== r.message) facts.push(`- **reason:** ${mdText(r.reason)}`)
+  if (facts.length) out.push(...facts, '')
+  const ev = evidenceFor(r, report.exchanges)
+  if (!ev) return out
+  const key = r.exchange !== undefined ? `#${r.exchange}` : `${ev.request}\u0000${ev.response ?? ''}`
+  const first = shown.get(key)
+  if (first) {
+    out.push(`Request, response and reproduction: as for \`${inlineCode(first)}\` above.`, '')
+    return out
+  }
+  shown.set(key, r.id)
+  out.push('<details><summary>Request and response</summary>', '', codeBlock(ev.request, 'http'), '')
+  if (ev.response) out.push(codeBlock(ev.response, 'http'), '')
+  out.push('</details>', '')
+  if (ev.reproduce) out.push('Reproduce:', '', codeBlock(ev.reproduce, 'sh'), '')
+  return out
+}
+
+/** Inline code cannot hold a backtick portably; ids never should, so one is replaced rather than escaped. */
+function inlineCode(text: string): string {
+  return oneLine(text).replace(/`/g, "'")
+}
+
+function failureSection(report: RunReport): string[] {
+  const failures = failuresOf(report)
+  if (failures.length === 0) return []
+  const out = [`### Failures (${failures.length})`, '']
+  const shown = new Map<string, string>()
+  failures.slice(0, MAX_DETAILED).forEach((r) => out.push(...failureBlock(r, report, shown)))
+  const rest = failures.slice(MAX_DETAILED)
+  if (rest.length) {
+    out.push(`${plural(rest.length, 'more failure')} (see the JSON or HTML report for their evidence):`, '')
+    for (const r of rest) out.push(`- ${MARKDOWN_SYMBOLS[r.status]} \`${inlineCode(r.id)}\` ${mdText(r.title)} — ${[r.idp, r.scenario, r.step].filter((x): x is string => !!x).map(mdText).join(' · ')}`)
+    out.push('')
+  }
+  return out
+}
+
+function leftoverSection(report: RunReport): string[] {
+  if (report.leftovers.length === 0) return []
+  const out = [`### Leftovers (${report.leftovers.length})`, '', 'Resources the run could not delete (remove them by id):', '']
+  for (const l of report.leftovers) out.push(`- ${l.type} \`${inlineCode(l.id)}\`${l.name ? ` ${mdText(l.name)}` : ''}: ${l.state} — ${mdText(l.reason)}`)
+  out.push('')
+  return out
+}
+
+export function renderMarkdown(report: RunReport, _opts?: RenderOptions): string {
+  const lines = [
+    ...preamble(report),
+    headline(report),
+    '',
+    header(report),
+    '',
+    ...summaryTable(report),
+    '',
+    complianceLine(report),
+    '',
+    ...matrixTable(report),
+    ...failureSection(report),
+    ...leftoverSection(report),
+  ]
+  if (report.results.length === 0) lines.push('No results: nothing was judged.', '')
+  while (lines.at(-1) === '') lines.pop()
+  return `${lines.join('\n')}\n`
+}
+
+export const reporter: Reporter = {
+  name: 'markdown',
+  description: 'Compact Markdown summary and failures, for a CI job summary or a pull-request comment',
+  defaultFile: 'scim-check-report.md',
+  render: renderMarkdown,
+}
