@@ -376,6 +376,18 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     description: 'Tokens replaced by rotation keep working',
     flags: { keepRotatedTokens: true },
   },
+  {
+    // Proves redaction by value: the echo sits under names no key-based rule knows.
+    name: 'echo-authorization',
+    description: 'The request\'s Authorization header is echoed in every response (header X-Echo and body field "echo")',
+    after: (ctx, res) => {
+      const auth = ctx.req.headers.authorization
+      if (!auth) return res
+      res.headers['X-Echo'] = auth
+      if (isPlainObject(res.body)) res.body['echo'] = `request had Authorization: ${auth}`
+      return res
+    },
+  },
 
   // ---- timing ----
   {
