@@ -37,17 +37,17 @@ export async function runCommand(opts: Record<string, unknown>): Promise<number>
   const showProgress = !opts.quiet && (tty || !!opts.progress)
   const controller = new AbortController()
   let ledger: Ledger | undefined
-  let interrupts = 0
+  let stoppedBy: NodeJS.Signals | undefined
+  // First signal: stop sending new steps, clean up, write the partial reports. Second: quit now and say what is left.
   const onSignal = (sig: NodeJS.Signals) => {
-    interrupts++
-    if (interrupts === 1) {
+    if (!stoppedBy) {
+      stoppedBy = sig
       process.stderr.write(`\nscim-check: ${sig}: stopping after the current request and cleaning up (press Ctrl-C again to quit now)\n`)
       controller.abort()
       return
     }
-    const left = ledger?.list() ?? []
-    process.stderr.write(`scim-check: quit before cleanup finished; ${left.length ? `left behind: ${left.map((o) => `${o.type} ${o.id}${o.name ? ` (${o.name})` : ''}`).join(', ')}` : 'nothing left behind'}\n`)
-    process.exit(130)
+    process.stderr.write(`scim-check: quit before cleanup finished; ${leftBehind(ledger)}\n`)
+    process.exit(exitOnSignal(sig))
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
@@ -73,6 +73,19 @@ export async function runCommand(opts: Record<string, unknown>): Promise<number>
     const { writeTranscript } = await import('../report/transcript.js')
     writeTranscript(config.transcript, report)
   }
-  if (report.incomplete && controller.signal.aborted) return 130
+  if (stoppedBy) return exitOnSignal(stoppedBy)
   return exitCodeOf(report)
+}
+
+/** 128 + the signal's number, as shells report a process stopped by it. */
+function exitOnSignal(sig: NodeJS.Signals): number {
+  return sig === 'SIGTERM' ? 143 : 130
+}
+
+/** The one line a second Ctrl-C prints: every resource the run may have left, with ids, so it can be removed by hand. */
+export function leftBehind(ledger: Ledger | undefined): string {
+  if (!ledger) return 'nothing left behind'
+  const items = [...ledger.list(), ...ledger.abandoned].map((o) => `${o.type} ${o.id}${o.name ? ` (${o.name})` : ''}`)
+  items.push(...ledger.uncertain.map((u) => `${u.type} with unknown id (${u.name}; its create got no answer)`))
+  return items.length ? `left behind: ${items.join(', ')}` : 'nothing left behind'
 }

@@ -4,6 +4,8 @@ import type { CapturedResponse, Exchange, RequestSpec } from './exchange.js'
 import { Redactor } from './redact.js'
 import { describeTransportError } from './errors.js'
 import { parseJsonCapped } from './json.js'
+import { DEFAULT_RETENTION, Retention, type RetentionOptions } from './retention.js'
+import { DEFAULT_RETRY, RetryGate, type RetryPolicy } from './retry.js'
 
 export interface ClientOptions {
   baseUrl: string
@@ -14,6 +16,12 @@ export interface ClientOptions {
   maxBodyBytes: number
   maxJsonDepth: number
   redactor: Redactor
+  /** 429 handling; defaults to DEFAULT_RETRY. */
+  retry?: RetryPolicy
+  /** Which bodies stay whole in memory; defaults to DEFAULT_RETENTION (keepAll when a transcript is written). */
+  retention?: Partial<RetentionOptions>
+  /** Aborts waits between retries (Ctrl-C); a request already on the wire still finishes within its deadline. */
+  signal?: AbortSignal
 }
 
 export interface SendLabels {
@@ -27,7 +35,9 @@ export interface SendLabels {
 
 /**
  * The one HTTP client of a run: keep-alive, a deadline on every exchange, capped bodies, no redirects
- * followed, credentials only ever sent to the target's own origin, and every exchange captured redacted.
+ * followed (undici's request never follows them; a 3xx comes back as it is and is reported), credentials only
+ * ever sent to the target's own origin, 429s retried within a bounded policy, and every exchange captured
+ * redacted, with long runs keeping full bodies only where results point.
  */
 export class HttpClient {
   readonly base: URL
@@ -35,8 +45,12 @@ export class HttpClient {
   private agent: Agent
   private token?: string
   private previousToken?: string
+  private gate: RetryGate
+  private retention: Retention
 
   constructor(private opts: ClientOptions) {
+    this.gate = new RetryGate(opts.retry ?? DEFAULT_RETRY)
+    this.retention = new Retention({ ...DEFAULT_RETENTION, ...opts.retention })
     this.base = new URL(opts.baseUrl.replace(/\/+$/, '') + '/')
     this.token = opts.token
     opts.redactor.addSecret(opts.token)
@@ -47,6 +61,11 @@ export class HttpClient {
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
     })
+  }
+
+  /** A result points at this exchange, so its body is kept whole however long the run gets. */
+  pin(index: number): void {
+    this.retention.pin(index)
   }
 
   get currentToken(): string | undefined {
@@ -95,7 +114,32 @@ export class HttpClient {
     return x
   }
 
+  /**
+   * Send one request and capture it. A 429 is retried as real IdPs do (see retry.ts): each attempt is its own
+   * exchange, the resend names the one it repeats, and the last one is returned.
+   */
   async send(spec: RequestSpec, labels: SendLabels): Promise<Exchange> {
+    let x = await this.once(spec, labels)
+    for (let attempt = 0; x.response?.status === 429; attempt++) {
+      const decision = this.gate.decide(x.response.headers['retry-after'], attempt)
+      if ('stop' in decision) {
+        x.retryStopped = decision.stop
+        break
+      }
+      if (this.opts.signal?.aborted || !(await pause(decision.wait, this.opts.signal))) {
+        x.retryStopped = 'the run was interrupted'
+        break
+      }
+      this.gate.waited(decision.wait)
+      const first = x.retry?.of ?? x.index
+      x = await this.once(spec, labels)
+      x.retry = { of: first, attempt: attempt + 1, waitedMs: decision.wait }
+    }
+    if (x.response && x.response.status !== 429) this.gate.recovered()
+    return x
+  }
+
+  private async once(spec: RequestSpec, labels: SendLabels): Promise<Exchange> {
     const url = this.resolve(spec)
     const headers: Record<string, string> = { accept: 'application/scim+json', ...lower(labels.headers), ...lower(spec.headers) }
     const token = spec.token ?? this.token
@@ -122,6 +166,11 @@ export class HttpClient {
       action: labels.action,
     }
     this.exchanges.push(x)
+    if (hasDotSegment(spec.path)) {
+      // An id of "." or ".." (encoded or not) would be resolved away by URL parsing and the request would hit a parent path.
+      x.error = { code: 'refused-dot-segment', message: `refused to send ${x.request.method} ${spec.path}: a "." or ".." path segment would address a different resource than the one meant` }
+      return x
+    }
     if (url.origin !== this.base.origin) {
       // A Location or meta.location on another host must never receive the run's credentials.
       x.error = { code: 'other-origin', message: `refused to send a request to ${url.origin}, which is not the target's origin ${this.base.origin}` }
@@ -134,6 +183,7 @@ export class HttpClient {
       x.error.message = this.opts.redactor.text(x.error.message)
     }
     x.durationMs = Date.now() - started
+    this.retention.add(x)
     return x
   }
 
@@ -170,13 +220,43 @@ export class HttpClient {
     return out
   }
 
+  /** Close politely, but never wait on a peer that will not let go: after a second, sockets are destroyed. */
   async close(): Promise<void> {
-    await this.agent.close().catch(() => undefined)
+    const closed = this.agent.close().then(
+      () => true,
+      () => false,
+    )
+    const grace = new AbortController()
+    const done = await Promise.race([closed, pause(1000, grace.signal).then(() => false)])
+    grace.abort()
+    if (!done) await this.agent.destroy().catch(() => undefined)
   }
 
   destroy(): void {
     void this.agent.destroy().catch(() => undefined)
   }
+}
+
+/** Wait `ms`, or less when the signal aborts; true when the full wait passed. */
+function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (full: boolean) => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      resolve(full)
+    }
+    const onAbort = () => done(false)
+    const timer = setTimeout(() => done(true), ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+function hasDotSegment(path: string): boolean {
+  if (/^https?:\/\//i.test(path)) path = path.replace(/^https?:\/\/[^/]*/i, '')
+  return path
+    .split(/[?#]/)[0]
+    .split('/')
+    .some((seg) => /^(\.|%2e){1,2}$/i.test(seg))
 }
 
 function lower(h?: Record<string, string>): Record<string, string> {

@@ -31,6 +31,11 @@ export interface CapturedResponse {
   /** Why the body did not parse, when it did not. */
   parseError?: string
   truncated?: boolean
+  /**
+   * Set when the run kept only an excerpt of this body (the full length, in characters): a long import keeps
+   * full bodies only for exchanges that results point at, unless a transcript was asked for.
+   */
+  omitted?: number
 }
 
 export interface Exchange {
@@ -46,4 +51,8 @@ export interface Exchange {
   idp: string
   /** Set by the profile: which IdP action produced it (createUser, ...). */
   action?: string
+  /** Set on a resend after a 429: the exchange it repeats, which attempt this is, and how long the client waited. */
+  retry?: { of: number; attempt: number; waitedMs: number }
+  /** On a 429 that was not (or no longer) retried: why the client stopped. */
+  retryStopped?: string
 }

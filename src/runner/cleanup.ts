@@ -5,6 +5,8 @@ import type { Ledger, Owned } from './ledger.js'
 import type { Leftover } from './report.js'
 
 const HEADERS = { accept: 'application/scim+json', 'content-type': 'application/scim+json' }
+/** Deletes in a row that got no answer before cleanup stops asking a dead target (the rest are listed). */
+const GIVE_UP_AFTER = 2
 
 /**
  * Delete what the run created (all of it, or one scenario's), newest first so groups go before their members.
@@ -13,24 +15,27 @@ const HEADERS = { accept: 'application/scim+json', 'content-type': 'application/
  */
 export async function cleanup(client: HttpClient, ledger: Ledger, only: { scenario: string; idp: string } | undefined, budgetMs: number): Promise<Leftover[]> {
   const deadline = Date.now() + budgetMs
-  await adoptUncertain(client, ledger, only)
+  const budget = new Budget(deadline)
+  const left: Leftover[] = await adoptUncertain(client, ledger, only, budget)
   const mine = ledger.list().filter((o) => !only || (o.scenario === only.scenario && o.idp === only.idp)).reverse()
-  const left: Leftover[] = []
   for (const o of mine) {
-    if (Date.now() > deadline) {
-      left.push({ type: o.type, id: o.id, name: o.name, state: 'left', reason: 'cleanup ran out of time' })
+    const stop = budget.exhausted()
+    if (stop) {
+      ledger.abandon(o.id)
+      left.push({ type: o.type, id: o.id, name: o.name, state: 'left', reason: stop })
       continue
     }
     const labels = { scenario: o.scenario, step: 'cleanup', idp: o.idp, action: 'cleanup', headers: HEADERS }
     const del = await client.send({ method: 'DELETE', path: resourcePath(o.type === 'User' ? 'Users' : 'Groups', o.id) }, labels)
     const status = del.response?.status
+    budget.saw(del)
     if (status !== undefined && (status < 300 || status === 404)) {
       ledger.forget(o.id)
       continue
     }
     const why = status !== undefined ? `DELETE answered ${status}` : del.error?.message ?? 'no response'
-    ledger.forget(o.id)
-    if (o.type === 'User') {
+    ledger.abandon(o.id)
+    if (o.type === 'User' && del.response) {
       const off = await client.send({ method: 'PATCH', path: resourcePath('Users', o.id), body: patchOp([{ op: 'replace', path: 'active', value: false }]) }, labels)
       const ok = off.response && off.response.status < 300
       left.push({ type: o.type, id: o.id, name: o.name, state: ok ? 'deactivated' : 'left', reason: ok ? `${why}; deactivated instead` : `${why}; deactivation failed too` })
@@ -39,19 +44,53 @@ export async function cleanup(client: HttpClient, ledger: Ledger, only: { scenar
   return left
 }
 
-/** A create whose answer never came may still have happened: find it by its unique name and take ownership. */
-async function adoptUncertain(client: HttpClient, ledger: Ledger, only?: { scenario: string; idp: string }): Promise<void> {
+/** Cleanup is bounded twice: by time, and by a target that stopped answering (the rest is listed, not retried). */
+class Budget {
+  private silent = 0
+  constructor(private deadline: number) {}
+
+  saw(x: Exchange): void {
+    // A request scim-check itself refused to send says nothing about the target.
+    if (x.error && (x.error.code.startsWith('refused-') || x.error.code === 'other-origin')) return
+    this.silent = x.response ? 0 : this.silent + 1
+  }
+
+  /** Why cleanup must stop asking, or undefined while it may go on. */
+  exhausted(): string | undefined {
+    if (this.silent >= GIVE_UP_AFTER) return 'the target stopped answering during cleanup'
+    if (Date.now() > this.deadline) return 'cleanup ran out of time'
+    return undefined
+  }
+}
+
+/**
+ * A create whose answer never came may still have happened: find it by its unique name and take ownership.
+ * When even the lookup gets no answer, the name is listed as a possible leftover (there is no id to give).
+ */
+async function adoptUncertain(client: HttpClient, ledger: Ledger, only: { scenario: string; idp: string } | undefined, budget: Budget): Promise<Leftover[]> {
   const pending = ledger.uncertain.filter((u) => !only || (u.scenario === only.scenario && u.idp === only.idp))
+  const unknown: Leftover[] = []
   for (const u of pending) {
     ledger.uncertain.splice(ledger.uncertain.indexOf(u), 1)
     const attr = u.type === 'User' ? 'userName' : 'displayName'
-    const x: Exchange = await client.send(
-      { method: 'GET', path: u.type === 'User' ? '/Users' : '/Groups', rawQuery: encodeQuery([['filter', `${attr} eq ${literal(u.name)}`]]) },
-      { scenario: u.scenario, step: 'cleanup', idp: u.idp, action: 'cleanup', headers: HEADERS },
-    )
-    const found = ((x.response?.json as { Resources?: Record<string, unknown>[] } | undefined)?.Resources ?? []).filter(
-      (r) => typeof r.id === 'string' && String(r[attr]).toLowerCase() === u.name.toLowerCase(),
+    const x: Exchange | undefined =
+      budget.exhausted()
+        ? undefined
+        : await client.send(
+            { method: 'GET', path: u.type === 'User' ? '/Users' : '/Groups', rawQuery: encodeQuery([['filter', `${attr} eq ${literal(u.name)}`]]) },
+            { scenario: u.scenario, step: 'cleanup', idp: u.idp, action: 'cleanup', headers: HEADERS },
+          )
+    if (x) budget.saw(x)
+    if (x?.response?.status !== 200) {
+      unknown.push({ type: u.type, id: '(unknown)', name: u.name, state: 'left', reason: `its create got no answer and a lookup by ${attr} ${x?.response ? `answered ${x.response.status}` : 'was not possible'}: it may exist` })
+      continue
+    }
+    const listed = (x.response.json as { Resources?: unknown } | undefined)?.Resources
+    // Whatever shape the server answers with, only an exact match on the run's own unique name is adopted.
+    const found = (Array.isArray(listed) ? listed : []).filter(
+      (r): r is Record<string, unknown> => !!r && typeof r === 'object' && typeof r.id === 'string' && typeof r[attr] === 'string' && (r[attr] as string).toLowerCase() === u.name.toLowerCase(),
     )
     for (const r of found) ledger.adopt({ type: u.type, id: r.id as string, name: u.name, scenario: u.scenario, idp: u.idp } satisfies Owned)
   }
+  return unknown
 }

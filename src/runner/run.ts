@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { DEFAULT_CUSTOM_EXTENSION, type RunConfig } from '../config/types.js'
 import type { CheckContext, CheckDef, Discovery, Finding } from '../checks/define.js'
-import { ambientChecks, getCheck } from '../checks/registry.js'
+import { ambientChecks, getCheck, registerChecks } from '../checks/registry.js'
 import { TargetError, UsageError } from '../errors.js'
 import { HttpClient } from '../http/client.js'
+import { transportChecks } from '../http/checks.js'
 import type { Exchange, RequestSpec } from '../http/exchange.js'
 import { Redactor } from '../http/redact.js'
 import { resolveMapping } from '../idp/mapping.js'
@@ -44,6 +45,11 @@ export interface RunOptions {
 
 /** Transport failures that mean the target cannot be tested at all, rather than a defect of it. */
 const FATAL_CODES = new Set(['refused', 'dns', 'tls'])
+/** Requests in a row that got no response before the run gives up: before any answer, and after. */
+const DEAD_BEFORE_ANY = 2
+const DEAD_AFTER_SOME = 5
+
+registerChecks(transportChecks)
 
 /** Run every selected scenario under every selected IdP profile against one target and return the report. */
 export async function run(config: RunConfig, opts: RunOptions = {}): Promise<RunReport> {
@@ -64,6 +70,9 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
     maxBodyBytes: config.maxBodyBytes,
     maxJsonDepth: config.maxJsonDepth,
     redactor,
+    signal: opts.signal,
+    // A transcript holds every body as received; otherwise long walks keep full bodies only where results point.
+    retention: { keepAll: !!config.transcript },
   })
   const ledger = new Ledger(config.readOnly)
   opts.onLedger?.(ledger)
@@ -89,7 +98,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
         if (opts.signal?.aborted) break
         opts.onProgress?.({ idp, scenario: scenario.name, index: ++index, total: plan.length })
         results.push(...(await runner.scenario(profile, scenario, features, discovery)))
-        leftovers.push(...(await cleanup(client, ledger, { scenario: scenario.name, idp }, 60_000)))
+        leftovers.push(...(await cleanup(client, ledger, { scenario: scenario.name, idp }, opts.signal?.aborted ? 10_000 : 60_000)))
       }
       if (opts.signal?.aborted) break
     }
@@ -180,6 +189,7 @@ interface Instance {
 
 class ScenarioRunner {
   private anyResponse = false
+  private failuresInARow = 0
   constructor(
     private config: RunConfig,
     private client: HttpClient,
@@ -278,6 +288,7 @@ class ScenarioRunner {
       return
     }
     if (!exchange) return
+    if (isCapped(value)) inst.results.push(this.pageCap(inst, exchange, (value as { pages?: unknown }).pages))
     if (step.save) inst.vars[step.save] = value ?? exchange.response?.json
     for (const e of expectationsOf(step)) inst.results.push(...this.expect(inst, step, e, exchange))
     for (const ref of step.checks ?? []) {
@@ -323,8 +334,15 @@ class ScenarioRunner {
     const refusal = this.ledger.refuse(spec, url)
     const x = refusal ? this.client.refuse(spec, labels, refusal) : await this.client.send(spec, labels)
     if (!refusal) this.ledger.observe(x, spec, url)
-    if (x.response) this.anyResponse = true
-    else if (x.error && !this.anyResponse && FATAL_CODES.has(x.error.code)) throw new TargetError(`cannot reach the target: ${x.error.message}`)
+    if (x.response) {
+      this.anyResponse = true
+      this.failuresInARow = 0
+    } else if (x.error && !x.error.code.startsWith('refused-') && x.error.code !== 'other-origin') {
+      // A peer that never answers must not hold the run for every remaining step's timeout.
+      this.failuresInARow++
+      if (!this.anyResponse && (FATAL_CODES.has(x.error.code) || this.failuresInARow >= DEAD_BEFORE_ANY)) throw new TargetError(`cannot reach the target: ${x.error.message}`)
+      if (this.failuresInARow >= DEAD_AFTER_SOME) throw new TargetError(`the target stopped answering (${this.failuresInARow} requests in a row got no response; last: ${x.error.message})`)
+    }
     this.ambient(inst, x)
     return x
   }
@@ -428,6 +446,11 @@ class ScenarioRunner {
     return this.result(inst, def, { ok: true, message: 'token rotated; the old token is kept only to check it is refused' })
   }
 
+  private pageCap(inst: Instance, x: Exchange, pages: unknown): Result {
+    const why = `the list walk stopped after ${typeof pages === 'number' ? pages : this.config.maxPages} pages (--max-pages) while totalResults still promised more; raise --max-pages if the tenant really is that large`
+    return this.result(inst, getCheck('transport.page-cap')!, { ok: 'error', message: `${x.request.method} ${pathOf(x)}: ${why}`, reason: why }, x)
+  }
+
   private skip(inst: Instance, step: Step | undefined, reason: string): Result {
     const def = step ? stepDescriptor(inst, step) : { id: inst.scenario.name, title: inst.scenario.title, level: inst.scenario.level ?? 'MUST', source: sourceOf(inst.scenario) }
     return this.result(inst, def, { ok: 'skip', message: `skipped: ${reason}`, reason })
@@ -453,10 +476,16 @@ class ScenarioRunner {
     if (f.preExisting) r.preExisting = true
     if (x) {
       r.exchange = x.index
+      this.client.pin(x.index)
       if (r.status !== 'pass') r.evidence = evidenceOf(x)
     }
     return r
   }
+}
+
+/** List walks (pageThrough) say when they stopped at the page cap rather than at the end. */
+function isCapped(value: unknown): boolean {
+  return !!value && typeof value === 'object' && (value as { capped?: unknown }).capped === true
 }
 
 function expectationsOf(step: Step): Expectation[] {
