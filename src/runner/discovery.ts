@@ -30,7 +30,9 @@ export function featuresOf(idp: string, d: Discovery, rotation: boolean): Record
     const v = d.spc?.[name]?.supported
     return typeof v === 'boolean' ? v : fallback
   }
-  const types = d.resourceTypes
+  // Whatever the server put in its ResourceTypes list (nulls, numbers, odd shapes), reading it must not throw.
+  const types = d.resourceTypes?.filter((t) => !!t && typeof t === 'object')
+  const extensions = (t: Record<string, any>) => (Array.isArray(t.schemaExtensions) ? t.schemaExtensions : [])
   return {
     patch: flag('patch', true),
     bulk: flag('bulk', false),
@@ -39,7 +41,7 @@ export function featuresOf(idp: string, d: Discovery, rotation: boolean): Record
     etag: flag('etag', false),
     changePassword: flag('changePassword', false),
     groups: types ? types.some((t) => t.schema === GROUP_SCHEMA) : true,
-    enterprise: types ? types.some((t) => (t.schemaExtensions ?? []).some((e: { schema?: string }) => e.schema === ENTERPRISE)) : true,
+    enterprise: types ? types.some((t) => extensions(t).some((e: { schema?: string } | null) => e?.schema === ENTERPRISE)) : true,
     rotation,
   }
 }

@@ -72,15 +72,16 @@ describe('bodies that are not SCIM JSON', () => {
 })
 
 describe('JSON of the wrong shape everywhere', () => {
-  // Null where arrays belong; strings for numbers and booleans; Resources (and every array) as an object, ids as objects.
-  for (const mode of ['wrong-shape-nulls', 'wrong-shape-strings', 'wrong-shape-objects'] as const) {
+  // Null where arrays belong; strings for numbers and booleans; Resources (and every array) as an object, ids as
+  // objects; arrays whose items are null, numbers, strings and arrays.
+  for (const mode of ['wrong-shape-nulls', 'wrong-shape-strings', 'wrong-shape-objects', 'wrong-shape-items'] as const) {
     it(`${mode}: every profile and scenario ends with results, no check or profile crashes`, async () => {
       const r = await against(mode, EVERYTHING)
       expectBounded(r, 20_000, [0, 1])
       const rep = report(r)
       expect(rep.results.length).toBeGreaterThan(0)
-      // A check that throws becomes an error result saying so; none may.
-      const crashed = rep.results.filter((x) => /could not judge .*: .*(is not|cannot read|undefined|null)/i.test(x.message))
+      // A check or profile that throws becomes an error result carrying the exception's words; none may.
+      const crashed = rep.results.filter((x) => x.reason === 'check error' || /Cannot read properties|is not a function|is not iterable|Cannot convert/.test(x.message))
       expect(crashed.map((x) => `${x.id}: ${x.message}`)).toEqual([])
     })
   }

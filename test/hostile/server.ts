@@ -24,6 +24,7 @@ export const MODES = [
   'wrong-shape-nulls',
   'wrong-shape-strings',
   'wrong-shape-objects',
+  'wrong-shape-items',
   'invalid-utf8',
   'huge-body',
   'deep-json',
@@ -191,7 +192,7 @@ export async function startHostile(mode: Mode, opts: HostileOptions = {}): Promi
     }
     if (mode === 'endless-pages' && method === 'GET' && /^\/(Users|Groups)\/?$/.test(rawPath) && !url.searchParams.has('filter')) return send(res, endlessPage(url.searchParams))
     const reply = scim.handle(method, rawPath, url.searchParams, parsed)
-    if (mode === 'wrong-shape-nulls' || mode === 'wrong-shape-strings' || mode === 'wrong-shape-objects') reply.body = mangle(reply.body, mode)
+    if (mode === 'wrong-shape-nulls' || mode === 'wrong-shape-strings' || mode === 'wrong-shape-objects' || mode === 'wrong-shape-items') reply.body = mangle(reply.body, mode)
     return send(res, reply)
   }
 
@@ -280,11 +281,13 @@ function endlessPage(q: URLSearchParams): Reply {
 
 /**
  * JSON of the wrong shape everywhere: every array null (nulls), every number and boolean a string (strings),
- * or every array an object keyed by position and `Resources` an object (objects).
+ * every array an object keyed by position and `Resources` an object (objects), or every array padded with
+ * items of the wrong type: null, a number, a string, a nested array (items).
  */
-export function mangle(v: unknown, mode: 'wrong-shape-nulls' | 'wrong-shape-strings' | 'wrong-shape-objects', key = ''): unknown {
+export function mangle(v: unknown, mode: 'wrong-shape-nulls' | 'wrong-shape-strings' | 'wrong-shape-objects' | 'wrong-shape-items', key = ''): unknown {
   if (Array.isArray(v)) {
     if (mode === 'wrong-shape-nulls') return null
+    if (mode === 'wrong-shape-items') return [null, 7, 'x', [], ...v.map((x) => mangle(x, mode))]
     if (mode === 'wrong-shape-objects') return Object.fromEntries(v.map((x, i) => [String(i), mangle(x, mode)]))
     return v.map((x) => mangle(x, mode))
   }
