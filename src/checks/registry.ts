@@ -1,11 +1,13 @@
 import type { CheckDef } from './define.js'
 import { checks as ambient } from './ambient.js'
+import { checks as importWalk } from './import.js'
+import { checks as lifecycle } from './lifecycle.js'
 
 /**
  * Every check the tool knows, by id. A new catalogue area is one file exporting `checks` plus one line here.
  * Profiles' IdP expectations are registered from the profiles themselves (see idp/registry.ts).
  */
-const AREAS: CheckDef[][] = [ambient]
+const AREAS: CheckDef[][] = [ambient, importWalk, lifecycle]
 
 let byId: Map<string, CheckDef> | undefined
 

@@ -30,6 +30,11 @@ export async function pageThrough(
   path: string,
   count: number,
   query: (startIndex: number, count: number) => Pick<RequestSpec, 'query' | 'rawQuery'>,
+  /**
+   * How the next startIndex is found: `received` adds the number of resources the page held (what a careful client
+   * does); `count` adds the page size asked for, as Okta does, so a server that caps pages below it loses users.
+   */
+  advance: 'received' | 'count' = 'received',
 ): Promise<ActionResult> {
   const maxPages = Number(ctx.options.maxPages ?? 1000)
   const value: ImportValue = { totalResults: [], ids: [], pages: 0 }
@@ -44,7 +49,7 @@ export async function pageThrough(
     value.totalResults.push(total)
     const resources = Array.isArray(json.Resources) ? json.Resources : []
     for (const r of resources) value.ids.push(String((r as { id?: unknown })?.id))
-    start += resources.length
+    start += advance === 'count' ? count : resources.length
     if (resources.length === 0 || !(start <= total)) break
     if (value.pages >= maxPages) {
       value.capped = true
@@ -52,4 +57,37 @@ export async function pageThrough(
     }
   }
   return { exchange: last, value }
+}
+
+/**
+ * For an action the IdP does not perform under the chosen options (Okta with Group Push off): nothing is sent, and
+ * the step shows as skipped with the reason. The runner judges no expectation when an action returns no exchange.
+ */
+export function notSent(ctx: ActionContext, id: string, reason: string): ActionResult {
+  ctx.expectation(id, { ok: 'skip', message: `skipped: ${reason}`, reason })
+  return { exchange: undefined as unknown as ActionResult['exchange'] }
+}
+
+/** What `save:` stores after a DELETE, so later steps can run only when the delete was really sent (`when:`). */
+export function deleted(x: ActionResult['exchange'], id: unknown): ActionResult {
+  return { exchange: x, value: { id, status: x.response?.status ?? null } }
+}
+
+/** The first resource of a ListResponse, or undefined. */
+export function firstResource(json: unknown): Record<string, any> | undefined {
+  const r = (json as { Resources?: unknown[] } | undefined)?.Resources
+  return Array.isArray(r) && r[0] && typeof r[0] === 'object' ? (r[0] as Record<string, any>) : undefined
+}
+
+/** A 2xx answer (the IdP accepted it); undefined status counts as not accepted. */
+export function accepted(x: ActionResult['exchange']): boolean {
+  const s = x.response?.status
+  return s !== undefined && s >= 200 && s < 300
+}
+
+/** "the server answered 400 (detail: …)" for expectation messages. */
+export function answer(x: ActionResult['exchange']): string {
+  if (!x.response) return `no answer came (${x.error?.message ?? 'no response'})`
+  const d = (x.response.json as { detail?: unknown } | undefined)?.detail
+  return `the server answered ${x.response.status}${typeof d === 'string' && d ? ` (detail: "${d.slice(0, 160)}")` : ''}`
 }

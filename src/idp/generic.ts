@@ -1,13 +1,15 @@
 import type { ActionContext, IdpProfile } from './types.js'
-import { BASE_MAPPING, buildUser, parsePath, pathFor, schemasOf } from './mapping.js'
+import { BASE_MAPPING, buildUser, flattenChanges, parsePath, pathFor, schemasOf } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
-import { memberList, pageThrough } from './common.js'
+import { deleted, firstResource, memberList, pageThrough } from './common.js'
+import { VERSION } from '../version.js'
 
 /**
  * The strict RFC 7644 client: what a careful implementation of the RFC sends, and nothing an IdP adds.
  * It is the default profile and the one that runs the catalogue's probes.
  */
-const HEADERS = { accept: 'application/scim+json', 'content-type': 'application/scim+json' }
+// Content-Type (application/scim+json) goes only on requests with a body; the HTTP client adds it there.
+const HEADERS = { accept: 'application/scim+json', 'user-agent': `scim-check/${VERSION} (generic RFC 7644 client)` }
 
 function patchValue(ctx: ActionContext, attr: string, value: unknown): unknown {
   const p = parsePath(pathFor(attr, ctx.mapping, ctx.custom.urn))
@@ -55,7 +57,7 @@ export const generic: IdpProfile = {
       return pageThrough(ctx, '/Users', Number(args.pageSize ?? 100), (start, count) => ({ rawQuery: encodeQuery([['startIndex', start], ['count', count]]) }))
     },
     async updateUser(ctx, args) {
-      const ops = Object.entries(args.changes ?? {}).map(([attr, value]) => ({ op: 'replace', path: pathFor(attr, ctx.mapping, ctx.custom.urn), value: patchValue(ctx, attr, value) }))
+      const ops = Object.entries(flattenChanges(args.changes)).map(([attr, value]) => ({ op: 'replace', path: pathFor(attr, ctx.mapping, ctx.custom.urn), value: patchValue(ctx, attr, value) }))
       return { exchange: await ctx.send({ method: 'PATCH', path: resourcePath('Users', args.id), body: patchOp(ops) }) }
     },
     async deactivateUser(ctx, args) {
@@ -65,7 +67,7 @@ export const generic: IdpProfile = {
       return { exchange: await ctx.send({ method: 'PATCH', path: resourcePath('Users', args.id), body: patchOp([{ op: 'replace', path: 'active', value: true }]) }) }
     },
     async deleteUser(ctx, args) {
-      return { exchange: await ctx.send({ method: 'DELETE', path: resourcePath('Users', args.id) }) }
+      return deleted(await ctx.send({ method: 'DELETE', path: resourcePath('Users', args.id) }), args.id)
     },
     async createGroup(ctx, args) {
       const body: Record<string, unknown> = { schemas: [SCHEMA.group], displayName: args.displayName }
@@ -95,12 +97,7 @@ export const generic: IdpProfile = {
       return { exchange: await ctx.send({ method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'replace', path: 'displayName', value: args.displayName }]) }) }
     },
     async deleteGroup(ctx, args) {
-      return { exchange: await ctx.send({ method: 'DELETE', path: resourcePath('Groups', args.id) }) }
+      return deleted(await ctx.send({ method: 'DELETE', path: resourcePath('Groups', args.id) }), args.id)
     },
   },
-}
-
-function firstResource(json: unknown): unknown {
-  const r = (json as { Resources?: unknown[] } | undefined)?.Resources
-  return Array.isArray(r) ? r[0] : undefined
 }

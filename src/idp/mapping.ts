@@ -97,3 +97,65 @@ export function pathFor(attr: string, mapping: Mapping, customUrn?: string): str
 export function resolveMapping(defaults: Mapping, overrides?: Record<string, Record<string, string>>, idp?: string): Mapping {
   return { ...defaults, ...(overrides?.['*'] ?? {}), ...(idp ? overrides?.[idp] ?? {} : {}) }
 }
+
+/**
+ * Scenarios give custom-extension changes either as `'custom.attr': value` or as `custom: {attr: value}` (for example
+ * `custom: "{{ custom.attributes }}"`, whose names come from the config file); profiles see the flat form only.
+ */
+export function flattenChanges(changes: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  if (!changes || typeof changes !== 'object') return out
+  for (const [k, v] of Object.entries(changes as Record<string, unknown>)) {
+    if (k === 'custom' && v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [ck, cv] of Object.entries(v as Record<string, unknown>)) out[`custom.${ck}`] = cv
+    } else out[k] = v
+  }
+  return out
+}
+
+/** The value at a mapping path inside a resource as the server returned it (undefined when absent). */
+export function getPath(resource: Record<string, any> | undefined, path: string): unknown {
+  if (!resource) return undefined
+  const p = parsePath(path)
+  let container: any = resource
+  if (p.urn) container = lookupKey(resource, p.urn)
+  if (!container || typeof container !== 'object') return undefined
+  const v = lookupKey(container, p.attr)
+  if (p.filter) {
+    if (!Array.isArray(v)) return undefined
+    const el = v.find((e) => e && typeof e === 'object' && String(lookupKey(e, p.filter!.attr)).toLowerCase() === p.filter!.value.toLowerCase())
+    return el ? lookupKey(el, p.sub ?? 'value') : undefined
+  }
+  if (p.sub) return v && typeof v === 'object' ? lookupKey(v, p.sub) : undefined
+  return v
+}
+
+/**
+ * Apply neutral-attribute changes to a copy of a resource as the server returned it: what an IdP that updates by
+ * GET-then-PUT sends back, every other field (id, meta, groups, unknown attributes) echoed untouched.
+ */
+export function applyChanges(resource: Record<string, any>, changes: Record<string, unknown>, mapping: Mapping, customUrn?: string): Record<string, any> {
+  const out = structuredClone(resource)
+  for (const [attr, value] of Object.entries(flattenChanges(changes))) {
+    const path = pathFor(attr, mapping, customUrn)
+    const p = parsePath(path)
+    // Write into the key the server used, whatever its case, so the PUT does not carry the attribute twice.
+    if (p.urn) {
+      const key = Object.keys(out).find((k) => k.toLowerCase() === p.urn!.toLowerCase()) ?? p.urn
+      out[key] ??= {}
+      if (key !== p.urn) {
+        setPath(out, `${key}:${p.attr}${p.sub ? `.${p.sub}` : ''}`, value, { primary: true })
+        continue
+      }
+    }
+    setPath(out, path, value, { primary: true })
+  }
+  return out
+}
+
+function lookupKey(obj: Record<string, any>, key: string): any {
+  if (key in obj) return obj[key]
+  const lower = key.toLowerCase()
+  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k]
+  return undefined
+}

@@ -1,10 +1,14 @@
 import type { IdpProfile } from './types.js'
 import { generic } from './generic.js'
+import { okta } from './okta.js'
+import { entra } from './entra.js'
 import { UsageError } from '../errors.js'
 
 /** Every profile by name; a new IdP is one module plus one line here. */
 export const PROFILES: Record<string, IdpProfile> = {
   generic,
+  okta,
+  entra,
 }
 
 export const PROFILE_NAMES = Object.keys(PROFILES)

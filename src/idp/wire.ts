@@ -38,3 +38,13 @@ export function encodeQuery(params: [string, string | number][], space: SpaceEnc
 export function patchOp(operations: Record<string, unknown>[]): Record<string, unknown> {
   return { schemas: [SCHEMA.patch], Operations: operations }
 }
+
+/** Entra (without aadOptscim062020) writes PatchOp `op` values capitalised: Add, Replace, Remove. */
+export function opName(op: 'add' | 'replace' | 'remove', style: 'lower' | 'capitalised'): string {
+  return style === 'lower' ? op : op[0].toUpperCase() + op.slice(1)
+}
+
+/** A query string for a `filter` (optionally after other parameters), in an IdP's encoding style. */
+export function filterQuery(filter: string, opts: { space?: SpaceEncoding; before?: [string, string | number][]; after?: [string, string | number][]; trailingAmp?: boolean } = {}): string {
+  return encodeQuery([...(opts.before ?? []), ['filter', filter], ...(opts.after ?? [])], opts.space ?? '%20', opts.trailingAmp ?? false)
+}

@@ -1,0 +1,115 @@
+import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
+import type { Exchange } from '../http/exchange.js'
+
+/**
+ * Judges the lifecycle scenarios need that an `expect:` cannot say: a membership that must be absent, and custom
+ * extension values whose names come from the config file (keys a scenario cannot spell out).
+ */
+
+function resource(x: Exchange): Record<string, any> | undefined {
+  const j = x.response?.json
+  return x.response?.status === 200 && j && typeof j === 'object' && !Array.isArray(j) ? (j as Record<string, any>) : undefined
+}
+
+function key(obj: Record<string, any>, name: string): unknown {
+  if (name in obj) return obj[name]
+  const lower = name.toLowerCase()
+  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k]
+  return undefined
+}
+
+function groupIds(user: Record<string, any>): string[] | undefined {
+  const g = key(user, 'groups')
+  if (g === undefined || g === null) return undefined
+  return Array.isArray(g) ? g.map((e) => String((e as { value?: unknown })?.value)) : []
+}
+
+/** Did this exchange show user `id` as a member of `group`? */
+function listsGroup(x: Exchange, id: string, group: string): boolean {
+  const j = x.response?.json as Record<string, any> | undefined
+  if (!j || typeof j !== 'object' || j.id !== id) return false
+  return groupIds(j)?.includes(group) ?? false
+}
+
+const notRead = (x: Exchange): Finding => ({ ok: 'error', message: `the user could not be read (${x.response?.status ?? x.error?.message ?? 'no response'})`, reason: 'no user representation to judge' })
+
+export const checks: CheckDef[] = [
+  defineCheck({
+    id: 'lifecycle.inactive-findable',
+    title: "A deactivated user is still found by the IdP's lookup",
+    area: 'lifecycle',
+    level: 'IDP',
+    source: { idp: 'entra', behaviour: 'The user object should be returned in a request whether or not the user is active', url: 'https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups' },
+    requirement:
+      'Soft-deleted (active=false) users stay readable by id and by the lookup filter: Entra and Okta find a returning user that way, and a server that hides inactive users gets a duplicate account instead of a reactivation.',
+    breaks: ['okta', 'entra', 'onelogin', 'jumpcloud', 'ping'],
+  }),
+  defineCheck({
+    id: 'lifecycle.user-groups-joined',
+    title: "A member's User.groups lists the group",
+    area: 'lifecycle',
+    level: 'SHOULD',
+    source: rfc(7643, '§4.1.2'),
+    requirement:
+      'groups: a list of groups to which the user belongs, either through direct membership or through nested groups; membership is changed through the Group resource and shows on the User.',
+    judge(x, ctx): Finding {
+      const user = resource(x)
+      if (!user) return notRead(x)
+      const group = String(ctx.args.group ?? '')
+      const ids = groupIds(user)
+      if (ids === undefined) return { ok: false, message: `User ${user.id} has no "groups" attribute although it is a member of group ${group}`, expected: `groups containing ${group}`, actual: '(absent)' }
+      return ids.includes(group)
+        ? { ok: true, message: `User.groups lists group ${group}` }
+        : { ok: false, message: `User ${user.id}.groups does not list group ${group}, which it was added to`, expected: `groups containing ${group}`, actual: JSON.stringify(ids) }
+    },
+  }),
+  defineCheck({
+    id: 'lifecycle.user-groups-left',
+    title: 'A removed member is no longer listed in the group',
+    area: 'lifecycle',
+    level: 'MUST',
+    source: rfc(7644, '§3.5.2.2'),
+    requirement:
+      'After a PATCH remove of a member, that user is no longer a member: a stale membership keeps access the identity provider took away.',
+    judge(x, ctx): Finding {
+      const user = resource(x)
+      if (!user) return notRead(x)
+      const group = String(ctx.args.group ?? '')
+      const ids = groupIds(user)
+      if (ids === undefined) {
+        // Servers leave out an empty groups list; absence proves the removal only if this server has shown the membership before.
+        const shown = ctx.history.some((h) => listsGroup(h, String(user.id), group))
+        return shown
+          ? { ok: true, message: `User.groups no longer lists group ${group} (the attribute is now left out)` }
+          : { ok: 'skip', message: 'skipped: the server never returned User.groups for this user, so the removal cannot be seen on the user', reason: 'User.groups is not returned' }
+      }
+      return ids.includes(group)
+        ? { ok: false, message: `User ${user.id}.groups still lists group ${group} after the user was removed from it`, expected: `groups without ${group}`, actual: JSON.stringify(ids) }
+        : { ok: true, message: `User.groups no longer lists group ${group}` }
+    },
+  }),
+  defineCheck({
+    id: 'lifecycle.custom-roundtrip',
+    title: 'Custom extension values read back as written',
+    area: 'lifecycle',
+    level: 'MUST',
+    source: rfc(7643, '§3.3'),
+    requirement:
+      'Extension attributes are held under their schema URN and returned as stored: what the IdP wrote (on create, PATCH or PUT) reads back with the same value and type.',
+    judge(x, ctx): Finding {
+      const user = resource(x)
+      if (!user) return notRead(x)
+      const urn = String(ctx.args.urn ?? '')
+      const want = (ctx.args.attributes ?? {}) as Record<string, unknown>
+      if (!urn || !Object.keys(want).length) return { ok: 'error', message: 'no custom extension was given to compare', reason: 'the check needs `urn` and `attributes`' }
+      const ext = key(user, urn) as Record<string, unknown> | undefined
+      if (!ext || typeof ext !== 'object') return { ok: false, message: `User ${user.id} has no ${urn} object; the custom attributes written were lost`, expected: JSON.stringify(want), actual: '(absent)' }
+      const wrong = Object.entries(want).filter(([k, v]) => JSON.stringify(key(ext, k)) !== JSON.stringify(v))
+      if (wrong.length) {
+        const actual = Object.fromEntries(wrong.map(([k]) => [k, key(ext, k) ?? '(absent)']))
+        return { ok: false, message: `custom attributes read back differently: ${wrong.map(([k, v]) => `${k} wrote ${JSON.stringify(v)}, read ${JSON.stringify(key(ext, k)) ?? '(absent)'}`).join('; ')}`, expected: JSON.stringify(Object.fromEntries(wrong)), actual: JSON.stringify(actual) }
+      }
+      return { ok: true, message: `${Object.keys(want).length} custom attributes read back as written` }
+    },
+  }),
+]
