@@ -89,6 +89,22 @@ const opValue = (op: Record<string, unknown>, name: string): unknown => {
   return key === undefined ? undefined : op[key]
 }
 
+/** The raw query string as sent (without the "?"), '+' and empty parameters untouched. */
+function rawQuery(ctx: HookContext): string {
+  const target = ctx.req.target ?? ''
+  const q = target.indexOf('?')
+  return q === -1 ? '' : target.slice(q + 1)
+}
+
+/** The first filter operator (outside string literals) written other than lower-case, e.g. "Eq". */
+function nonLowerOperator(filter: string): string | undefined {
+  const bare = filter.replace(/"(?:[^"\\]|\\.)*"/g, '""')
+  for (const m of bare.matchAll(/(?<![\w.:$-])(eq|ne|co|sw|ew|gt|ge|lt|le|pr|and|or|not)(?![\w.:$-])/gi)) {
+    if (m[1] !== m[1].toLowerCase()) return m[1]
+  }
+  return undefined
+}
+
 export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
   // ---- media type and errors ----
   {
@@ -350,6 +366,59 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     name: 'no-group-membership-in-user',
     description: 'User.groups never reflects group memberships',
     flags: { omitUserGroups: true },
+  },
+
+  // ---- IdP request shapes a strict server refuses (each fails the profiles that send it) ----
+  {
+    name: 'plus-encoding-rejected',
+    description: "A '+' in the query string is refused with 400 instead of read as a space (OneLogin and Entra encode filter spaces as '+')",
+    before: (ctx) => (rawQuery(ctx).includes('+') ? errorResponse(400, "'+' is not accepted in the query string; encode spaces as %20", 'invalidFilter') : undefined),
+  },
+  {
+    name: 'trailing-query-rejected',
+    description: "A request target ending in a bare '?' or '&' is refused with 400 (OneLogin sends GET …filter=…& and PUT /Users/{id}?)",
+    before: (ctx) => (/[?&]$/.test(ctx.req.target ?? '') ? errorResponse(400, "The query string is malformed: it ends with an empty '?' or '&'", 'invalidSyntax') : undefined),
+  },
+  {
+    name: 'operator-case-sensitive',
+    description: 'Filter operators must be lower-case: "Eq", "EQ" (Ping\'s example filter expressions) are refused with 400',
+    before: (ctx) => {
+      const filter = getParam(ctx.req.query, 'filter')
+      const bad = typeof filter === 'string' ? nonLowerOperator(filter) : undefined
+      return bad ? errorResponse(400, `Unknown filter operator "${bad}"`, 'invalidFilter') : undefined
+    },
+  },
+  {
+    name: 'legacy-urns-rejected',
+    description: 'Bodies whose schemas name pre-RFC URNs such as urn:scim:schemas:core:2.0 (OneLogin\'s default v2 template) are refused with 400',
+    before: (ctx) => {
+      if ((ctx.req.method !== 'POST' && ctx.req.method !== 'PUT') || !isPlainObject(ctx.req.body)) return undefined
+      const schemas = ctx.req.body['schemas']
+      const legacy = Array.isArray(schemas) ? schemas.find((u) => typeof u === 'string' && u.toLowerCase().startsWith('urn:scim:schemas:')) : undefined
+      return legacy ? errorResponse(400, `Unsupported schema "${String(legacy)}"`, 'invalidValue') : undefined
+    },
+  },
+  {
+    name: 'unfiltered-group-list-rejected',
+    description: 'GET /Groups without a filter is refused with 400 tooMany (Ping lists all groups and matches them itself)',
+    before: (ctx) => {
+      const r = ctx.route
+      if (ctx.req.method !== 'GET' || r.kind !== 'collection' || r.resource !== 'Group' || hadFilter(ctx)) return undefined
+      return errorResponse(400, 'Listing groups needs a filter', 'tooMany')
+    },
+  },
+  {
+    name: 'put-unsupported',
+    description: 'PUT on a User or Group answers 501 (OneLogin, Ping and Okta\'s custom apps update users only with PUT)',
+    before: (ctx) => (ctx.req.method === 'PUT' && ctx.route.kind === 'item' ? errorResponse(501, 'PUT is not implemented; use PATCH') : undefined),
+  },
+  {
+    name: 'user-delete-unsupported',
+    description: 'DELETE on a User answers 405 (JumpCloud\'s connection test then deactivates its test user instead)',
+    before: (ctx) => {
+      const r = ctx.route
+      return ctx.req.method === 'DELETE' && r.kind === 'item' && r.resource === 'User' ? errorResponse(405, 'Users cannot be deleted here; deactivate them', undefined, { Allow: 'GET, PUT, PATCH' }) : undefined
+    },
   },
 
   // ---- auth ----

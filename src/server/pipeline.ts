@@ -18,6 +18,8 @@ export interface ScimRequest {
   /** Path below the base path, as sent (e.g. "/Users/abc"). */
   path: string
   query: URLSearchParams
+  /** The request target exactly as sent (path and raw query, a bare trailing "?" or "&" included), for faults that judge encoding. */
+  target?: string
   headers: IncomingHttpHeaders
   /** Parsed JSON body; undefined when there was none or it did not parse. */
   body: unknown

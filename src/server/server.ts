@@ -198,6 +198,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
           method,
           path: pathname.slice(basePath.length),
           query: url.searchParams,
+          target: req.url ?? '/',
           headers: req.headers,
           body: undefined,
           bodyText: text,

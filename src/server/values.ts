@@ -8,7 +8,7 @@
 import { findAttribute, resolvePath, type ResolvedAttribute, type ResourceTypeModel } from './attributes.js'
 import { ScimError } from './errors.js'
 import type { Flags } from './flags.js'
-import type { AttributeDefinition } from './schemas.js'
+import { URN, type AttributeDefinition } from './schemas.js'
 
 export type Attrs = Record<string, unknown>
 
@@ -144,6 +144,14 @@ function place(out: Attrs, r: ResolvedAttribute, value: unknown, flags: Flags): 
 }
 
 /**
+ * Pre-RFC extension keys that IdP templates still send, read as their RFC 7643 names: OneLogin's default
+ * "SCIM v2 Enterprise" template puts enterprise attributes under urn:scim:schemas:extension:enterprise:2.0.
+ */
+const LEGACY_EXTENSION_KEYS: Record<string, string> = {
+  'urn:scim:schemas:extension:enterprise:2.0': URN.enterprise,
+}
+
+/**
  * Normalises a User/Group body from POST or PUT into stored attributes:
  * canonical names, extension containers keyed by their declared URN, readOnly
  * and unknown attributes dropped, types validated.
@@ -151,7 +159,11 @@ function place(out: Attrs, r: ResolvedAttribute, value: unknown, flags: Flags): 
 export function normalizeResource(rt: ResourceTypeModel, body: unknown, flags: Flags): Attrs {
   if (!isPlainObject(body)) throw new ScimError(400, 'Request body must be a JSON object', 'invalidSyntax')
   const out: Attrs = {}
-  for (const [key, value] of Object.entries(body)) {
+  const keys = new Set(Object.keys(body).map((k) => k.toLowerCase()))
+  for (const [sent, value] of Object.entries(body)) {
+    // An RFC key wins over its legacy alias when a body carries both.
+    const alias = LEGACY_EXTENSION_KEYS[sent.toLowerCase()]
+    const key = alias && !keys.has(alias.toLowerCase()) ? alias : sent
     const lower = key.toLowerCase()
     if (lower === 'schemas' || lower === 'id' || lower === 'meta') continue
     const res = resolvePath(rt, key)
