@@ -156,6 +156,13 @@ describe('create and read', () => {
     expect(onelogin.json.emails).toEqual([{ value: 'jdoe@example.com' }])
     expect(onelogin.json.schemas).toEqual([URN_USER])
 
+    const legacyExt = await c.post('/Users', {
+      schemas: ['urn:scim:schemas:core:2.0', 'urn:scim:schemas:extension:enterprise:2.0'],
+      userName: 'onelogin-legacy-ext',
+      'urn:scim:schemas:extension:enterprise:2.0': { department: 'Sales' },
+    })
+    expect(legacyExt.json[URN_ENTERPRISE]).toEqual({ department: 'Sales' })
+
     const unknown = await c.post('/Users', { schemas: [URN_USER, 'urn:example:scimcheck:unknown'], userName: 'unknown-uri', 'urn:example:scimcheck:unknown': { x: 1 } })
     expect(unknown.status).toBe(201)
     expect(unknown.json['urn:example:scimcheck:unknown']).toBeUndefined()
