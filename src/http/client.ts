@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { Agent, request } from 'undici'
+import { Agent } from 'undici'
 import type { CapturedResponse, Exchange, RequestSpec } from './exchange.js'
 import { Redactor } from './redact.js'
 import { describeTransportError } from './errors.js'
@@ -189,7 +189,9 @@ export class HttpClient {
 
   private async fetch(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<CapturedResponse> {
     const signal = AbortSignal.timeout(this.opts.timeoutMs)
-    const res = await request(url, { dispatcher: this.agent, method: method as any, headers, body, signal })
+    // The dispatcher is given the request target as written: undici's request(url) rebuilds it and drops a bare
+    // trailing '?', which OneLogin sends (PUT /Users/{id}?).
+    const res = await this.agent.request({ origin: url.origin, path: requestTarget(url), method: method as any, headers, body, signal })
     const chunks: Buffer[] = []
     let size = 0
     let truncated = false
@@ -249,6 +251,12 @@ function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
     const timer = setTimeout(() => done(true), ms)
     signal?.addEventListener('abort', onAbort, { once: true })
   })
+}
+
+/** Path and query exactly as the URL serialises them (a bare '?' kept), without the fragment. */
+function requestTarget(url: URL): string {
+  const bareQuery = !url.search && url.href.replace(/#.*$/, '').endsWith('?')
+  return url.pathname + (bareQuery ? '?' : url.search)
 }
 
 function hasDotSegment(path: string): boolean {

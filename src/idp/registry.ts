@@ -2,6 +2,9 @@ import type { IdpProfile } from './types.js'
 import { generic } from './generic.js'
 import { okta } from './okta.js'
 import { entra } from './entra.js'
+import { onelogin } from './onelogin.js'
+import { jumpcloud } from './jumpcloud.js'
+import { ping } from './ping.js'
 import { UsageError } from '../errors.js'
 
 /** Every profile by name; a new IdP is one module plus one line here. */
@@ -9,6 +12,9 @@ export const PROFILES: Record<string, IdpProfile> = {
   generic,
   okta,
   entra,
+  onelogin,
+  jumpcloud,
+  ping,
 }
 
 export const PROFILE_NAMES = Object.keys(PROFILES)

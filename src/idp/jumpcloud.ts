@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto'
+import type { ActionContext, ActionResult, Behaviour, IdpExpectation, IdpProfile } from './types.js'
+import type { Exchange } from '../http/exchange.js'
+import type { Finding } from '../checks/define.js'
+import { BASE_MAPPING, buildUser, flattenChanges, parsePath, pathFor } from './mapping.js'
+import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
+import { accepted, answer, deleted, firstResource, memberList, notSent } from './common.js'
+import { IdpDirectory, unknownUser, type NeutralUser } from './directory.js'
+
+/**
+ * JumpCloud's Custom SCIM Identity Management connector. JumpCloud documents behaviour at the feature level
+ * (connection test, group rules); wire shapes come from integrators' captures and are marked as such.
+ */
+
+const SOURCES = {
+  'JC-DOC': 'https://jumpcloud.com/support/provision-and-manage-users-and-groups-in-apps-using-custom-scim-identity-management-integration',
+  'JC-HEAP': 'https://jumpcloud.com/wp-json/wp/v2/support/85119',
+  'JC-TROUBLE': 'https://jumpcloud.com/support/troubleshoot-custom-scim-integrations',
+  'JC-SAMPLES': 'https://github.com/ShiftControl-io/scim-v2-rust/tree/main/src/test_data/provider_samples',
+  UNIMONI: 'https://app.uni-moni.com/en/kb/sso-setup-jumpcloud',
+  'RUST-FIX': 'https://github.com/ShiftControl-io/scim-v2-rust',
+} as const
+type Key = keyof typeof SOURCES
+const cite = (...keys: Key[]) => keys.map((k) => `${k} ${SOURCES[k]}`).join('; ')
+
+const expectation = (id: string, title: string, behaviour: string, key: Key): IdpExpectation => ({
+  id: `idp.jumpcloud.${id}`,
+  title,
+  source: { idp: 'jumpcloud', behaviour, url: SOURCES[key] },
+})
+
+const EXPECTATIONS: IdpExpectation[] = [
+  expectation('connection-test', 'JumpCloud connection test: a test user and a test group are created, then deleted (the user deactivated when DELETE fails)', 'Test Connection creates a test user (the admin\'s Test User Email) and a test group, and deletes both when DELETE is supported; a user that cannot be deleted is deactivated instead', 'JC-DOC'),
+  expectation('value-list-member-removal', 'JumpCloud member removal (remove, path "members", value list) removes only the listed members', 'JumpCloud removes members with {"op":"remove","path":"members","value":[{"value":"<id>"}]} (no filter)', 'UNIMONI'),
+  expectation('patch-per-attribute', 'JumpCloud attribute updates (one replace with a path per attribute, JSON booleans) are accepted', 'User updates arrive as PATCH with one replace and a path per attribute, active as a JSON boolean', 'RUST-FIX'),
+  expectation('put-user', 'JumpCloud user PUT (whole user with id, both URNs, empty arrays) is accepted', 'Captured JumpCloud PUTs carry the whole user, its id, both schema URNs, and [] for attributes without values', 'JC-SAMPLES'),
+  expectation('group-management', 'Groups: JumpCloud needs group create, update and delete to enable group management', 'JumpCloud enables group management only for service providers that support Group Creation, Group Updates and Group Deletion', 'JC-TROUBLE'),
+  expectation('inferred', 'Requests whose shape JumpCloud does not document', 'Where JumpCloud documents a behaviour but not its request, scim-check sends the least-assuming RFC form; a rejection is reported as information', 'JC-DOC'),
+  expectation('not-sent', 'Steps JumpCloud does not send', 'JumpCloud never creates empty groups and documents no other user lookup than its own', 'JC-HEAP'),
+]
+
+const BEHAVIOURS: Behaviour[] = [
+  { topic: 'Connection test', does: 'POST /Users (Test User Email), POST /Groups with that user as member, DELETE /Groups/{id}, DELETE /Users/{id}; if the user DELETE fails, deactivates the user (active false)', source: cite('JC-DOC'), confidence: 'D' },
+  { topic: 'Connection test order and bodies', does: 'group created after the user with the user as its first member, deleted before it', source: cite('JC-DOC', 'JC-HEAP'), confidence: 'I' },
+  { topic: 'Lookup', does: 'JumpCloud looks a user up before create/update (user_lookup_provision event); the filter is undocumented, scim-check sends GET /Users?filter=userName%20eq%20"…"', source: cite('JC-DOC'), confidence: 'I' },
+  { topic: 'Create user', does: 'POST /Users with schemas [core User, enterprise User] (enterprise URN listed even without an extension body), userName, name, displayName, emails/phoneNumbers/addresses typed work with primary true, externalId = the JumpCloud user id, active true', source: cite('JC-SAMPLES'), confidence: 'S' },
+  { topic: 'Update user (userUpdate=patch, default)', does: 'PATCH, one lower-case replace with a path per attribute, JSON values', source: cite('RUST-FIX'), confidence: 'S' },
+  { topic: 'Update user (userUpdate=put)', does: 'PUT /Users/{id} with the whole user: id, schemas [enterprise, core], [] for multi-valued attributes without values', source: cite('JC-SAMPLES'), confidence: 'S' },
+  { topic: 'Deactivate / reactivate', does: 'PATCH replace path active false / true (JSON boolean); with userUpdate=put, a PUT of the whole user', source: cite('JC-DOC', 'RUST-FIX'), confidence: 'S' },
+  { topic: 'Delete user', does: 'Only the connection-test user; when JumpCloud otherwise deletes instead of deactivating is undocumented', source: cite('JC-DOC'), confidence: 'D' },
+  { topic: 'Groups', does: 'Empty groups are never created: POST /Groups carries the first member; existing groups with the same name are taken over (looked up by displayName); renamed and deleted with the JumpCloud group', source: cite('JC-HEAP', 'JC-TROUBLE'), confidence: 'D' },
+  { topic: 'Member add', does: 'PATCH add path members [{value}] (no display, no type)', source: cite('RUST-FIX'), confidence: 'S' },
+  { topic: 'Member remove', does: 'PATCH remove path "members" with a value list [{value}] (no filter)', source: cite('UNIMONI'), confidence: 'S' },
+  { topic: 'Group rename / lookup bodies', does: 'PATCH replace path displayName; GET /Groups?filter=displayName%20eq%20"…"', source: cite('JC-HEAP'), confidence: 'I' },
+  { topic: 'Headers, import, errors', does: 'Bearer token or "SCIM API Key"; User-Agent, paging and retry behaviour undocumented (scim-check\'s default headers are sent)', source: cite('JC-DOC'), confidence: 'D' },
+]
+
+/** With userUpdate=put JumpCloud sends its own values of the whole user, so the profile remembers them. */
+const directory = new IdpDirectory()
+/** Members this profile put into each group, to tell a remove-all from a targeted removal. */
+const membership = new Map<string, Set<string>>()
+
+function putMode(ctx: ActionContext): boolean {
+  return ctx.options.userUpdate === 'put'
+}
+
+function groupsOff(ctx: ActionContext): ActionResult | undefined {
+  if (ctx.options.groupManagement === false || ctx.options.groupManagement === 'false') {
+    return notSent(ctx, 'idp.jumpcloud.not-sent', `"Enable management of User Groups and Group Membership in this application" is off (groupManagement=false), so JumpCloud sends no group traffic (${cite('JC-HEAP')})`)
+  }
+  return undefined
+}
+
+/** JumpCloud's create body: both URNs always listed, multi-valued attributes typed work and primary. */
+export function createBody(ctx: ActionContext, user: NeutralUser): Record<string, any> {
+  const body = buildUser({ ...user, active: user.active ?? true }, ctx.mapping, ctx.custom)
+  delete body[ctx.custom.urn] // the custom connector supports no extension schemas (JC-DOC)
+  return { schemas: [SCHEMA.user, SCHEMA.enterprise], ...body }
+}
+
+/** The captured whole-user PUT: id, [enterprise, core] URNs, [] where a multi-valued attribute has no value. */
+export function putBody(ctx: ActionContext, id: string, user: NeutralUser): Record<string, any> {
+  const body = buildUser(user, ctx.mapping, ctx.custom)
+  delete body[ctx.custom.urn]
+  for (const attr of ['emails', 'phoneNumbers', 'addresses']) body[attr] ??= []
+  return { schemas: [SCHEMA.enterprise, SCHEMA.user], id, ...body }
+}
+
+function patchValue(ctx: ActionContext, attr: string, value: unknown): unknown {
+  const p = parsePath(pathFor(attr, ctx.mapping, ctx.custom.urn))
+  if (p.urn && p.attr === 'manager' && typeof value === 'string') return { value }
+  return value
+}
+
+async function patchUser(ctx: ActionContext, id: string, changes: Record<string, unknown>): Promise<Exchange> {
+  const ops = Object.entries(changes)
+    .filter(([attr]) => !attr.startsWith('custom.'))
+    .map(([attr, value]) => ({ op: 'replace', path: pathFor(attr, ctx.mapping, ctx.custom.urn), value: patchValue(ctx, attr, value) }))
+  const x = await ctx.send({ method: 'PATCH', path: resourcePath('Users', id), body: patchOp(ops) })
+  ctx.expectation('idp.jumpcloud.patch-per-attribute', judge(x, `JumpCloud updates users with PATCH, one replace with a path per attribute and JSON booleans (${cite('RUST-FIX')})`))
+  return x
+}
+
+async function putUser(ctx: ActionContext, id: string, changes: Record<string, unknown>): Promise<Exchange> {
+  const user = directory.change(id, changes)
+  if (!user) throw unknownUser('JumpCloud (userUpdate=put)', id)
+  const x = await ctx.send({ method: 'PUT', path: resourcePath('Users', id), body: putBody(ctx, id, user) })
+  ctx.expectation('idp.jumpcloud.put-user', judge(x, `JumpCloud's captured PUTs carry the whole user with its id, schemas [enterprise, core] and [] for empty multi-valued attributes (${cite('JC-SAMPLES')})`))
+  return x
+}
+
+/** A quirk judged on its exchange: 2xx passes, a 4xx/5xx fails naming the behaviour (409 is left to the scenario). */
+function judge(x: Exchange, behaviour: string): Finding {
+  if (!x.response) return { ok: 'error', message: `${behaviour}: ${answer(x)}`, reason: answer(x), exchange: x }
+  if (accepted(x) || x.response.status === 409) return { ok: true, message: `answered ${x.response.status}`, exchange: x }
+  return { ok: false, message: `${behaviour}; ${answer(x)}`, expected: '2xx', actual: String(x.response.status), exchange: x }
+}
+
+async function updateUser(ctx: ActionContext, id: string, changes: Record<string, unknown>): Promise<Exchange> {
+  return putMode(ctx) ? putUser(ctx, id, changes) : patchUser(ctx, id, changes)
+}
+
+async function createUser(ctx: ActionContext, user: NeutralUser): Promise<Exchange> {
+  const x = await ctx.send({ method: 'POST', path: '/Users', body: createBody(ctx, user) })
+  const id = (x.response?.json as { id?: unknown } | undefined)?.id
+  if (accepted(x) && typeof id === 'string') directory.remember(id, { ...user, active: user.active ?? true })
+  return x
+}
+
+async function createGroup(ctx: ActionContext, displayName: string, members: string[], externalId?: unknown): Promise<Exchange> {
+  const body: Record<string, unknown> = { schemas: [SCHEMA.group], displayName }
+  if (externalId !== undefined) body.externalId = externalId
+  body.members = members.map((value) => ({ value }))
+  const x = await ctx.send({ method: 'POST', path: '/Groups', body })
+  const id = (x.response?.json as { id?: unknown } | undefined)?.id
+  if (accepted(x) && typeof id === 'string') membership.set(id, new Set(members))
+  return x
+}
+
+function inferred(ctx: ActionContext, x: Exchange, what: string): void {
+  if (x.response && !accepted(x) && x.response.status !== 404) {
+    ctx.expectation('idp.jumpcloud.inferred', { ok: 'info', reason: 'inferred request shape', message: `JumpCloud ${what} but does not document the request; scim-check's least-assuming form got: ${answer(x)}`, exchange: x })
+  }
+}
+
+export const jumpcloud: IdpProfile = {
+  name: 'jumpcloud',
+  title: 'JumpCloud (Custom SCIM Identity Management)',
+  description: 'JumpCloud\'s custom SCIM connector: a connection test that creates and deletes a test user and group, attribute PATCHes with a path per attribute, groups created with their first member, member removal by value list.',
+  options: [
+    { name: 'groupManagement', description: 'The "Enable management of User Groups and Group Membership in this application" checkbox: off sends no group traffic', default: true },
+    { name: 'userUpdate', description: 'Not a JumpCloud setting: the two shapes reported for JumpCloud user updates. patch (default): one replace per attribute; put: the whole user, as in sanitized captures (JC-SAMPLES). Run both when in doubt', default: 'patch', values: ['patch', 'put'] },
+  ],
+  behaviours: BEHAVIOURS,
+  expectations: EXPECTATIONS,
+  mapping: BASE_MAPPING,
+  headers: () => ({}),
+  never: {
+    deleteUser: `JumpCloud deprovisions by deactivating the user; it documents DELETE /Users only for its connection-test user (${cite('JC-DOC')})`,
+    listGroups: `JumpCloud documents no listing of the application's groups (${cite('JC-HEAP')})`,
+  },
+  actions: {
+    async testConnection(ctx, args) {
+      const email = String(args.userName ?? args.email ?? `scimcheck-jumpcloud-test-${randomUUID()}@example.com`)
+      const steps: string[] = []
+      const fail = (x: Exchange, what: string): ActionResult => {
+        ctx.expectation('idp.jumpcloud.connection-test', { ok: x.response ? false : 'error', reason: x.response ? undefined : answer(x), message: `JumpCloud's Test Connection ${what} (${cite('JC-DOC')}); ${answer(x)}`, expected: '2xx', actual: String(x.response?.status ?? 'no answer'), exchange: x })
+        return { exchange: x }
+      }
+      const user = await createUser(ctx, { userName: email, email, givenName: args.givenName ?? 'Test', familyName: args.familyName ?? 'User' })
+      const userId = (user.response?.json as { id?: unknown } | undefined)?.id
+      if (!accepted(user) || typeof userId !== 'string') return fail(user, 'creates a test user first, and could not')
+      steps.push(`created the test user (${user.response!.status})`)
+      // With group management off only the user half runs (groupsOff records why the group half is skipped).
+      if (!groupsOff(ctx)) {
+        const group = await createGroup(ctx, String(args.displayName ?? `scimcheck-jumpcloud-test-group-${randomUUID()}`), [userId])
+        const groupId = (group.response?.json as { id?: unknown } | undefined)?.id
+        if (!accepted(group) || typeof groupId !== 'string') return fail(group, 'creates a test group (group management needs Group Creation), and could not')
+        const gone = await ctx.send({ method: 'DELETE', path: resourcePath('Groups', groupId) })
+        if (!accepted(gone) && gone.response?.status !== 404) return fail(gone, 'deletes its test group (group management needs Group Deletion), and could not')
+        membership.delete(groupId)
+        steps.push('created and deleted the test group')
+      }
+      const del = await ctx.send({ method: 'DELETE', path: resourcePath('Users', userId) })
+      let last = del
+      if (accepted(del) || del.response?.status === 404) {
+        steps.push('deleted the test user')
+        directory.forget(userId)
+      } else {
+        // "If the DELETE method is not supported for users, then the test user will be deactivated" (JC-DOC).
+        last = await setActive(ctx, userId, false)
+        if (!accepted(last)) return fail(last, 'deactivates its test user when DELETE is refused, and could not')
+        steps.push(`could not delete the test user (${answer(del)}), so deactivated it, as JumpCloud does`)
+      }
+      ctx.expectation('idp.jumpcloud.connection-test', { ok: true, message: steps.join('; '), exchange: last })
+      return { exchange: last, value: { userId } }
+    },
+    async findUser(ctx, args) {
+      if (args.userName === undefined) return notSent(ctx, 'idp.jumpcloud.not-sent', `JumpCloud's user lookup is undocumented beyond its existence; scim-check models it by userName only (${cite('JC-DOC')})`)
+      const x = await ctx.send({ method: 'GET', path: '/Users', rawQuery: encodeQuery([['filter', `userName eq ${literal(String(args.userName))}`]]) })
+      inferred(ctx, x, 'looks users up before creating or updating them (user_lookup_provision)')
+      return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
+    },
+    async createUser(ctx, args) {
+      return { exchange: await createUser(ctx, args as NeutralUser) }
+    },
+    async getUser(ctx, args) {
+      return { exchange: await ctx.send({ method: 'GET', path: resourcePath('Users', args.id) }) }
+    },
+    async listUsers(ctx) {
+      const x = await ctx.send({ method: 'GET', path: '/Users' })
+      const json = x.response?.json as { totalResults?: unknown; Resources?: unknown } | undefined
+      const resources = Array.isArray(json?.Resources) ? (json!.Resources as { id?: unknown }[]) : []
+      inferred(ctx, x, 'imports existing users on request')
+      return { exchange: x, value: { totalResults: typeof json?.totalResults === 'number' ? [json.totalResults] : [], ids: resources.map((r) => String(r?.id)), pages: 1 } }
+    },
+    async updateUser(ctx, args) {
+      const changes = flattenChanges(args.changes)
+      const custom = Object.keys(changes).filter((k) => k.startsWith('custom.'))
+      if (custom.length && custom.length === Object.keys(changes).length) {
+        return notSent(ctx, 'idp.jumpcloud.not-sent', `the custom SCIM connector supports no extension schemas, so JumpCloud never sends ${custom.join(', ')} (${cite('JC-DOC')})`)
+      }
+      return { exchange: await updateUser(ctx, String(args.id), changes) }
+    },
+    async deactivateUser(ctx, args) {
+      return { exchange: await setActive(ctx, String(args.id), false) }
+    },
+    async reactivateUser(ctx, args) {
+      return { exchange: await setActive(ctx, String(args.id), true) }
+    },
+    async createGroup(ctx, args) {
+      const off = groupsOff(ctx)
+      if (off) return off
+      const members = memberList(args.members).map((m) => m.value)
+      if (!members.length) {
+        return notSent(ctx, 'idp.jumpcloud.not-sent', `JumpCloud never creates an empty group (${cite('JC-HEAP')}); it creates the group when its first member is assigned. Give createGroup members to model that`)
+      }
+      return { exchange: await createGroup(ctx, String(args.displayName), members, args.externalId) }
+    },
+    async getGroup(ctx, args) {
+      return groupsOff(ctx) ?? { exchange: await ctx.send({ method: 'GET', path: resourcePath('Groups', args.id) }) }
+    },
+    async findGroup(ctx, args) {
+      const off = groupsOff(ctx)
+      if (off) return off
+      const x = await ctx.send({ method: 'GET', path: '/Groups', rawQuery: encodeQuery([['filter', `displayName eq ${literal(String(args.displayName))}`]]) })
+      inferred(ctx, x, 'takes over an existing group whose name matches')
+      return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
+    },
+    async addMembers(ctx, args) {
+      const off = groupsOff(ctx)
+      if (off) return off
+      const ids = memberList(args.members).map((m) => m.value)
+      const x = await ctx.send({ method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }]) })
+      if (accepted(x)) for (const id of ids) (membership.get(String(args.id)) ?? membership.set(String(args.id), new Set()).get(String(args.id))!).add(id)
+      ctx.expectation('idp.jumpcloud.group-management', judge(x, `JumpCloud adds members with {"op":"add","path":"members","value":[{"value":"<id>"}]} (${cite('RUST-FIX')}) and needs Group Updates for group management (${cite('JC-TROUBLE')})`))
+      return { exchange: x }
+    },
+    async removeMembers(ctx, args) {
+      const off = groupsOff(ctx)
+      if (off) return off
+      return { exchange: await removeMembers(ctx, String(args.id), memberList(args.members).map((m) => m.value)) }
+    },
+    async renameGroup(ctx, args) {
+      const off = groupsOff(ctx)
+      if (off) return off
+      const x = await ctx.send({ method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'replace', path: 'displayName', value: args.displayName }]) })
+      inferred(ctx, x, 'renames groups (group renaming is supported)')
+      return { exchange: x }
+    },
+    async deleteGroup(ctx, args) {
+      const off = groupsOff(ctx)
+      if (off) return off
+      const x = await ctx.send({ method: 'DELETE', path: resourcePath('Groups', args.id) })
+      if (accepted(x)) membership.delete(String(args.id))
+      ctx.expectation('idp.jumpcloud.group-management', judge(x, `JumpCloud deletes the application group when the managed group is deleted and needs Group Deletion for group management (${cite('JC-HEAP')}; ${cite('JC-TROUBLE')})`))
+      return deleted(x, args.id)
+    },
+  },
+}
+
+async function setActive(ctx: ActionContext, id: string, active: boolean): Promise<Exchange> {
+  if (putMode(ctx)) {
+    if (!directory.get(id)) throw unknownUser('JumpCloud (userUpdate=put)', id)
+    return putUser(ctx, id, { active })
+  }
+  return patchUser(ctx, id, { active })
+}
+
+/** JumpCloud's Entra-style removal, judged for the danger it carries: a server that reads it as "remove all". */
+async function removeMembers(ctx: ActionContext, groupId: string, ids: string[]): Promise<Exchange> {
+  const x = await ctx.send({ method: 'PATCH', path: resourcePath('Groups', groupId), body: patchOp([{ op: 'remove', path: 'members', value: ids.map((value) => ({ value })) }]) })
+  const behaviour = `JumpCloud removes members with {"op":"remove","path":"members","value":[{"value":"<id>"}]}, no filter (${cite('UNIMONI')})`
+  const known = membership.get(groupId)
+  const expectedLeft = known ? [...known].filter((m) => !ids.includes(m)) : []
+  let finding = judge(x, behaviour)
+  const members = (x.response?.json as { members?: { value?: unknown }[] } | undefined)?.members
+  if (finding.ok === true && accepted(x) && x.response!.status === 200 && Array.isArray(members)) {
+    const left = new Set(members.map((m) => String(m?.value)))
+    const lost = expectedLeft.filter((m) => !left.has(m))
+    const kept = ids.filter((m) => left.has(m))
+    if (lost.length) finding = { ok: false, message: `${behaviour}; the server also removed ${lost.length} member(s) that were not listed, so it reads the value list as "remove all members"`, expected: `members still include ${lost.join(', ')}`, actual: `members: [${[...left].join(', ')}]`, exchange: x }
+    else if (kept.length) finding = { ok: false, message: `${behaviour}; the server answered 200 but kept ${kept.join(', ')}, so it ignored the value list`, expected: 'the listed members removed', actual: `members: [${[...left].join(', ')}]`, exchange: x }
+  }
+  ctx.expectation('idp.jumpcloud.value-list-member-removal', finding)
+  if (accepted(x) && known) for (const id of ids) known.delete(id)
+  return x
+}
