@@ -42,6 +42,7 @@ export const MODES = [
   'redirect',
   // cleanup
   'delete-hangs',
+  'delete-unsupported',
 ] as const
 export type Mode = (typeof MODES)[number]
 
@@ -178,6 +179,9 @@ export async function startHostile(mode: Mode, opts: HostileOptions = {}): Promi
         break
       case 'delete-hangs':
         if (method === 'DELETE') return
+        break
+      case 'delete-unsupported':
+        if (method === 'DELETE') return send(res, error(405, 'DELETE is not supported: deactivate users instead'))
         break
     }
     const url = new URL(req.url ?? '/', 'http://hostile.invalid')
