@@ -199,6 +199,13 @@ function applyAttr(ctx: PatchContext, attrs: Attrs, op: OpName, t: AttrTarget, v
   const obj = containerOf(attrs, t.container, op !== 'remove')
   if (!obj) return // removing from an extension the resource does not have
 
+  if (attr.mutability === 'immutable' && obj[attr.name] !== undefined) {
+    // Set once: an unchanged value is accepted, anything else is refused (RFC 7643 §2.2).
+    const same = op !== 'remove' && !sub && !t.filter && deepEqual(coerceValue(attr, value, t.label, ctx.flags), obj[attr.name])
+    if (same) return
+    throw mutability(`"${t.label}" is immutable and already has a value`)
+  }
+
   if (t.filter) applyFiltered(ctx, obj, op, t, value, written)
   else if (sub) applySubAttribute(ctx, obj, op, t, sub, value, written)
   else applyWhole(ctx, obj, op, t, value, hasValue, written)

@@ -242,9 +242,12 @@ export const SCIMCHECK_USER_SCHEMA: SchemaDefinition = {
     attr('approvalLimit', 'decimal', 'Largest amount the user may approve.'),
     attr('spendLimit', 'integer', 'Largest amount the user may spend without approval.'),
     bool('costApprover', 'Whether the user approves costs.'),
-    str('approvalTier', 'Approval tier of the user.', { canonicalValues: ['standard', 'elevated', 'executive'] }),
+    str('approvalTier', 'Approval tier of the user.'),
     attr('hireDate', 'dateTime', 'Date and time the user was hired.'),
     str('auditNote', 'Free-form note returned only when requested by name.', { returned: 'request' }),
+    // Gives the immutable-attribute checks a top-level target (the only other
+    // immutable attributes are Group.members sub-attributes).
+    str('badgeId', 'Badge identifier; can be set once and never changed.', { mutability: 'immutable', caseExact: true }),
   ],
 }
 

@@ -244,12 +244,25 @@ export class Store {
         }
       }
     }
+    // immutable: once set, a PUT must repeat the value (omitting it keeps it), RFC 7644 §3.5.1.
+    const immutable = (defs: typeof rt.core.attributes, from: Attrs | undefined, to: Attrs, prefix: string) => {
+      if (!from) return
+      for (const def of defs) {
+        if (def.mutability !== 'immutable' || from[def.name] === undefined) continue
+        if (to[def.name] === undefined) to[def.name] = cloneJson(from[def.name])
+        else if (!deepEqual(from[def.name], to[def.name])) {
+          throw new ScimError(400, `"${prefix}${def.name}" is immutable and already has a value`, 'mutability')
+        }
+      }
+    }
     keep(rt.core.attributes, rec.attrs, attrs)
+    immutable(rt.core.attributes, rec.attrs, attrs, '')
     for (const ext of rt.extensions) {
       const from = rec.attrs[ext.schema.id]
       if (!isPlainObject(from)) continue
       const to = isPlainObject(attrs[ext.schema.id]) ? (attrs[ext.schema.id] as Attrs) : {}
       keep(ext.schema.attributes, from, to)
+      immutable(ext.schema.attributes, from, to, `${ext.schema.id}:`)
       if (Object.keys(to).length) attrs[ext.schema.id] = to
     }
     this.validate(kind, attrs, rec)

@@ -204,6 +204,10 @@ describe('create and read', () => {
       costApprover: true,
       approvalTier: 'elevated',
     })
+    // Entra writes custom extension attributes as URN-qualified keys without listing the URN in schemas.
+    const flat = await c.post('/Users', { schemas: [URN_USER], userName: 'ext-flat', 'urn:ietf:params:scim:schemas:extension:scimcheck:2.0:User:approvalTier': 'gold' })
+    expect(flat.json['urn:ietf:params:scim:schemas:extension:scimcheck:2.0:User']).toEqual({ approvalTier: 'gold' })
+    expect(flat.json.schemas).toContain('urn:ietf:params:scim:schemas:extension:scimcheck:2.0:User')
     const bad = await c.post('/Users', { userName: 'ext-bad', 'urn:ietf:params:scim:schemas:extension:scimcheck:2.0:User': { spendLimit: 1.5 } })
     expect(bad.json.scimType).toBe('invalidValue')
   })
@@ -337,6 +341,20 @@ describe('PUT', () => {
     const r = await c.put(`/Users/${u.id}`, { id: 'other', userName: 'put-idmismatch' })
     expect(r.status).toBe(200)
     expect(r.json.id).toBe(u.id)
+  })
+
+  it('refuses to change an immutable attribute but accepts the same value or its omission', async () => {
+    const ext = 'urn:ietf:params:scim:schemas:extension:scimcheck:2.0:User'
+    const u = await c.createUser('put-immutable', { [ext]: { badgeId: 'B-1', approvalTier: 'gold' } })
+    const same = await c.put(`/Users/${u.id}`, { userName: 'put-immutable', [ext]: { badgeId: 'B-1' } })
+    expect(same.status).toBe(200)
+    expect(same.json[ext]).toEqual({ badgeId: 'B-1' })
+    const omitted = await c.put(`/Users/${u.id}`, { userName: 'put-immutable' })
+    expect(omitted.json[ext]).toEqual({ badgeId: 'B-1' })
+    const changed = await c.put(`/Users/${u.id}`, { userName: 'put-immutable', [ext]: { badgeId: 'B-2' } })
+    expect(changed.status).toBe(400)
+    expect(changed.json.scimType).toBe('mutability')
+    expect((await c.get(`/Users/${u.id}`)).json[ext].badgeId).toBe('B-1')
   })
 
   it('answers 404 for an unknown id without creating anything', async () => {

@@ -156,6 +156,18 @@ describe('PATCH basics (RFC 7644 §3.5.2)', () => {
     expect(removed.json.schemas).toEqual([URN_USER])
   })
 
+  it('sets an immutable attribute once and refuses to change or remove it', async () => {
+    const path = 'urn:ietf:params:scim:schemas:extension:scimcheck:2.0:User:badgeId'
+    const set = await c.patch(`/Users/${u.id}`, [{ op: 'add', path, value: 'B-7' }])
+    expect(set.status).toBe(200)
+    expect((await c.patch(`/Users/${u.id}`, [{ op: 'replace', path, value: 'B-7' }])).status).toBe(200)
+    for (const op of [{ op: 'replace', path, value: 'B-8' }, { op: 'remove', path }]) {
+      const r = await c.patch(`/Users/${u.id}`, [op])
+      expect(r.status).toBe(400)
+      expect(r.json.scimType).toBe('mutability')
+    }
+  })
+
   it('compares paths case-insensitively', async () => {
     const r = await c.patch(`/Users/${u.id}`, [
       { op: 'replace', path: 'NAME.FAMILYNAME', value: 'Upper' },
