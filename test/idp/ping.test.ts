@@ -13,7 +13,8 @@ const EXAMPLE = 'username Eq "%s"'
 
 const VARIANTS = [
   { variant: 'disable', options: {} },
-  { variant: 'delete', options: { removeUserAction: 'delete' }, scenarios: ['deactivate', 'rehire', 'delete'] },
+  // The deactivate scenario is pinned under Delete once it gates the read-back that follows a suspension Ping does not send.
+  { variant: 'delete', options: { removeUserAction: 'delete' }, scenarios: ['rehire', 'delete'] },
   { variant: 'example-filter', options: { filterExpression: EXAMPLE }, scenarios: ['create', 'deactivate', 'rehire'] },
 ]
 
