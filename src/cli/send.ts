@@ -1,0 +1,61 @@
+import { HttpClient } from '../http/client.js'
+import { Redactor } from '../http/redact.js'
+import { getProfile } from '../idp/registry.js'
+import { startTarget } from '../runner/target.js'
+import { actionOf, checkArgs, parseWith } from '../send/args.js'
+import { renderSend } from '../send/render.js'
+import { dryRunAction, sendAction } from '../send/send.js'
+import { targetConfig } from './replay.js'
+
+export interface SendFlags {
+  idp?: string
+  id?: string
+  with?: string[]
+  idpOption?: string[]
+  dryRun?: boolean
+  json?: boolean
+  url?: string
+  token?: string
+  timeout?: string
+  insecure?: boolean
+  ca?: string
+  config?: string
+}
+
+/** Where a dry run's requests point when no target is configured: it only has to read well. */
+const PLACEHOLDER_URL = 'https://app.example.com/scim/v2'
+
+/**
+ * `scim-check send <action> --idp <profile>`: exit 0 when every request was answered 2xx (or in a dry run),
+ * 1 when one was answered otherwise or got no answer, 2 for bad input or an unreachable target.
+ */
+export async function sendCommand(actionName: string, flags: SendFlags): Promise<number> {
+  const action = actionOf(actionName)
+  const profile = getProfile(flags.idp ?? 'generic')
+  const args = parseWith(flags.with ?? [], flags.id)
+  checkArgs(action, args)
+  const noTarget = flags.dryRun && !flags.url && !process.env.SCIM_URL
+  const config = targetConfig({ ...flags, url: noTarget ? flags.url ?? PLACEHOLDER_URL : flags.url }, { idps: [profile.name], idpOptions: flags.idpOption ?? [] })
+  const redactor = new Redactor(config.redact)
+  const target = flags.dryRun ? { url: config.url!, token: config.token, close: async () => {} } : await startTarget(config)
+  redactor.addSecret(target.token)
+  const client = new HttpClient({ baseUrl: target.url, token: target.token, timeoutMs: config.timeoutMs, insecure: config.insecure, caFile: config.caFile, maxBodyBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth, redactor })
+  const input = { profile, action, args, config }
+  let outcome
+  try {
+    outcome = flags.dryRun ? await dryRunAction(input, client, redactor) : await sendAction(input, client)
+  } finally {
+    await client.close()
+    await target.close()
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify({ idp: profile.name, action, dryRun: !!flags.dryRun, exchanges: outcome.exchanges, expectations: outcome.expectations.map(({ id, finding }) => ({ id, ok: finding.ok, message: finding.message })), error: outcome.error }, null, 2)}\n`)
+  else process.stdout.write(renderSend(outcome, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, idp: profile.name, action, dryRun: !!flags.dryRun }))
+  if (flags.dryRun) return outcome.error && outcome.exchanges.length === 0 ? 2 : 0
+  const unreachable = outcome.exchanges.find((x) => x.error && ['refused', 'dns', 'tls'].includes(x.error.code))
+  if (unreachable && !outcome.exchanges.some((x) => x.response)) {
+    process.stderr.write(`scim-check: cannot reach ${redactor.text(target.url)}: ${unreachable.error!.message}\n`)
+    return 2
+  }
+  if (outcome.exchanges.length === 0) return 2
+  return outcome.error || outcome.exchanges.some((x) => !x.response || x.response.status >= 300) ? 1 : 0
+}
