@@ -216,9 +216,16 @@ export class HttpClient {
       return out
     }
     const parsed = parseJsonCapped(raw, this.opts.maxJsonDepth)
-    if (parsed.ok) out.json = r.json(parsed.value)
-    else if (raw.length > 0) out.parseError = parsed.error
-    out.body = r.body(parsed.text, parsed.ok ? parsed.value : undefined)
+    if (parsed.ok) {
+      // The parsed value is ours: redact it in place, and keep the body text as received unless something was
+      // redacted (one parse, no copies: an import walk reads a thousand pages).
+      const changed = r.scrub(parsed.value)
+      out.json = parsed.value
+      out.body = r.text(changed ? JSON.stringify(parsed.value) : parsed.text)
+      return out
+    }
+    if (raw.length > 0) out.parseError = parsed.error
+    out.body = r.body(parsed.text)
     return out
   }
 

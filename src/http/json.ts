@@ -1,3 +1,5 @@
+import { detached } from './retention.js'
+
 /** JSON parsing that a hostile server cannot turn into a crash: strict UTF-8, and nesting capped before parsing. */
 export type ParsedBody = { ok: true; value: unknown; text: string } | { ok: false; error: string; text: string }
 
@@ -12,7 +14,7 @@ export function parseJsonCapped(raw: Uint8Array, maxDepth: number): ParsedBody {
   }
   if (text.trim() === '') return { ok: false, error: 'empty body', text }
   const depth = nestingDepth(text, maxDepth)
-  if (depth > maxDepth) return { ok: false, error: `JSON nested deeper than ${maxDepth} levels (cap: --max-json-depth); not parsed`, text: text.slice(0, 2048) }
+  if (depth > maxDepth) return { ok: false, error: `JSON nested deeper than ${maxDepth} levels (cap: --max-json-depth); not parsed`, text: detached(text, 2048) }
   try {
     return { ok: true, value: JSON.parse(text), text }
   } catch (err) {

@@ -57,6 +57,33 @@ export class Redactor {
     return v
   }
 
+  /**
+   * Redact a freshly parsed value in place (the caller owns it, so no copy is made): secret keys' values and known
+   * secret strings are replaced. True when anything was replaced.
+   */
+  scrub(v: unknown): boolean {
+    let changed = false
+    const walk = (node: Record<string, unknown> | unknown[], depth: number): void => {
+      const keys = Array.isArray(node) ? node.keys() : Object.keys(node)
+      for (const k of keys) {
+        const x = (node as Record<string | number, unknown>)[k]
+        let next = x
+        if (typeof k === 'string' && this.isSecretKey(k) && x !== null && typeof x !== 'object') next = REDACTED
+        else if (typeof x === 'string') next = this.text(x)
+        else if (x && typeof x === 'object') {
+          if (depth >= 200) next = REDACTED
+          else walk(x as Record<string, unknown>, depth + 1)
+        }
+        if (next !== x) {
+          ;(node as Record<string | number, unknown>)[k] = next
+          changed = true
+        }
+      }
+    }
+    if (v && typeof v === 'object') walk(v as Record<string, unknown>, 0)
+    return changed
+  }
+
   /** Body text: re-serialised from redacted JSON when it parses, otherwise scrubbed of known secrets and key-value pairs. */
   body(text: string, parsed?: unknown): string {
     if (parsed !== undefined) return JSON.stringify(this.json(parsed))

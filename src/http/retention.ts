@@ -6,13 +6,13 @@ export const EXCERPT_CHARS = 2048
 export interface RetentionOptions {
   /** Keep every body in full (a transcript was asked for: it must hold what was received). */
   keepAll: boolean
-  /** Weight of full bodies kept before the oldest are cut down (body characters, parsed JSON counted thrice). */
+  /** Weight of full bodies kept before the oldest are cut down: body characters, parsed JSON counted six times (what V8's objects cost). */
   budget: number
   /** The most recent exchanges always keep their bodies: the step that sent them is still judging them. */
   window: number
 }
 
-export const DEFAULT_RETENTION: RetentionOptions = { keepAll: false, budget: 24 * 1024 * 1024, window: 8 }
+export const DEFAULT_RETENTION: RetentionOptions = { keepAll: false, budget: 4 * 1024 * 1024, window: 8 }
 
 /**
  * Which response bodies the run keeps in full. Every exchange stays in the run (reports and transcripts point
@@ -34,20 +34,23 @@ export class Retention {
 
   /** Account for a newly captured exchange and cut older bodies down if the budget is passed. */
   add(x: Exchange): void {
-    if (this.opts.keepAll || !x.response) return
+    if (this.opts.keepAll) return
+    const w = weightOf(x)
+    if (w === 0) return
     this.kept.push(x)
-    this.weight += weightOf(x)
+    this.weight += w
     if (this.weight <= this.opts.budget) return
     const candidates = this.kept.length - this.opts.window
     const survivors: Exchange[] = []
     for (let i = 0; i < this.kept.length; i++) {
       const old = this.kept[i]
-      if (i >= candidates || this.weight <= this.opts.budget || this.pinned.has(old.index)) {
-        survivors.push(old)
+      if (i < candidates && (this.pinned.has(old.index) || this.weight > this.opts.budget)) {
+        // Pinned bodies stay whole and leave the accounting (results are few); the rest are cut, oldest first.
+        this.weight -= weightOf(old)
+        if (!this.pinned.has(old.index)) cut(old)
         continue
       }
-      this.weight -= weightOf(old)
-      cut(old)
+      survivors.push(old)
     }
     this.kept = survivors
   }
@@ -56,7 +59,9 @@ export class Retention {
 function weightOf(x: Exchange): number {
   const r = x.response
   if (!r) return 0
-  return r.body.length * (r.json === undefined ? 1 : 3)
+  // Small bodies are never cut, so they do not count against the budget either.
+  if (r.body.length <= EXCERPT_CHARS) return 0
+  return r.body.length * (r.json === undefined ? 1 : 6)
 }
 
 function cut(x: Exchange): void {
@@ -64,6 +69,14 @@ function cut(x: Exchange): void {
   // Small bodies cost little and stay whole, parsed JSON included.
   if (r.body.length <= EXCERPT_CHARS) return
   r.omitted = r.body.length
-  r.body = r.body.slice(0, EXCERPT_CHARS)
+  r.body = detached(r.body, EXCERPT_CHARS)
   delete r.json
+}
+
+/**
+ * The first `n` characters as a string of their own. A plain slice may share the original's memory (V8 keeps
+ * the whole parent string alive behind a short slice), which would defeat cutting the body down at all.
+ */
+export function detached(s: string, n: number): string {
+  return Buffer.from(s.slice(0, n), 'utf8').toString('utf8')
 }

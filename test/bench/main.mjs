@@ -1,0 +1,181 @@
+// `npm run bench`: the four figures the README quotes, measured on this machine. Never run as a test.
+//
+//   1. start-up        `scim-check --version` against `node -e 0`, medians of RUNS runs each, ratio (target <= 1.5x)
+//   2. overhead        a full run (every profile, every scenario) against a raw undici replay of the same requests
+//                      to the same server, process wall time and request loop alone, ratio (target <= 1.1x)
+//   3. matrix          every profile x every scenario on the built-in server, wall time (target < 3 s)
+//   4. memory          peak RSS and time of an import (paging walk) of 100,000 users (target < 150 MB)
+//
+// The reference server runs in this process (compiled, from dist/); every measured run is its own child process,
+// started with `node bin/scim-check`, as a user starts it. Build first (`npm run build`; the script does).
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const BIN = join(ROOT, 'bin', 'scim-check')
+const HOOK = join(ROOT, 'test', 'bench', 'rss-hook.mjs')
+const IMPORT = join(ROOT, 'test', 'hostile', 'scenarios', 'import.yaml')
+const RUNS = Number(process.env.BENCH_RUNS ?? 15)
+const RUN_REPEATS = Number(process.env.BENCH_RUN_REPEATS ?? 5)
+const USERS = Number(process.env.BENCH_USERS ?? 100_000)
+
+const { startServer } = await import(join(ROOT, 'dist', 'server', 'index.js'))
+const tmp = mkdtempSync(join(tmpdir(), 'scim-check-bench-'))
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+const ms = (x) => `${Math.round(x)} ms`
+const ratio = (a, b) => `${(a / b).toFixed(2)}x`
+const verdict = (ok) => (ok ? 'met' : 'MISSED')
+
+/** Wall time of a child process, with the event loop free (the in-process server keeps answering meanwhile). */
+function timed(args, env = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const t = performance.now()
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolvePromise({ code, ms: performance.now() - t, out, err }))
+  })
+}
+
+function machine() {
+  const cpu = cpus()
+  return `${cpu[0]?.model?.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, node ${process.version}`
+}
+
+async function startup() {
+  const cli = []
+  const bare = []
+  for (let i = 0; i < 2; i++) {
+    spawnSync(process.execPath, ['-e', '0'])
+    spawnSync(process.execPath, [BIN, '--version'])
+  }
+  // Interleaved, so drift in machine load falls on both alike.
+  for (let i = 0; i < RUNS; i++) {
+    let t = performance.now()
+    spawnSync(process.execPath, ['-e', '0'])
+    bare.push(performance.now() - t)
+    t = performance.now()
+    const r = spawnSync(process.execPath, [BIN, '--version'])
+    cli.push(performance.now() - t)
+    if (r.status !== 0) throw new Error(`scim-check --version exited ${r.status}: ${r.stderr}`)
+  }
+  return { cli: median(cli), bare: median(bare) }
+}
+
+async function overhead() {
+  const server = await startServer({ port: 0, quiet: true })
+  try {
+    const env = { SCIM_TOKEN: server.token }
+    const har = join(tmp, 'run.har')
+    const args = [BIN, 'run', '--url', server.url, '--idp', 'all', '--reporter', 'json', '--output', join(tmp, 'overhead.json')]
+    const recorded = await timed([...args, '--transcript', har], env)
+    if (recorded.code === 2) throw new Error(`recording run failed: ${recorded.err}`)
+    const runs = []
+    const loops = []
+    const replays = []
+    const replayLoops = []
+    let requests = 0
+    for (let i = 0; i < RUN_REPEATS; i++) {
+      const r = await timed(args, env)
+      runs.push(r.ms)
+      loops.push(JSON.parse(readFileSync(join(tmp, 'overhead.json'), 'utf8')).durationMs)
+      const p = await timed([join(ROOT, 'test', 'bench', 'replay.mjs'), har, server.url, server.token])
+      if (p.code !== 0) throw new Error(`replay failed: ${p.err}`)
+      replays.push(p.ms)
+      const line = JSON.parse(p.out)
+      replayLoops.push(line.ms)
+      requests = line.requests
+    }
+    return { run: median(runs), replay: median(replays), loop: median(loops), replayLoop: median(replayLoops), requests }
+  } finally {
+    await server.close()
+  }
+}
+
+async function matrix() {
+  const times = []
+  let summary
+  for (let i = 0; i < RUN_REPEATS; i++) {
+    const r = await timed([BIN, 'run', '--builtin', '--idp', 'all', '--reporter', 'json'])
+    if (r.code === 2) throw new Error(`matrix run failed: ${r.err}`)
+    times.push(r.ms)
+    const rep = JSON.parse(r.out)
+    summary = { profiles: rep.idps.length, scenarios: rep.matrix.scenarios.length, results: rep.summary.total, failed: rep.summary.failed + rep.summary.errors }
+  }
+  return { ms: median(times), ...summary }
+}
+
+async function memory() {
+  const server = await startServer({ port: 0, quiet: true })
+  try {
+    const t = performance.now()
+    for (let i = 0; i < USERS; i++) {
+      server.store.createUser({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: `bench.user.${i}@example.com`,
+        name: { givenName: `Given${i}`, familyName: `Family${i}` },
+        emails: [{ value: `bench.user.${i}@example.com`, type: 'work', primary: true }],
+        active: true,
+        externalId: `bench-${i}`,
+      })
+    }
+    const seeded = performance.now() - t
+    const measure = async (scenario) => {
+      const rssFile = join(tmp, `${Math.random().toString(36).slice(2)}.rss`)
+      const r = await timed(['--import', HOOK, BIN, 'run', '--url', server.url, '--idp', 'generic', '--scenario', scenario, '--max-pages', '100000', '--reporter', 'json', '--output', join(tmp, 'import.json')], {
+        SCIM_TOKEN: server.token,
+        SCIM_CHECK_RSS_FILE: rssFile,
+      })
+      if (r.code === 2) throw new Error(`import run failed: ${r.err}`)
+      return { ms: r.ms, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024, report: JSON.parse(readFileSync(join(tmp, 'import.json'), 'utf8')) }
+    }
+    const baseline = await measure('connection')
+    const walk = await measure(IMPORT)
+    const failed = walk.report.results.filter((x) => x.status === 'fail' || x.status === 'error')
+    if (failed.length) throw new Error(`the import run did not pass: ${failed.map((x) => x.message).join('; ')}`)
+    return { seeded, baseline, walk }
+  } finally {
+    await server.close()
+  }
+}
+
+// BENCH_ONLY=memory (or a comma list of startup, overhead, matrix, memory) runs just those figures.
+const only = new Set((process.env.BENCH_ONLY ?? 'startup,overhead,matrix,memory').split(','))
+
+try {
+  process.stdout.write(`scim-check benchmarks on ${machine()}\n\n`)
+  if (only.has('startup')) {
+  const s = await startup()
+  process.stdout.write(`1. start-up     scim-check --version ${ms(s.cli)} vs node -e 0 ${ms(s.bare)} (medians of ${RUNS})  ${ratio(s.cli, s.bare)}  target <= 1.5x: ${verdict(s.cli / s.bare <= 1.5)}\n`)
+  }
+  if (only.has('overhead')) {
+  const o = await overhead()
+  process.stdout.write(
+    `2. overhead     full run ${ms(o.run)} vs raw undici replay ${ms(o.replay)} of the same ${o.requests} requests (process wall, medians of ${RUN_REPEATS})  ${ratio(o.run, o.replay)}  target <= 1.1x: ${verdict(o.run / o.replay <= 1.1)}\n` +
+      `                request loop alone: run ${ms(o.loop)} vs replay ${ms(o.replayLoop)}  ${ratio(o.loop, o.replayLoop)}\n`,
+  )
+  }
+  if (only.has('matrix')) {
+  const m = await matrix()
+  process.stdout.write(`3. matrix       ${m.profiles} profiles x ${m.scenarios} scenarios on the built-in server: ${ms(m.ms)} (median of ${RUN_REPEATS}; ${m.results} results, ${m.failed} failed)  target < 3 s: ${verdict(m.ms < 3000)}\n`)
+  }
+  if (only.has('memory')) {
+  const mem = await memory()
+  process.stdout.write(
+    `4. memory       import of ${USERS.toLocaleString('en')} users (${mem.walk.report.results.length} results, ${Math.ceil(USERS / 100)} pages): peak RSS ${mem.walk.rssMiB.toFixed(0)} MiB in ${ms(mem.walk.ms)}  target < 150 MB: ${verdict(mem.walk.rssMiB * 1.048576 < 150)}\n` +
+      `                (a run of the connection scenario alone peaks at ${mem.baseline.rssMiB.toFixed(0)} MiB; seeding the server took ${ms(mem.seeded)})\n`,
+  )
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true })
+}
