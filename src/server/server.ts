@@ -222,7 +222,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   }
 
   const server = createServer((req, res) => {
-    void serve(req, res)
+    serve(req, res).catch((e: unknown) => {
+      // Last resort (e.g. a header a fault made invalid): never let one request crash the process.
+      log(`scim-check server: could not answer: ${e instanceof Error ? e.message : String(e)}`)
+      res.destroy()
+    })
   })
 
   await new Promise<void>((resolve, reject) => {

@@ -494,7 +494,8 @@ export class Store {
       return isPlainObject(c) ? c[r.attr.name] : undefined
     }
     if (rec.kind === 'User' && r.attr.name === 'groups') return this.flags.omitUserGroups ? undefined : this.groupsOf(rec.id, base)
-    if (rec.kind === 'Group' && r.attr.name === 'members' && r.sub && r.sub.name !== 'value') return this.membersOf(rec, base)
+    // Stored members hold only `value`; type/display/$ref exist in the rendered form.
+    if (rec.kind === 'Group' && r.attr.name === 'members' && r.sub?.name !== 'value') return this.membersOf(rec, base)
     return rec.attrs[r.attr.name]
   }
 

@@ -208,6 +208,10 @@ describe('filtering', () => {
     const byMember = await c.get(`/Groups?filter=${encodeURIComponent(`members.value eq "${u1.id}"`)}`)
     expect(byMember.json.Resources.map((g: Json) => g.id)).toEqual([g2.id])
     expect(await f(`groups.value eq "${g2.id}"`)).toEqual(['flt-u1@example.com'])
+    const byType = await c.get(`/Groups?filter=${encodeURIComponent(`members[type eq "User" and value eq "${u1.id}"]`)}`)
+    expect(byType.json.Resources.map((g: Json) => g.id)).toEqual([g2.id])
+    const byDisplay = await c.get(`/Groups?filter=${encodeURIComponent('members.display eq "flt-u1@example.com"')}`)
+    expect(byDisplay.json.Resources.map((g: Json) => g.id)).toEqual([g2.id])
   })
 
   it('keeps deactivated users findable', async () => {
