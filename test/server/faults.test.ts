@@ -1,9 +1,8 @@
 // Each fault must produce its defect; a fault-free server must not.
 
-import { request } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { FAULTS, VARIANTS, type RunningServer } from '../../src/server/index.js'
-import { Client, start, URN_ERROR, URN_GROUP, URN_USER, userNames, type Json } from './helpers.js'
+import { Client, rawStatus, start, URN_ERROR, URN_GROUP, URN_USER, userNames, type Json } from './helpers.js'
 
 async function withServer(faults: string[], fn: (c: Client, server: RunningServer) => Promise<void>, variants: string[] = []): Promise<void> {
   const { server, c } = await start({ faults, variants })
@@ -12,27 +11,6 @@ async function withServer(faults: string[], fn: (c: Client, server: RunningServe
   } finally {
     await server.close()
   }
-}
-
-function rawStatus(server: RunningServer, method: string, path: string, body: unknown): Promise<number> {
-  const url = new URL(server.url)
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path: `${url.pathname}${path}`,
-        headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/scim+json' },
-      },
-      (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
-      },
-    )
-    req.on('error', reject)
-    req.end(JSON.stringify(body))
-  })
 }
 
 const tested = new Set<string>()

@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js'
 
 export const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
@@ -106,4 +107,26 @@ export function fullUser(userName: string, extra: Record<string, unknown> = {}):
     addresses: [{ type: 'work', streetAddress: '1 Main St', locality: 'Springfield', country: 'US' }],
     ...extra,
   }
+}
+
+/** Sends the request target exactly as given (fetch drops a bare trailing "?"), as OneLogin's client does. */
+export function rawStatus(server: RunningServer, method: string, path: string, body?: unknown): Promise<number> {
+  const url = new URL(server.url)
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: `${url.pathname}${path}`,
+        headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/scim+json' },
+      },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      },
+    )
+    req.on('error', reject)
+    req.end(body === undefined ? undefined : JSON.stringify(body))
+  })
 }

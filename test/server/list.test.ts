@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/server/index.js'
-import { Client, ids, start, URN_ENTERPRISE, URN_LIST, URN_SCIMCHECK, URN_USER, userNames, type Json } from './helpers.js'
+import { Client, ids, rawStatus, start, URN_ENTERPRISE, URN_LIST, URN_SCIMCHECK, URN_USER, userNames, type Json } from './helpers.js'
 
 describe('listing and paging', () => {
   let server: RunningServer
@@ -62,8 +62,9 @@ describe('listing and paging', () => {
     expect(userNames(r)).toEqual(['page-3'])
     const q = await c.get('/Users?count=2?')
     expect(q.json.itemsPerPage).toBe(2)
-    const u = await c.get(`/Users/${created[0]}?`)
-    expect(u.status).toBe(200)
+    expect(await rawStatus(server, 'GET', `/Users/${created[0]}?`)).toBe(200)
+    expect(await rawStatus(server, 'PUT', `/Users/${created[0]}?`, { userName: 'page-1' })).toBe(200)
+    expect(await rawStatus(server, 'GET', '/Users?filter=userName+eq+%22page-3%22&')).toBe(200)
   })
 
   it('caps count at filter.maxResults', async () => {
