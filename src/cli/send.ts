@@ -1,6 +1,7 @@
 import { HttpClient } from '../http/client.js'
 import { Redactor } from '../http/redact.js'
-import { getProfile } from '../idp/registry.js'
+import { UsageError } from '../errors.js'
+import { PROFILE_NAMES, getProfile } from '../idp/registry.js'
 import { startTarget } from '../runner/target.js'
 import { actionOf, checkArgs, parseWith } from '../send/args.js'
 import { renderSend } from '../send/render.js'
@@ -31,7 +32,9 @@ const PLACEHOLDER_URL = 'https://app.example.com/scim/v2'
  */
 export async function sendCommand(actionName: string, flags: SendFlags): Promise<number> {
   const action = actionOf(actionName)
-  const profile = getProfile(flags.idp ?? 'generic')
+  const idp = flags.idp ?? 'generic'
+  if (idp === 'all' || idp.includes(',')) throw new UsageError(`send plays one IdP at a time: --idp ${PROFILE_NAMES.join(' | ')}`)
+  const profile = getProfile(idp)
   const args = parseWith(flags.with ?? [], flags.id)
   checkArgs(action, args)
   const noTarget = flags.dryRun && !flags.url && !process.env.SCIM_URL
