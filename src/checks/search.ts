@@ -176,7 +176,7 @@ export const checks: CheckDef[] = [
 
 /** The follow-up lookup: the control fixture is found (so the query works) and nothing carries the ghost's userName. */
 function lookupForGhost(x: Exchange, ctx: CheckContext, ghost: string): Finding {
-  const u = unjudgeable(x)
+  const u = unjudgeable(x) ?? notOffered(stepExchange(ctx, ctx.args.search))
   if (u) return u
   const v = status(x) === 200 ? listView(x) : undefined
   if (!v) return skip(`the lookup ${req(x)} answered ${status(x)}, so whether .search created a resource cannot be told`)

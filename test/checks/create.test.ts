@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { checks } from '../../src/checks/create.js'
-import { problems, runBuiltin } from '../helpers/run.js'
-import { errorBody, exchange, finder, statuses, verdict } from './support.js'
+import { problems } from '../helpers/run.js'
+import { errorBody, exchange, finder, runScenario, statuses, verdict } from './support.js'
 
 const check = finder(checks)
 const BASE = 'http://127.0.0.1:1/scim/v2'
@@ -137,11 +137,11 @@ describe('create checks on crafted exchanges', () => {
 })
 
 describe('create scenario against the built-in server', () => {
-  const scenario = { scenarios: ['scenarios/rfc/create.yaml'] }
+  const file = 'scenarios/rfc/create.yaml'
 
   it('is green on the reference server and every variant', async () => {
-    for (const v of [[], ['patch-204'], ['non-uuid-ids'], ['no-etag'], ['no-sort']]) {
-      const r = await runBuiltin({ ...scenario, builtinVariants: v })
+    for (const v of [[], ['patch-204', 'non-uuid-ids', 'no-etag', 'no-sort']]) {
+      const r = await runScenario(file, { builtinVariants: v })
       expect(problems(r), v.join()).toEqual([])
       expect(r.results.filter((x) => x.id.startsWith('create.') && x.status === 'pass').length).toBeGreaterThanOrEqual(18)
     }
@@ -149,7 +149,7 @@ describe('create scenario against the built-in server', () => {
 
   it('fails duplicate checks under no-409 and userName-case-sensitive, Location checks under no-location', async () => {
     const failed = async (fault: string) => {
-      const r = await runBuiltin({ ...scenario, builtinFaults: [fault] })
+      const r = await runScenario(file, { builtinFaults: [fault] })
       return new Set(r.results.filter((x) => x.status === 'fail' || x.status === 'warn').map((x) => x.id))
     }
     const no409 = await failed('no-409')

@@ -2,7 +2,14 @@ import type { CheckContext, CheckDef, Finding } from '../../src/checks/define.js
 import type { Exchange } from '../../src/http/exchange.js'
 import type { Status } from '../../src/result/types.js'
 import { statusOf } from '../../src/result/verdict.js'
+import { resolve } from 'node:path'
+import { allChecks } from '../../src/checks/registry.js'
+import type { RunConfig } from '../../src/config/types.js'
+import { run } from '../../src/runner/run.js'
+import type { RunReport } from '../../src/runner/report.js'
+import { loadScenario } from '../../src/scenario/loader.js'
 import { context, exchange } from '../helpers/exchange.js'
+import { config } from '../helpers/run.js'
 
 /** Judging one check on crafted exchanges, the way the runner does: findings become statuses through verdict.ts. */
 
@@ -51,4 +58,13 @@ export function listBody(resources: Record<string, unknown>[], extra: Record<str
 
 export function errorBody(status: number, scimType?: string) {
   return { schemas: [ERROR], status: String(status), detail: 'crafted', ...(scimType ? { scimType } : {}) }
+}
+
+/**
+ * Run one scenario file against the built-in server. The file is loaded on its own, so a scenario elsewhere in
+ * scenarios/ that is being written at the same time cannot break these tests.
+ */
+export async function runScenario(file: string, over: Partial<RunConfig> = {}): Promise<RunReport> {
+  const scenario = loadScenario(resolve(file), { knownChecks: new Set(allChecks().map((c) => c.id)) })
+  return run(config(over), { scenarios: [scenario] })
 }
