@@ -1,4 +1,6 @@
-import { flattenChanges } from './mapping.js'
+import type { ActionContext } from './types.js'
+import { flattenChanges, getPath, type Mapping } from './mapping.js'
+import { resourcePath } from './wire.js'
 
 export type NeutralUser = Record<string, unknown> & { custom?: Record<string, unknown> }
 
@@ -34,9 +36,37 @@ export class IdpDirectory {
   forget(id: string): void {
     this.users.delete(id)
   }
+
+  /**
+   * The IdP's values for a user, or, for a user this run did not create (`scim-check send`, a raw-request step),
+   * the server's current values read once with GET /Users/{id} and taken as the IdP's from then on.
+   */
+  async values(ctx: ActionContext, id: string): Promise<NeutralUser> {
+    const known = this.get(id)
+    if (known) return known
+    const x = await ctx.send({ method: 'GET', path: resourcePath('Users', id) })
+    const json = x.response?.status === 200 ? (x.response.json as Record<string, any> | undefined) : undefined
+    if (!json || typeof json !== 'object') throw unknownUser(ctx.idp, id)
+    const user = neutralOf(json, ctx.mapping, ctx.custom.urn)
+    this.remember(id, user)
+    return user
+  }
+}
+
+/** A SCIM User as the server returned it, back in the neutral vocabulary under a mapping. */
+export function neutralOf(resource: Record<string, any>, mapping: Mapping, customUrn: string): NeutralUser {
+  const user: NeutralUser = {}
+  for (const [name, path] of Object.entries(mapping)) {
+    const v = getPath(resource, path)
+    if (v === undefined || v === null) continue
+    user[name] = name === 'manager' && typeof v === 'object' ? (v as { value?: unknown }).value : v
+  }
+  const custom = Object.entries(resource).find(([k]) => k.toLowerCase() === customUrn.toLowerCase())?.[1]
+  if (custom && typeof custom === 'object' && !Array.isArray(custom)) user.custom = { ...(custom as Record<string, unknown>) }
+  return user
 }
 
 /** The error a profile raises when asked to update a user it never provisioned (so it has no values to render). */
 export function unknownUser(idp: string, id: unknown): Error {
-  return new Error(`${idp} renders every update from its own directory, and this run did not create user ${String(id)} with createUser; create it in the same scenario first`)
+  return new Error(`${idp} renders every update from its own values of the user, and user ${String(id)} could not be read (GET /Users/${String(id)} did not answer 200 with the user)`)
 }

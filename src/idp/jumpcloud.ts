@@ -5,7 +5,7 @@ import type { Finding } from '../checks/define.js'
 import { BASE_MAPPING, buildUser, flattenChanges, parsePath, pathFor } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
 import { accepted, answer, deleted, firstResource, memberList, notSent } from './common.js'
-import { IdpDirectory, unknownUser, type NeutralUser } from './directory.js'
+import { IdpDirectory, type NeutralUser } from './directory.js'
 
 /**
  * JumpCloud's Custom SCIM Identity Management connector. JumpCloud documents behaviour at the feature level
@@ -103,8 +103,8 @@ async function patchUser(ctx: ActionContext, id: string, changes: Record<string,
 }
 
 async function putUser(ctx: ActionContext, id: string, changes: Record<string, unknown>): Promise<Exchange> {
-  const user = directory.change(id, changes)
-  if (!user) throw unknownUser('JumpCloud (userUpdate=put)', id)
+  await directory.values(ctx, id)
+  const user = directory.change(id, changes)!
   const x = await ctx.send({ method: 'PUT', path: resourcePath('Users', id), body: putBody(ctx, id, user) })
   ctx.expectation('idp.jumpcloud.put-user', judge(x, `JumpCloud's captured PUTs carry the whole user with its id, schemas [enterprise, core] and [] for empty multi-valued attributes (${cite('JC-SAMPLES')})`))
   return x
@@ -291,7 +291,6 @@ export const jumpcloud: IdpProfile = {
 
 async function setActive(ctx: ActionContext, id: string, active: boolean): Promise<Exchange> {
   if (putMode(ctx)) {
-    if (!directory.get(id)) throw unknownUser('JumpCloud (userUpdate=put)', id)
     return putUser(ctx, id, { active })
   }
   return patchUser(ctx, id, { active })

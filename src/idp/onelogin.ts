@@ -5,7 +5,7 @@ import type { Finding } from '../checks/define.js'
 import { BASE_MAPPING, buildUser, flattenChanges } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
 import { accepted, answer, deleted, firstResource, memberList, notSent } from './common.js'
-import { IdpDirectory, unknownUser, type NeutralUser } from './directory.js'
+import { IdpDirectory, type NeutralUser } from './directory.js'
 
 /**
  * OneLogin's "SCIM Provisioner with SAML (SCIM v2 …)" connector. Bodies come from an admin-editable SCIM JSON
@@ -135,14 +135,9 @@ async function put(ctx: ActionContext, id: string, user: NeutralUser): Promise<E
   return x
 }
 
-function known(id: unknown): NeutralUser {
-  const u = directory.get(String(id))
-  if (!u) throw unknownUser('OneLogin', id)
-  return u
-}
 
 async function setActive(ctx: ActionContext, id: string, active: boolean): Promise<ActionResult> {
-  known(id)
+  await directory.values(ctx, id)
   const x = await put(ctx, id, directory.change(id, { active })!)
   if (x.response && !accepted(x)) {
     ctx.expectation('idp.onelogin.inferred', { ok: 'info', reason: 'inferred request shape', message: `OneLogin documents suspension (active false) but not its request; scim-check sent PUT /Users/{id}? with the template and active ${active} (${cite('LIVINGSEC')}) and ${answer(x)}`, exchange: x })
@@ -209,7 +204,7 @@ export const onelogin: IdpProfile = {
       return { exchange: x, value }
     },
     async updateUser(ctx, args) {
-      known(args.id)
+      await directory.values(ctx, String(args.id))
       const updated = directory.change(String(args.id), flattenChanges(args.changes))!
       return { exchange: await put(ctx, String(args.id), updated) }
     },

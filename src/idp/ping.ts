@@ -4,7 +4,7 @@ import type { Finding } from '../checks/define.js'
 import { BASE_MAPPING, buildUser, flattenChanges, schemasOf } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
 import { accepted, answer, deleted, firstResource, memberList, notSent } from './common.js'
-import { IdpDirectory, unknownUser, type NeutralUser } from './directory.js'
+import { IdpDirectory, type NeutralUser } from './directory.js'
 
 /**
  * Ping Identity's outbound SCIM provisioner (PingFederate SCIM Provisioner; PingOne's SCIM outbound connection
@@ -97,14 +97,9 @@ async function put(ctx: ActionContext, id: string, user: NeutralUser): Promise<E
   return x
 }
 
-function known(id: unknown): NeutralUser {
-  const u = directory.get(String(id))
-  if (!u) throw unknownUser('Ping', id)
-  return u
-}
 
 async function setActive(ctx: ActionContext, id: string, active: boolean): Promise<ActionResult> {
-  known(id)
+  await directory.values(ctx, id)
   return { exchange: await put(ctx, id, directory.change(id, { active })!) }
 }
 
@@ -178,7 +173,7 @@ export const ping: IdpProfile = {
       return { exchange: await ctx.send({ method: 'GET', path: resourcePath('Users', args.id) }) }
     },
     async updateUser(ctx, args) {
-      known(args.id)
+      await directory.values(ctx, String(args.id))
       return { exchange: await put(ctx, String(args.id), directory.change(String(args.id), flattenChanges(args.changes))!) }
     },
     async deactivateUser(ctx, args) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { fileURLToPath } from 'node:url'
 import { pinnedVariant, recordRun, type Sent } from '../helpers/recording.js'
 import type { RunReport } from '../../src/runner/report.js'
 import { renderFilter } from '../../src/idp/ping.js'
@@ -71,6 +72,17 @@ describe('ping sends the documented payloads', () => {
     expect(step(sent, 'group-sync', 'delete-group').map((r) => r.method)).toEqual(['DELETE'])
     expect(step(sent, 'group-sync', 'read-group')).toEqual([])
   }, 60_000)
+})
+
+describe('a user ping did not create (a raw request, scim-check send)', () => {
+  it('is read once with GET /Users/{id} and its values are taken as Ping\'s for the PUT', async () => {
+    const scenario = fileURLToPath(new URL('../../fixtures/idp/ping/scenarios/update-unknown-user.yaml', import.meta.url))
+    const { sent, report } = await recordRun({ idp: 'ping', scenarios: [scenario] })
+    expect(report.results.filter((r) => ['fail', 'warn', 'error'].includes(r.status))).toEqual([])
+    const change = step(sent, 'update-unknown-user', 'change-title')
+    expect(change.map((r) => r.method)).toEqual(['GET', 'PUT'])
+    expect(json(change[1])).toMatchObject({ name: { givenName: 'Ada', familyName: 'Lovelace' }, title: 'Analyst', active: true })
+  }, 30_000)
 })
 
 const failed = (report: RunReport, id: string) => report.results.filter((r) => r.id === id && r.status === 'fail')
