@@ -101,7 +101,7 @@ export const checks: CheckDef[] = [
     area: 'attrs',
     level: 'MUST',
     source: rfc(7644, '§3.10'),
-    requirement: 'Clients MAY use a fully qualified attribute name, the schema URI followed by ":" and the attribute name, wherever an attribute name is expected.',
+    requirement: 'Attributes are uniquely identified by prefixing the attribute name with its schema URN separated by a colon (":") character, e.g. "urn:ietf:params:scim:schemas:core:2.0:User:userName"; attributes= accepts that form.',
     judge: (x, ctx) => {
       const f = reduced(x, ctx, ['userName'], 'User', 'attributes=urn:…:User:userName')
       return f.ok === false ? { ...f, message: `URN-qualified attribute name not honoured: ${f.message}` } : f
@@ -195,7 +195,7 @@ export const checks: CheckDef[] = [
     area: 'attrs',
     level: 'MUST',
     source: rfc(7643, '§4.1.1, §7'),
-    requirement: 'password: … This attribute … SHALL NOT be returned ("returned" is "never"): a returned: never attribute stays hidden even when requested by name.',
+    requirement: 'returned "never": the attribute is never returned (RFC 7643 §7); User.password is "returned": "never" (§4.1.1), so naming it in attributes= does not reveal it.',
     judge(x, ctx) {
       if (declares(ctx, 'User', 'password') === false) return skip('the server does not declare User.password')
       const r = resourceOf(x)

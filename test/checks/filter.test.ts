@@ -71,6 +71,17 @@ describe('filter checks on crafted exchanges', () => {
     expect(verdict(c, declined(), { args })).toBe('skip')
   })
 
+  it('an ignored filter on a large tenant (U1 not on the first page) still fails: userName is unique, so totalResults must be 1', () => {
+    const others = Array.from({ length: 100 }, (_, i) => user(`other-${i}`, `someone-${i}@example.com`))
+    const x = exchange({ path: query('userName eq "scimcheck-r1-flt-u1@example.com"'), body: listBody(others, { totalResults: 12000 }) })
+    for (const id of ['filter.eq-userName', 'filter.not-ignored']) {
+      const c = check(id)
+      const args = { present: ids('U1'), absent: ids('U2', 'U3'), total: 1 }
+      expect(verdict(c, x, { args }), id).toBe('fail')
+      expect(c.judge!(x, context({ args }))).toMatchObject({ message: expect.stringMatching(/^Filter appears ignored/) })
+    }
+  })
+
   it('an isolated query that returns users outside the run prefix fails (the filter was ignored)', () => {
     const c = check('filter.op-gt')
     const other = user('zz', 'someone-else@example.com')

@@ -93,6 +93,15 @@ describe('list checks on crafted exchanges', () => {
     }
   })
 
+  it('no vacuous pass on an empty or tiny collection: count limits, empty pages and paging comparisons skip', () => {
+    expect(verdict(check('page.count-limit'), list('/Users?count=1', [users[0]]))).toBe('skip')
+    const ref = stepX('count-1', { path: '/Users?count=1', body: listBody([]) })
+    expect(verdict(check('page.count-zero'), list('/Users?count=0', []), { history: [ref], args: { reference: 'count-1' } })).toBe('skip')
+    const empty = (step: string) => stepX(step, { path: '/Users?startIndex=1&count=1', body: listBody([]) })
+    const probe = stepX('s0', { path: '/Users?startIndex=0&count=1', body: listBody([]) })
+    expect(verdict(check('page.startIndex-low'), empty('again'), { history: [empty('page-1'), probe], args: { before: 'page-1', probes: ['s0'] } })).toBe('skip')
+  })
+
   it('page.startIndex-default: 1 passes, 0 warns, absent skips', () => {
     const c = check('page.startIndex-default')
     expect(verdict(c, list('/Users?count=2'))).toBe('pass')
