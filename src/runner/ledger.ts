@@ -25,6 +25,8 @@ export class Ledger {
    * deleted resource) may be sent once the run has asked.
    */
   private absent = new Set<string>()
+  /** Ids this run created and then deleted: still only the run's own, so probes of "after delete" may address them. */
+  private retired = new Set<string>()
   /** --read-only: no write of any kind leaves the machine, whatever a scenario asks. */
   constructor(private readOnly = false) {}
   /** userNames/displayNames POSTed whose answer never arrived: they may exist, so cleanup looks them up. */
@@ -58,7 +60,7 @@ export class Ledger {
     const m = RESOURCE_PATH.exec(url.pathname)
     if (!m) return undefined
     const id = decode(m[2])
-    if (!this.owned.has(id) && !this.absent.has(id) && !this.bulkRefs.has(id)) return `refused ${method} ${m[1]}/${id}: this run did not create that resource, and scim-check never changes data it did not create`
+    if (!this.owned.has(id) && !this.absent.has(id) && !this.retired.has(id) && !this.bulkRefs.has(id)) return `refused ${method} ${m[1]}/${id}: this run did not create that resource, and scim-check never changes data it did not create`
     return m[1] === 'Groups' ? this.refuseMembers(spec.body) : this.refuseGroups(spec.body)
   }
 
@@ -124,7 +126,7 @@ export class Ledger {
       // A write to an id the server said did not exist succeeded: the server created it, and it is now the run's.
       const one = ONE_RESOURCE.exec(url.pathname)
       const id = one ? decode(one[2]) : undefined
-      if (one && id && this.absent.delete(id) && !this.owned.has(id)) this.owned.set(id, { type: one[1] === 'Groups' ? 'Group' : 'User', id, scenario: x.scenario, idp: x.idp })
+      if (one && id && (this.absent.delete(id) || this.retired.delete(id)) && !this.owned.has(id)) this.owned.set(id, { type: one[1] === 'Groups' ? 'Group' : 'User', id, scenario: x.scenario, idp: x.idp })
       return
     }
     if (method === 'POST' && /\/Bulk\/?$/.test(url.pathname) && status === 200) {
@@ -133,7 +135,7 @@ export class Ledger {
     }
     if (method === 'DELETE' && (status === 204 || status === 200 || status === 404)) {
       const m = RESOURCE_PATH.exec(url.pathname)
-      if (m) this.owned.delete(decode(m[2]))
+      if (m && this.owned.delete(decode(m[2])) && status !== 404) this.retired.add(decode(m[2]))
     }
   }
 

@@ -1,0 +1,304 @@
+import type { CheckContext, CheckDef, Finding } from './define.js'
+import type { Exchange } from '../http/exchange.js'
+import type { Level } from '../result/types.js'
+import { detailOf, isObject, json as jsonBody, pathOf, requestLine } from './ambient.js'
+
+/**
+ * Shared by the write areas (PUT, PATCH, DELETE, User, Group, extensions, ETags, Bulk, case): a write is judged by
+ * what a later read shows, never by the write's own answer alone, because a PATCH may answer 204 and a write that
+ * answered 200 may still not have happened. A scenario step that reads back names the write with `with: {after}`.
+ */
+
+export type Json = Record<string, any>
+
+export { isObject, pathOf, requestLine, detailOf }
+
+/** The response body when it is a JSON object. */
+export function json(x: Exchange | undefined): Json | undefined {
+  return x ? (jsonBody(x) as Json | undefined) : undefined
+}
+
+/** The last exchange a named step of this scenario (under this profile) sent, or undefined if it sent none. */
+export function stepExchange(ctx: CheckContext, step: string): Exchange | undefined {
+  for (let i = ctx.history.length - 1; i >= 0; i--) {
+    const x = ctx.history[i]
+    if (x.step === step && x.scenario === ctx.scenario && x.idp === ctx.idp) return x
+  }
+  return undefined
+}
+
+export function status(x: Exchange | undefined): number | undefined {
+  return x?.response?.status
+}
+
+export const ok2xx = (x: Exchange | undefined) => {
+  const s = status(x)
+  return s !== undefined && s >= 200 && s < 300
+}
+
+export function scimTypeOf(x: Exchange): string | undefined {
+  const t = json(x)?.scimType
+  return typeof t === 'string' ? t : undefined
+}
+
+/** Attribute names are case-insensitive (RFC 7643 §2.1). */
+export function key(obj: unknown, name: string): unknown {
+  if (!isObject(obj)) return undefined
+  if (name in obj) return obj[name]
+  const lower = name.toLowerCase()
+  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k]
+  return undefined
+}
+
+/** The value at a SCIM attribute path without filters: `title`, `name.givenName`, `urn:…:User:manager.value`. */
+export function at(resource: unknown, path: string): unknown {
+  const urn = /^(urn:.+):([^:.]+(?:\.[^:.]+)?)$/i.exec(path)
+  let node: unknown = resource
+  let rest = path
+  if (urn) {
+    node = key(resource, urn[1])
+    rest = urn[2]
+  }
+  for (const part of rest.split('.')) node = key(node, part)
+  return node
+}
+
+/** Strings compare case-insensitively (a server may fold the case of caseExact=false values); the rest structurally. */
+export function same(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase()
+  return JSON.stringify(a) === JSON.stringify(b)
+}
+
+export function show(v: unknown): string {
+  if (v === undefined) return '(absent)'
+  const s = JSON.stringify(v)
+  return s.length > 160 ? `${s.slice(0, 160)}…` : s
+}
+
+/** Elements of a multi-valued attribute (absent = none). */
+export function list(resource: unknown, attr: string): Json[] {
+  const v = at(resource, attr)
+  return Array.isArray(v) ? v.filter(isObject) : []
+}
+
+export function values(resource: unknown, attr: string): string[] {
+  return list(resource, attr).map((e) => String(key(e, 'value')))
+}
+
+export const skip = (reason: string): Finding => ({ ok: 'skip', message: `skipped: ${reason}`, reason })
+export const cannot = (reason: string): Finding => ({ ok: 'error', message: `could not judge: ${reason}`, reason })
+
+/** The outcome of a write as the read after it shows it. */
+export interface ReadBack {
+  write: Exchange
+  /** The resource as read back; undefined when the read answered something else than 200. */
+  resource?: Json
+}
+
+/**
+ * The write named by `ctx.args.after` and the resource read back by this step's exchange `x`. A Finding instead when
+ * there is nothing to judge: the write was never sent or never answered.
+ */
+export function readBack(x: Exchange, ctx: CheckContext, after = ctx.args.after): ReadBack | Finding {
+  const name = String(after ?? '')
+  const write = name ? stepExchange(ctx, name) : x
+  if (!write) return skip(`step "${name}" sent no request`)
+  if (!write.response) return cannot(`${requestLine(write)} got no response (${write.error?.message ?? 'unknown error'})`)
+  const resource = x.response?.status === 200 ? json(x) : undefined
+  return { write, resource }
+}
+
+export const isFinding = (v: unknown): v is Finding => isObject(v) && 'ok' in v && 'message' in v
+
+/**
+ * A write that must have succeeded: undefined when it did (and the read back worked), otherwise the finding that
+ * says why the effect cannot be seen. `what` names the write in messages ("PATCH replace name.familyName").
+ */
+export function mustHaveWorked(rb: ReadBack, x: Exchange, what: string): Finding | undefined {
+  const s = rb.write.response!.status
+  if (s < 200 || s >= 300) return { ok: false, message: `${what} answered ${s}${detailOf(rb.write)}`, expected: '2xx', actual: String(s), exchange: rb.write }
+  if (!rb.resource) return cannot(`reading the resource back after ${what} answered ${x.response?.status ?? x.error?.message ?? 'nothing'}`)
+  return undefined
+}
+
+export interface Refusal {
+  /** Acceptable statuses; the first is named in messages. */
+  status: number[]
+  scimType?: string | string[]
+  /** Level of the scimType finding when it differs from the check's (catalogue: "400 fail, scimType warn"). */
+  scimTypeLevel?: Level
+}
+
+/** Findings for a write that must be refused: its status, then its scimType (each its own finding). */
+export function refusal(write: Exchange, want: Refusal, what: string, broken: string): Finding[] {
+  const s = write.response?.status
+  if (s === undefined) return [cannot(`${requestLine(write)} got no response`)]
+  if (!want.status.includes(s)) {
+    const accepted = s >= 200 && s < 300
+    return [{ ok: false, message: accepted ? `${broken}: ${what} answered ${s}` : `${what} answered ${s}, expected ${want.status.join(' or ')}${detailOf(write)}`, expected: want.status.join(' or '), actual: String(s), exchange: write }]
+  }
+  const out: Finding[] = [{ ok: true, message: `${what} refused with ${s}`, exchange: write }]
+  if (want.scimType) {
+    const types = Array.isArray(want.scimType) ? want.scimType : [want.scimType]
+    const got = scimTypeOf(write)
+    const good = got !== undefined && types.some((t) => t.toLowerCase() === got.toLowerCase())
+    out.push(
+      good
+        ? { ok: true, message: `scimType "${got}"`, exchange: write }
+        : { ok: false, message: `${what} answered ${s} with scimType ${got === undefined ? '(none)' : `"${got}"`}, expected "${types.join('" or "')}"`, expected: types.join(' or '), actual: got ?? '(none)', exchange: write, ...(want.scimTypeLevel ? { level: want.scimTypeLevel } : {}) },
+    )
+  }
+  return out
+}
+
+/** Does the server's /Schemas declare this attribute on the resource type's schema? undefined when /Schemas is unknown. */
+export function declares(ctx: CheckContext, schemaUrn: string, attr: string): boolean | undefined {
+  const schemas = ctx.discovery.schemas
+  if (!schemas) return undefined
+  const s = schemas.find((x) => typeof x?.id === 'string' && x.id.toLowerCase() === schemaUrn.toLowerCase())
+  if (!s) return false
+  const [top, sub] = attr.split('.')
+  const def = (Array.isArray(s.attributes) ? s.attributes : []).find((a: Json) => typeof a?.name === 'string' && a.name.toLowerCase() === top.toLowerCase())
+  if (!def) return false
+  if (!sub) return true
+  return (Array.isArray(def.subAttributes) ? def.subAttributes : []).some((a: Json) => typeof a?.name === 'string' && a.name.toLowerCase() === sub.toLowerCase())
+}
+
+/** Skip finding when the server says it has no such attribute (catalogue §1.3 `attr:<name>` gate). */
+export function attrGate(ctx: CheckContext, schemaUrn: string, attr: string): Finding | undefined {
+  if (declares(ctx, schemaUrn, attr) === false) return skip(`the server's /Schemas does not declare ${attr} on ${schemaUrn.split(':').pop()}`)
+  return undefined
+}
+
+/** Does this id end a resource URI (`…/Users/{id}`)? Relative references are allowed (RFC 7643 §2.3.7). */
+export function refersTo(ref: unknown, endpoint: 'Users' | 'Groups', id: string): boolean {
+  if (typeof ref !== 'string') return false
+  let path = ref
+  try {
+    path = new URL(ref, 'http://relative.invalid/').pathname
+  } catch {
+    return false
+  }
+  const segs = path.split('/').filter(Boolean)
+  const last = segs.pop()
+  let decoded = last
+  try {
+    decoded = last === undefined ? undefined : decodeURIComponent(last)
+  } catch {
+    /* kept as written */
+  }
+  return decoded === id && segs.pop()?.toLowerCase() === endpoint.toLowerCase()
+}
+
+/** The JSON body of the request as sent, when it was an object. */
+export function sentBody(x: Exchange): Json | undefined {
+  if (x.request.body === undefined) return undefined
+  try {
+    const v = JSON.parse(x.request.body)
+    return isObject(v) ? v : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export function describeStatus(x: Exchange | undefined): string {
+  if (!x) return 'nothing'
+  return x.response ? String(x.response.status) : `no response (${x.error?.message ?? 'unknown'})`
+}
+
+const CORE = { Users: 'urn:ietf:params:scim:schemas:core:2.0:User', Groups: 'urn:ietf:params:scim:schemas:core:2.0:Group' } as const
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
+
+/** `Users` or `Groups` for a request on a single resource (or below one), else undefined. */
+export function endpointOf(x: Exchange): 'Users' | 'Groups' | undefined {
+  const m = /\/(Users|Groups)\/[^/?#]+\/?$/i.exec(safePathname(x))
+  if (!m) return undefined
+  return m[1].toLowerCase() === 'users' ? 'Users' : 'Groups'
+}
+
+function safePathname(x: Exchange): string {
+  try {
+    return new URL(x.request.url).pathname
+  } catch {
+    return x.request.url
+  }
+}
+
+/** Why a body is not the entire resource (RFC 7644 §3.5.1, §3.5.2), or undefined when it is. */
+export function notFullResource(body: unknown, endpoint: 'Users' | 'Groups'): string | undefined {
+  if (!isObject(body)) return 'there is no JSON resource in the body'
+  const schemas = Array.isArray(body.schemas) ? body.schemas.map(String) : []
+  if (schemas.includes(PATCH_OP)) return 'the body echoes the PatchOp request instead of the resource'
+  if (typeof body.id !== 'string' || !body.id) return 'the body has no id'
+  if (!schemas.some((s) => s.toLowerCase() === CORE[endpoint].toLowerCase())) return `schemas lacks ${CORE[endpoint]}`
+  const required = endpoint === 'Users' ? 'userName' : 'displayName'
+  if (key(body, required) === undefined) return `the body lacks ${required}, so it is a partial representation`
+  return undefined
+}
+
+/** The server's declaration of `attr` (`name` or `name.sub`) in schema `schemaUrn`: null when undeclared, undefined without /Schemas. */
+export function attributeDef(ctx: CheckContext, schemaUrn: string, attr: string): Json | null | undefined {
+  const schemas = ctx.discovery.schemas
+  if (!schemas) return undefined
+  const s = schemas.find((d) => typeof d?.id === 'string' && d.id.toLowerCase() === schemaUrn.toLowerCase())
+  const [top, sub] = attr.split('.')
+  const named = (defs: unknown, name: string) => (Array.isArray(defs) ? defs : []).find((a: Json) => String(a?.name).toLowerCase() === name.toLowerCase()) as Json | undefined
+  const def = named(s?.attributes, top)
+  if (!def) return null
+  if (!sub) return def
+  return named(def.subAttributes, sub) ?? null
+}
+
+/** `PATCH replace name.familyName, remove (no path)` or `PUT /Users/…`: a write named the way a reader thinks of it. */
+export function describeWrite(write: Exchange): string {
+  const body = sentBody(write)
+  const ops = body ? key(body, 'Operations') : undefined
+  if (write.request.method === 'PATCH' && Array.isArray(ops) && ops.length) {
+    return `PATCH ${ops.map((o: Json) => `${String(key(o, 'op'))} ${typeof key(o, 'path') === 'string' ? String(key(o, 'path')) : '(no path)'}`).join(', ')}`
+  }
+  return requestLine(write)
+}
+
+type Judge = NonNullable<CheckDef['judge']>
+type Verdict = Finding | Finding[] | undefined
+
+/**
+ * A judge for the read after a write that must have worked: `expect` looks at the resource read back and returns
+ * what is wrong (undefined = the write took effect).
+ */
+export function applied(expect: (resource: Json, args: Record<string, any>, ctx: CheckContext, write: Exchange) => Verdict, okMessage?: string): Judge {
+  return (x, ctx) => {
+    const rb = readBack(x, ctx)
+    if (isFinding(rb)) return rb
+    const what = describeWrite(rb.write)
+    const bad = mustHaveWorked(rb, x, what)
+    if (bad) return bad
+    return expect(rb.resource!, ctx.args, ctx, rb.write) ?? { ok: true, message: okMessage ?? `${what} took effect` }
+  }
+}
+
+/**
+ * A judge for the read after a write that must be refused: the write's status (and scimType), then `unchanged`
+ * on the resource read back (undefined = nothing of the refused write landed).
+ */
+export function refused(want: Refusal, broken: string, unchanged?: (resource: Json, args: Record<string, any>) => Verdict): Judge {
+  return (x, ctx) => {
+    const rb = readBack(x, ctx)
+    if (isFinding(rb)) return rb
+    const what = describeWrite(rb.write)
+    const out = refusal(rb.write, want, what, broken)
+    if (!unchanged) return out
+    if (!rb.resource) return [...out, cannot(`reading the resource back after ${what} answered ${describeStatus(x)}`)]
+    const f = unchanged(rb.resource, ctx.args)
+    const list = f === undefined ? [{ ok: true, message: `nothing of the refused ${what} was applied` } as Finding] : Array.isArray(f) ? f : [f]
+    return [...out, ...list]
+  }
+}
+
+/** A judge on the write's own exchange that must be refused (no read back needed). */
+export function refusedHere(want: Refusal, broken: string): Judge {
+  return (x) => {
+    if (!x.response) return cannot(`${requestLine(x)} got no response (${x.error?.message ?? 'unknown error'})`)
+    return refusal(x, want, describeWrite(x), broken)
+  }
+}
