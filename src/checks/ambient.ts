@@ -1,109 +1,14 @@
-import { defineCheck, rfc, type CheckDef } from './define.js'
+import type { CheckContext, Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
+import { isObject } from '../rfc/normalize.js'
+import { URN } from '../rfc/urns.js'
 
-const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error'
+/**
+ * Helpers shared by the checks of the transport, auth, errors, discovery and resource areas. The ambient checks
+ * that used to live here moved to their catalogue areas (media.ts, errors.ts), ids unchanged.
+ */
 
-const hasBody = (x: Exchange) => !!x.response && x.response.status !== 204 && x.response.status !== 304 && x.response.body.length > 0
-const isError = (x: Exchange) => !!x.response && x.response.status >= 400
-const errorBody = (x: Exchange) => (isError(x) && isObject(x.response!.json) ? (x.response!.json as Record<string, unknown>) : undefined)
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v)
-}
-
-/** The first set of ambient checks: judged on every response of every scenario and profile. */
-export const checks: CheckDef[] = [
-  defineCheck({
-    id: 'media.json-object',
-    title: 'Response bodies are JSON objects',
-    area: 'media',
-    level: 'MUST',
-    source: rfc(7644, '§3.1'),
-    requirement: 'SCIM responses carry JSON resources and messages; every body except on 204/304 parses as a JSON object.',
-    breaks: ['okta', 'entra', 'onelogin', 'jumpcloud', 'ping'],
-    ambient(x) {
-      if (!hasBody(x)) return
-      const r = x.response!
-      if (r.parseError) return { ok: false, message: `${x.request.method} ${pathOf(x)} returned a body that is not JSON: ${r.parseError}`, actual: contentType(x) }
-      if (!isObject(r.json)) return { ok: false, message: `${x.request.method} ${pathOf(x)} returned JSON that is not an object`, actual: typeName(r.json) }
-      return { ok: true, message: 'body is a JSON object' }
-    },
-  }),
-  defineCheck({
-    id: 'media.response-type',
-    title: 'Responses use Content-Type application/scim+json',
-    area: 'media',
-    level: 'SHOULD',
-    source: rfc(7644, '§3.1, §8.1'),
-    requirement: 'SCIM responses SHOULD use the media type application/scim+json (parameters such as charset are ignored).',
-    breaks: ['entra'],
-    ambient(x) {
-      if (!hasBody(x)) return
-      const ct = contentType(x)
-      const media = ct.split(';')[0].trim().toLowerCase()
-      if (media === 'application/scim+json') return { ok: true, message: 'application/scim+json' }
-      return { ok: false, message: `${x.request.method} ${pathOf(x)} answered Content-Type "${ct || '(none)'}"; SCIM responses SHOULD use application/scim+json`, expected: 'application/scim+json', actual: ct || '(none)' }
-    },
-  }),
-  defineCheck({
-    id: 'errors.schema',
-    title: 'Error responses carry a SCIM Error body',
-    area: 'errors',
-    level: 'MUST',
-    source: rfc(7644, '§3.12'),
-    requirement: 'Error responses are returned as JSON whose schemas contain urn:ietf:params:scim:api:messages:2.0:Error.',
-    breaks: ['okta', 'entra'],
-    ambient(x) {
-      if (!isError(x)) return
-      const b = errorBody(x)
-      const schemas = b?.schemas
-      if (Array.isArray(schemas) && schemas.includes(ERROR_URN)) return { ok: true, message: 'SCIM Error body' }
-      return { ok: false, message: `${x.response!.status} response to ${x.request.method} ${pathOf(x)} has no SCIM Error body`, expected: `schemas containing ${ERROR_URN}`, actual: excerpt(x) }
-    },
-  }),
-  defineCheck({
-    id: 'errors.status-string',
-    title: 'Error.status is the HTTP status as a JSON string',
-    area: 'errors',
-    level: 'MUST',
-    source: rfc(7644, '§3.12'),
-    requirement: 'status: The HTTP status code ... expressed as a JSON string. REQUIRED.',
-    ambient(x) {
-      const b = errorBody(x)
-      if (!b || !Array.isArray(b.schemas) || !b.schemas.includes(ERROR_URN)) return
-      if (typeof b.status === 'string') return { ok: true, message: 'status is a string' }
-      return { ok: false, message: `Error.status is ${typeName(b.status)} ${JSON.stringify(b.status)}; it must be the HTTP status as a JSON string`, expected: `"${x.response!.status}"`, actual: JSON.stringify(b.status) }
-    },
-  }),
-  defineCheck({
-    id: 'errors.status-match',
-    title: 'Error.status equals the HTTP status code',
-    area: 'errors',
-    level: 'MUST',
-    source: rfc(7644, '§3.12'),
-    requirement: 'The Error status is the HTTP status code of the response.',
-    ambient(x) {
-      const b = errorBody(x)
-      if (!b || b.status === undefined) return
-      if (String(b.status) === String(x.response!.status)) return { ok: true, message: 'status matches' }
-      return { ok: false, message: `Error.status "${b.status}" differs from HTTP ${x.response!.status}`, expected: String(x.response!.status), actual: String(b.status) }
-    },
-  }),
-  defineCheck({
-    id: 'errors.no-5xx',
-    title: 'No request causes a server error',
-    area: 'errors',
-    level: 'SHOULD',
-    source: rfc(7644, '§3.12'),
-    requirement: 'Client errors are reported with 4xx statuses; a 5xx means the server failed on a request it should have handled.',
-    breaks: ['okta', 'entra', 'onelogin', 'jumpcloud', 'ping'],
-    ambient(x) {
-      if (!x.response) return
-      if (x.response.status >= 500) return { ok: false, message: `${x.request.method} ${pathOf(x)} caused ${x.response.status}`, actual: excerpt(x) }
-      return { ok: true, message: 'no 5xx' }
-    },
-  }),
-]
+export { isObject }
 
 export function pathOf(x: Exchange): string {
   try {
@@ -114,15 +19,141 @@ export function pathOf(x: Exchange): string {
   }
 }
 
-function contentType(x: Exchange): string {
+export function pathnameOf(x: Exchange): string {
+  try {
+    return new URL(x.request.url).pathname
+  } catch {
+    return x.request.url
+  }
+}
+
+/**
+ * `GET /Users/{id}`: the request's route relative to the base URL with resource ids elided, so an ambient finding
+ * repeated on many resources reads as one line (the runner reports one message once per scenario).
+ */
+export function routeLabel(x: Exchange, ctx: CheckContext): string {
+  let path = pathnameOf(x)
+  try {
+    const basePath = new URL(ctx.baseUrl).pathname.replace(/\/+$/, '')
+    if (path.startsWith(basePath)) path = path.slice(basePath.length) || '/'
+  } catch {
+    // keep the full path
+  }
+  const segs = path.split('/')
+  const out = segs.map((seg, i) => (i >= 2 && /^(users|groups)$/i.test(segs[i - 1]) && !seg.startsWith('.') ? '{id}' : seg))
+  return `${x.request.method} ${out.join('/')}`
+}
+
+/** `GET /Users?count=1`: how messages name a request. */
+export function requestLine(x: Exchange): string {
+  return `${x.request.method} ${pathOf(x)}`
+}
+
+export function contentType(x: Exchange): string {
   return x.response?.headers['content-type'] ?? ''
 }
 
-function typeName(v: unknown): string {
+/** The media type without parameters, lower-cased: `application/scim+json`. */
+export function mediaType(x: Exchange): string {
+  return contentType(x).split(';')[0].trim().toLowerCase()
+}
+
+export const hasBody = (x: Exchange) => !!x.response && x.response.status !== 204 && x.response.status !== 304 && x.response.body.length > 0
+export const isError = (x: Exchange) => !!x.response && x.response.status >= 400
+
+export function json(x: Exchange): Record<string, unknown> | undefined {
+  return isObject(x.response?.json) ? (x.response!.json as Record<string, unknown>) : undefined
+}
+
+/** The body when it is a SCIM Error message. */
+export function scimError(x: Exchange): Record<string, unknown> | undefined {
+  const b = json(x)
+  return b && Array.isArray(b.schemas) && b.schemas.includes(URN.error) ? b : undefined
+}
+
+export interface ListResponseBody {
+  schemas: unknown[]
+  Resources?: unknown
+  totalResults?: unknown
+  [key: string]: unknown
+}
+
+export function isListResponse(v: unknown): v is ListResponseBody {
+  return isObject(v) && Array.isArray(v.schemas) && v.schemas.includes(URN.listResponse)
+}
+
+export function typeName(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`
 }
 
-function excerpt(x: Exchange): string {
+export function excerpt(x: Exchange, max = 200): string {
   const b = x.response?.body ?? ''
-  return b.length > 200 ? `${b.slice(0, 200)}…` : b || '(empty body)'
+  return b.length > max ? `${b.slice(0, max)}…` : b || '(empty body)'
+}
+
+/** ` (detail: "…")` when the server explained itself, so a failure shows the server's own words. */
+export function detailOf(x: Exchange): string {
+  const d = json(x)?.detail
+  return typeof d === 'string' && d ? ` (detail: "${d.slice(0, 160)}")` : ''
+}
+
+export function header(x: Exchange, name: string): string | undefined {
+  return x.response?.headers[name.toLowerCase()]
+}
+
+/** A finding for a step whose request never got a response: the check could not judge. */
+export function noResponse(x: Exchange): Finding | undefined {
+  if (x.response) return undefined
+  const why = x.error?.message ?? 'no response'
+  return { ok: 'error', message: `${x.request.method} ${pathOf(x)} got no response: ${why}`, reason: why }
+}
+
+/** The request's header as sent (names are stored lower-case by the client). */
+export function sentHeader(x: Exchange, name: string): string | undefined {
+  const n = name.toLowerCase()
+  for (const [k, v] of Object.entries(x.request.headers)) if (k.toLowerCase() === n) return v
+  return undefined
+}
+
+export function sentJson(x: Exchange): unknown {
+  if (x.request.body === undefined) return undefined
+  try {
+    return JSON.parse(x.request.body)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Routes RFC 7644 defines under the base URL: resource endpoints (from /ResourceTypes when known), discovery,
+ * /Bulk, /Me and /.search. Anything else is an unknown endpoint, where a framework 404 is tolerated (WARN).
+ */
+export function isScimRoute(x: Exchange, ctx: CheckContext): boolean {
+  let rel: string
+  try {
+    const base = new URL(ctx.baseUrl)
+    const url = new URL(x.request.url)
+    if (url.origin !== base.origin) return false
+    const basePath = base.pathname.replace(/\/+$/, '')
+    if (!url.pathname.startsWith(basePath)) return false
+    rel = url.pathname.slice(basePath.length)
+  } catch {
+    return false
+  }
+  const first = (rel.split('/').filter(Boolean)[0] ?? '').toLowerCase()
+  if (!first) return false
+  const known = ['serviceproviderconfig', 'serviceproviderconfigs', 'resourcetypes', 'schemas', 'bulk', 'me', '.search', 'users', 'groups']
+  const endpoints = (ctx.discovery.resourceTypes ?? []).map((t) => String(t?.endpoint ?? '').split('/').filter(Boolean)[0]?.toLowerCase()).filter(Boolean)
+  return known.includes(first) || endpoints.includes(first)
+}
+
+/** Findings about data this run did not create are labelled, so they can be triaged apart (catalogue §1.2). */
+export function ownership(resource: Record<string, unknown>, ctx: CheckContext): Pick<Finding, 'preExisting'> {
+  const id = resource.id
+  return typeof id === 'string' && !ctx.ownIds.has(id) ? { preExisting: true } : {}
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\./.test(h)
 }

@@ -1,5 +1,9 @@
 import type { CheckDef } from './define.js'
-import { checks as ambient } from './ambient.js'
+import { checks as media } from './media.js'
+import { checks as auth } from './auth.js'
+import { checks as errors } from './errors.js'
+import { checks as discovery } from './discovery.js'
+import { checks as resource } from './resource.js'
 import { checks as importWalk } from './import.js'
 import { checks as lifecycle } from './lifecycle.js'
 
@@ -7,7 +11,7 @@ import { checks as lifecycle } from './lifecycle.js'
  * Every check the tool knows, by id. A new catalogue area is one file exporting `checks` plus one line here.
  * Profiles' IdP expectations are registered from the profiles themselves (see idp/registry.ts).
  */
-const AREAS: CheckDef[][] = [ambient, importWalk, lifecycle]
+const AREAS: CheckDef[][] = [media, auth, errors, discovery, resource, importWalk, lifecycle]
 
 let byId: Map<string, CheckDef> | undefined
 

@@ -14,13 +14,16 @@ import {
   emptyResponse,
   errorResponse,
   forEachResource,
+  isDiscovery,
   isErrorBody,
   isListBody,
   isWrite,
+  jsonResponse,
   type HookContext,
   type ScimResponse,
 } from './pipeline.js'
 import { getParam } from './query.js'
+import { URN } from './schemas.js'
 import { isPlainObject } from './values.js'
 
 export interface BehaviourDefinition {
@@ -103,6 +106,23 @@ function nonLowerOperator(filter: string): string | undefined {
     if (m[1] !== m[1].toLowerCase()) return m[1]
   }
   return undefined
+}
+
+/** Media types named in an Accept or Content-Type header, lower-cased, parameters dropped. */
+function mediaTypes(header: string | string[] | undefined): string[] {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '')
+  return text.split(',').map((t) => t.split(';')[0].trim().toLowerCase()).filter(Boolean)
+}
+
+const isResourceRoute = (ctx: HookContext) => ['collection', 'item', 'search', 'rootSearch', 'me'].includes(ctx.route.kind)
+const isDiscoveryRoute = (ctx: HookContext) => isDiscovery(ctx.route)
+
+/** A deep copy with every non-ASCII character of every string replaced by "?". */
+function asciiOnly<T>(v: T): T {
+  if (typeof v === 'string') return v.replace(/[^\x00-\x7f]/gu, '?') as T
+  if (Array.isArray(v)) return v.map(asciiOnly) as T
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asciiOnly(x)])) as T
+  return v
 }
 
 export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
@@ -454,6 +474,332 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
       if (!auth) return res
       res.headers['X-Echo'] = auth
       if (isPlainObject(res.body)) res.body['echo'] = `request had Authorization: ${auth}`
+      return res
+    },
+  },
+
+  // ---- transport, auth, errors, discovery and representation (catalogue §2.1–§2.5) ----
+  {
+    name: 'accept-scim-refused',
+    description: 'Requests whose Accept names application/scim+json are refused with 406 (only application/json is known)',
+    before: (ctx) => (mediaTypes(ctx.req.headers.accept).includes('application/scim+json') ? errorResponse(406, 'Not Acceptable: application/json only') : undefined),
+  },
+  {
+    name: 'accept-json-refused',
+    description: 'Requests with Accept: application/json are refused with 406 (only application/scim+json is served)',
+    before: (ctx) => {
+      const types = mediaTypes(ctx.req.headers.accept)
+      return types.length && types.every((t) => t === 'application/json') ? errorResponse(406, 'Not Acceptable: application/scim+json only') : undefined
+    },
+  },
+  {
+    name: 'scim-content-type-refused',
+    description: 'Bodies sent as application/scim+json are refused with 415 (only application/json is parsed)',
+    before: (ctx) => (ctx.req.bodyText && mediaTypes(ctx.req.headers['content-type'])[0] === 'application/scim+json' ? errorResponse(415, 'Unsupported Media Type: send application/json') : undefined),
+  },
+  {
+    name: 'charset-refused',
+    description: 'A Content-Type with parameters ("; charset=utf-8", as Okta sends) is refused with 415',
+    before: (ctx) => (ctx.req.bodyText && String(ctx.req.headers['content-type'] ?? '').includes(';') ? errorResponse(415, 'Unsupported Media Type: parameters are not accepted') : undefined),
+  },
+  {
+    name: 'utf8-mangled',
+    description: 'Non-ASCII characters in returned resources come back as "?" (a latin-1 column)',
+    after: (ctx, res) => {
+      if (isResourceRoute(ctx)) forEachResource(res.body, (r) => Object.assign(r, asciiOnly(r)))
+      return res
+    },
+  },
+  {
+    name: 'unknown-param-rejected',
+    description: 'A query parameter RFC 7644 does not define is refused with 400 instead of ignored',
+    before: (ctx) => {
+      const known = ['filter', 'sortby', 'sortorder', 'startindex', 'count', 'attributes', 'excludedattributes']
+      const unknown = [...ctx.req.query.keys()].find((k) => !known.includes(k.toLowerCase()))
+      return ctx.req.method === 'GET' && isResourceRoute(ctx) && unknown ? errorResponse(400, `Unknown query parameter "${unknown}"`, 'invalidSyntax') : undefined
+    },
+  },
+  {
+    name: 'error-status-mismatch',
+    description: 'Error.status is always "400", whatever the HTTP status',
+    after: (_ctx, res) => {
+      if (isErrorBody(res.body)) res.body['status'] = '400'
+      return res
+    },
+  },
+  {
+    name: 'unknown-scimtype',
+    description: 'Error.scimType is "invalidRequest", a keyword RFC 7644 Table 9 does not define',
+    after: (_ctx, res) => {
+      if (isErrorBody(res.body) && res.body['scimType'] !== undefined) res.body['scimType'] = 'invalidRequest'
+      return res
+    },
+  },
+  {
+    name: 'unknown-id-400',
+    description: 'An id that does not exist answers 400 "malformed id" instead of 404',
+    before: (ctx) => {
+      const r = ctx.route
+      return r.kind === 'item' && !ctx.store.record(r.resource, r.id) ? errorResponse(400, `Malformed ${r.resource} id`, 'invalidValue') : undefined
+    },
+  },
+  {
+    name: 'malformed-json-500',
+    description: 'An unparsable request body answers 500 instead of 400 invalidSyntax',
+    before: (ctx) => (ctx.req.bodyError ? errorResponse(500, 'Internal server error') : undefined),
+  },
+  {
+    name: 'lenient-types',
+    description: 'Type-violating values are coerced instead of refused: a numeric userName becomes a string, active "yes" becomes true',
+    before: (ctx) => {
+      const b = ctx.req.body
+      if ((ctx.req.method !== 'POST' && ctx.req.method !== 'PUT') || ctx.route.kind === 'bulk' || !isPlainObject(b)) return undefined
+      if (typeof b['userName'] === 'number') b['userName'] = String(b['userName'])
+      if (typeof b['active'] === 'string') b['active'] = true
+      return undefined
+    },
+  },
+  {
+    name: 'no-allow-header',
+    description: '405 Method Not Allowed responses carry no Allow header',
+    after: (_ctx, res) => {
+      if (res.status === 405) deleteHeader(res.headers, 'Allow')
+      return res
+    },
+  },
+  {
+    name: 'discovery-writes-accepted',
+    description: 'POST, PUT, PATCH and DELETE on the discovery endpoints answer 204 (and are silently dropped)',
+    before: (ctx) => (isDiscoveryRoute(ctx) && ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD' ? emptyResponse(204) : undefined),
+  },
+  {
+    name: 'spc-no-etag',
+    description: 'ServiceProviderConfig lacks the REQUIRED etag attribute (as the RFC 7643 §8.7.2 schema does)',
+    after: (ctx, res) => {
+      if (ctx.route.kind === 'serviceProviderConfig' && isPlainObject(res.body)) delete res.body['etag']
+      return res
+    },
+  },
+  {
+    name: 'spc-query-rejected',
+    description: 'GET /ServiceProviderConfig with query parameters answers 400 instead of ignoring them',
+    before: (ctx) => (ctx.route.kind === 'serviceProviderConfig' && [...ctx.req.query.keys()].length ? errorResponse(400, 'Query parameters are not supported here', 'invalidSyntax') : undefined),
+  },
+  {
+    name: 'discovery-filter-applied',
+    description: 'A filter on /ResourceTypes or /Schemas is applied (an empty list comes back) instead of ignored or refused with 403',
+    before: (ctx) => {
+      const r = ctx.route
+      if ((r.kind !== 'resourceTypes' && r.kind !== 'schemas') || r.id !== undefined || getParam(ctx.req.query, 'filter') === undefined) return undefined
+      return jsonResponse(200, { schemas: [URN.listResponse], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] })
+    },
+  },
+  {
+    name: 'message-schema-published',
+    description: '/Schemas also lists a schema for the ListResponse protocol message',
+    after: (ctx, res) => {
+      if (ctx.route.kind === 'schemas' && ctx.route.id === undefined && isListBody(res.body)) {
+        const list = res.body['Resources'] as unknown[]
+        list.push({ schemas: [URN.schema], id: URN.listResponse, name: 'ListResponse', description: 'List response', attributes: [] })
+        res.body['totalResults'] = list.length
+        res.body['itemsPerPage'] = list.length
+      }
+      return res
+    },
+  },
+  {
+    name: 'schema-number-type',
+    description: '/Schemas declares integer and decimal attributes with type "number", which RFC 7643 §2.3 does not define',
+    after: (ctx, res) => {
+      if (ctx.route.kind !== 'schemas') return res
+      // The served attribute definitions are the server's own constants: change a copy.
+      res.body = structuredClone(res.body)
+      const fix = (attrs: unknown) => {
+        for (const a of Array.isArray(attrs) ? attrs : []) {
+          if (!isPlainObject(a)) continue
+          if (a['type'] === 'integer' || a['type'] === 'decimal') a['type'] = 'number'
+          fix(a['subAttributes'])
+        }
+      }
+      const schemas = isListBody(res.body) ? (res.body['Resources'] as unknown[]) : [res.body]
+      for (const s of schemas) if (isPlainObject(s)) fix(s['attributes'])
+      return res
+    },
+  },
+  {
+    name: 'schema-by-urn-missing',
+    description: 'GET /Schemas/{urn} answers 404 for every schema; only the list is served',
+    before: (ctx) => (ctx.route.kind === 'schemas' && ctx.route.id !== undefined ? errorResponse(404, 'Not found') : undefined),
+  },
+  {
+    name: 'rt-extension-unserved',
+    description: 'The User resource type lists an extension schema that /Schemas does not serve',
+    after: (ctx, res) => {
+      if (ctx.route.kind !== 'resourceTypes') return res
+      const types = isListBody(res.body) ? (res.body['Resources'] as unknown[]) : [res.body]
+      for (const t of types) {
+        if (isPlainObject(t) && t['name'] === 'User' && Array.isArray(t['schemaExtensions'])) t['schemaExtensions'].push({ schema: 'urn:example:scimcheck:unserved:2.0:User', required: false })
+      }
+      return res
+    },
+  },
+  {
+    name: 'list-without-ids',
+    description: 'Users and Groups in list responses come without id',
+    after: (ctx, res) => {
+      if (isListBody(res.body) && isResourceRoute(ctx)) forEachResource(res.body, (r) => delete r['id'])
+      return res
+    },
+  },
+  {
+    name: 'externalId-lowercased',
+    description: 'externalId is returned lower-cased',
+    after: (ctx, res) => {
+      if (isResourceRoute(ctx)) forEachResource(res.body, (r) => typeof r['externalId'] === 'string' && (r['externalId'] = r['externalId'].toLowerCase()))
+      return res
+    },
+  },
+  {
+    name: 'externalId-invented',
+    description: 'Resources created without externalId are returned with one the server made up',
+    after: (ctx, res) => {
+      if (isResourceRoute(ctx)) forEachResource(res.body, (r) => (r['externalId'] ??= `ext-${String(r['id'])}`))
+      return res
+    },
+  },
+  {
+    name: 'client-id-adopted',
+    description: 'A create whose body carries an id answers with that id instead of a server-assigned one',
+    after: (ctx, res) => {
+      const sent = isPlainObject(ctx.req.body) ? ctx.req.body['id'] : undefined
+      if (ctx.req.method === 'POST' && res.status === 201 && typeof sent === 'string' && isPlainObject(res.body)) res.body['id'] = sent
+      return res
+    },
+  },
+  {
+    name: 'meta-from-client',
+    description: 'A create stores the client-supplied meta.resourceType and meta.created',
+    after: (ctx, res) => {
+      const sent = isPlainObject(ctx.req.body) ? ctx.req.body['meta'] : undefined
+      if (ctx.req.method === 'POST' && res.status === 201 && isPlainObject(sent) && isPlainObject(res.body) && isPlainObject(res.body['meta'])) Object.assign(res.body['meta'], sent)
+      return res
+    },
+  },
+  {
+    name: 'lastModified-after-created',
+    description: 'meta.lastModified of a new resource is a moment later than meta.created (two clock reads)',
+    after: (ctx, res) => {
+      if (!isResourceRoute(ctx)) return res
+      forEachResource(res.body, (r) => {
+        const meta = r['meta']
+        if (isPlainObject(meta) && typeof meta['created'] === 'string' && meta['created'] === meta['lastModified']) meta['lastModified'] = new Date(Date.parse(meta['created']) + 1).toISOString()
+      })
+      return res
+    },
+  },
+  {
+    name: 'meta-datetime-space',
+    description: 'meta.created and meta.lastModified are written "2024-01-31 12:00:00" (a space, no T): not xsd:dateTime',
+    after: (ctx, res) => {
+      if (!isResourceRoute(ctx)) return res
+      forEachResource(res.body, (r) => {
+        const meta = r['meta']
+        if (!isPlainObject(meta)) return
+        for (const k of ['created', 'lastModified']) if (typeof meta[k] === 'string') meta[k] = (meta[k] as string).replace('T', ' ').replace(/\.\d+Z$|Z$/, '')
+      })
+      return res
+    },
+  },
+  {
+    name: 'relative-location',
+    description: 'meta.location is a relative path (/Users/{id}) instead of an absolute URI',
+    after: (ctx, res) => {
+      if (!isResourceRoute(ctx)) return res
+      forEachResource(res.body, (r) => {
+        const meta = r['meta']
+        if (isPlainObject(meta) && typeof meta['location'] === 'string') meta['location'] = new URL(meta['location']).pathname
+      })
+      return res
+    },
+  },
+  {
+    name: 'resourceType-lowercase',
+    description: 'meta.resourceType is "user"/"group" instead of the resource type names User/Group',
+    after: (ctx, res) => {
+      if (isResourceRoute(ctx)) forEachResource(res.body, (r) => isPlainObject(r['meta']) && typeof r['meta']['resourceType'] === 'string' && (r['meta']['resourceType'] = r['meta']['resourceType'].toLowerCase()))
+      return res
+    },
+  },
+  {
+    name: 'boolean-strings',
+    description: 'User.active and emails[].primary are returned as the strings "true"/"false"',
+    after: (ctx, res) => {
+      if (!isResourceRoute(ctx)) return res
+      forEachResource(res.body, (r) => {
+        if (typeof r['active'] === 'boolean') r['active'] = String(r['active'])
+        for (const e of Array.isArray(r['emails']) ? r['emails'] : []) if (isPlainObject(e) && typeof e['primary'] === 'boolean') e['primary'] = String(e['primary'])
+      })
+      return res
+    },
+  },
+  {
+    name: 'all-primary',
+    description: 'Every email of a user is returned with primary: true',
+    after: (ctx, res) => {
+      if (!isResourceRoute(ctx)) return res
+      forEachResource(res.body, (r) => {
+        for (const e of Array.isArray(r['emails']) ? r['emails'] : []) if (isPlainObject(e)) e['primary'] = true
+      })
+      return res
+    },
+  },
+  {
+    name: 'enterprise-flattened',
+    description: 'Enterprise extension attributes are returned at the top level instead of under their schema URN',
+    after: (ctx, res) => {
+      if (!isResourceRoute(ctx)) return res
+      forEachResource(res.body, (r) => {
+        const ext = r[URN.enterprise]
+        if (!isPlainObject(ext)) return
+        delete r[URN.enterprise]
+        Object.assign(r, ext)
+      })
+      return res
+    },
+  },
+  {
+    name: 'undeclared-attribute',
+    description: 'Users and Groups carry an attribute "tenantId" that no schema at /Schemas declares',
+    after: (ctx, res) => {
+      if (isResourceRoute(ctx)) forEachResource(res.body, (r) => (r['tenantId'] = 'scimcheck-tenant'))
+      return res
+    },
+  },
+  {
+    name: 'ref-wrong-base',
+    description: '$ref values of members, groups and manager point below /v1/ instead of the SCIM base URL',
+    after: (ctx, res) => {
+      if (!isResourceRoute(ctx)) return res
+      const move = (v: unknown) => {
+        for (const m of Array.isArray(v) ? v : [v]) if (isPlainObject(m) && typeof m['$ref'] === 'string') m['$ref'] = m['$ref'].replace(/\/(Users|Groups)\//, '/v1/$1/')
+      }
+      forEachResource(res.body, (r) => {
+        move(r['members'])
+        move(r['groups'])
+        if (isPlainObject(r[URN.enterprise])) move((r[URN.enterprise] as Record<string, unknown>)['manager'])
+      })
+      return res
+    },
+  },
+  {
+    name: 'returned-request-always',
+    description: 'The scim-check extension attribute auditNote (returned: request) is returned by default',
+    after: (ctx, res) => {
+      if (!isResourceRoute(ctx) || res.status >= 300) return res
+      forEachResource(res.body, (r) => {
+        const ext = isPlainObject(r[URN.scimcheck]) ? (r[URN.scimcheck] as Record<string, unknown>) : undefined
+        if (Array.isArray(r['schemas']) && r['schemas'].includes(URN.user)) r[URN.scimcheck] = { ...(ext ?? {}), auditNote: ext?.['auditNote'] ?? 'returned by default' }
+      })
       return res
     },
   },
