@@ -63,7 +63,8 @@ function requiredMeta(ctx: CheckContext): string[] {
 
 /** Per-run index of ids already seen, built incrementally from the history (the array the client appends to). */
 interface SeenId {
-  type: string
+  /** The resource type's name, when the response said which type it is. */
+  type?: string
   where: string
   created: boolean
 }
@@ -82,7 +83,7 @@ function seenBefore(x: Exchange, ctx: CheckContext): Map<string, SeenId[]> {
       const id = rr.resource.id
       if (typeof id !== 'string' || !id) continue
       const list = idx.ids.get(id) ?? []
-      list.push({ type: label(rr), where: requestLine(h), created: isCreation(h, rr) })
+      list.push({ type: rr.type?.name || undefined, where: requestLine(h), created: isCreation(h, rr) })
       idx.ids.set(id, list)
     }
   }
@@ -214,7 +215,9 @@ export const checks: CheckDef[] = [
           if (page.get(id) === 2) out.push({ ok: false, message: `id ${id} used by two elements of one ${label(rr)} page`, actual: rr.where, ...own })
         }
         const before = seen.get(id) ?? []
-        const other = before.find((b) => b.type !== label(rr))
+        // Only two known, different types prove two resources: a type that could not be told says nothing.
+        const type = rr.type?.name || undefined
+        const other = type ? before.find((b) => b.type && b.type !== type) : undefined
         if (other) out.push({ ok: false, message: `id ${id} used by a ${other.type} and a ${label(rr)}`, expected: 'ids unique across all resources', actual: `${other.where} and ${rr.where}`, ...own })
         const again = isCreation(x, rr) ? before.find((b) => b.created) : undefined
         if (again) out.push({ ok: false, message: `id ${id} assigned to two created resources`, expected: 'a new id for every created resource', actual: `${again.where} and ${requestLine(x)}`, ...own })

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { checks, parseChallenges } from '../../src/checks/auth.js'
 import { problems } from '../helpers/run.js'
-import { errorBody, exchange, findings, finder, listBody, runScenario, verdict } from './support.js'
+import { errorBody, exchange, findings, finder, listBody, verdict } from './support.js'
+import { failing as failingOf, runFiles } from './rfc-run.js'
 
 const check = finder(checks)
 const SPC = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'], authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'x' }] }
@@ -82,22 +83,22 @@ describe('auth checks on crafted exchanges', () => {
 })
 
 describe('rfc-auth against the built-in server', () => {
-  const file = 'scenarios/rfc/auth.yaml'
-  const failing = (r: Awaited<ReturnType<typeof runScenario>>) => [...new Set(r.results.filter((x) => x.status === 'fail' || x.status === 'warn').map((x) => `${x.step}:${x.id}:${x.status}`))].sort()
+  const files = ['scenarios/rfc/auth.yaml', 'scenarios/rfc/auth-write.yaml']
+  const failing = (r: Awaited<ReturnType<typeof runFiles>>) => failingOf(r, (x) => `${x.step}:${x.id}:${x.status}`)
 
   it('is green on the reference server', async () => {
-    const r = await runScenario(file)
+    const r = await runFiles(files)
     expect(problems(r)).toEqual([])
     expect(r.results.filter((x) => x.id.startsWith('auth.') && x.status !== 'pass').map((x) => `${x.id}:${x.status}`)).toEqual(['auth.forbidden-403:skip'])
   })
 
   it('discovery behind the token (variant discovery-auth) is exactly one warning', async () => {
-    const r = await runScenario(file, { builtinVariants: ['discovery-auth'] })
+    const r = await runFiles(files, { builtinVariants: ['discovery-auth'] })
     expect(failing(r)).toEqual(['discovery-without-credentials:auth.discovery-public:warn'])
   })
 
   it('an open endpoint fails every credential check, writes included', async () => {
-    const r = await runScenario(file, { builtinFaults: ['auth-disabled'] })
+    const r = await runFiles(files, { builtinFaults: ['auth-disabled'] })
     expect(failing(r)).toEqual([
       'invalid-token:auth.invalid-401:fail',
       'no-credentials:auth.missing-401:fail',
@@ -109,13 +110,13 @@ describe('rfc-auth against the built-in server', () => {
   })
 
   it('401s without a challenge or a SCIM body fail, and a wrong token accepted fails', async () => {
-    const r = await runScenario(file, { builtinFaults: ['auth-no-www-authenticate', 'html-errors'] })
+    const r = await runFiles(files, { builtinFaults: ['auth-no-www-authenticate', 'html-errors'] })
     expect(failing(r).filter((x) => x.includes(':auth.'))).toEqual([
       'invalid-token:auth.error-body:fail',
       'invalid-token:auth.www-authenticate:fail',
       'no-credentials:auth.error-body:fail',
       'no-credentials:auth.www-authenticate:fail',
     ])
-    expect(failing(await runScenario(file, { builtinFaults: ['auth-200-on-bad-token'] }))).toEqual(['invalid-token:auth.invalid-401:fail'])
+    expect(failing(await runFiles(files, { builtinFaults: ['auth-200-on-bad-token'] }))).toEqual(['invalid-token:auth.invalid-401:fail'])
   })
 })

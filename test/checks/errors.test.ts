@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { checks } from '../../src/checks/errors.js'
 import { problems } from '../helpers/run.js'
-import { errorBody, exchange, findings, finder, listBody, runScenario, statuses, verdict } from './support.js'
+import { errorBody, exchange, findings, finder, listBody, statuses, verdict } from './support.js'
+import { failing as failingOf, runFiles } from './rfc-run.js'
 
 const check = finder(checks)
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
@@ -109,12 +110,12 @@ describe('error probes on crafted exchanges', () => {
 })
 
 describe('rfc-errors against the built-in server', () => {
-  const file = 'scenarios/rfc/errors.yaml'
-  const failing = (r: Awaited<ReturnType<typeof runScenario>>) => [...new Set(r.results.filter((x) => x.status === 'fail' || x.status === 'warn').map((x) => `${x.id}:${x.status}`))].sort()
+  const files = ['scenarios/rfc/errors.yaml', 'scenarios/rfc/errors-write.yaml']
+  const failing = (r: Awaited<ReturnType<typeof runFiles>>) => failingOf(r, (x) => `${x.id}:${x.status}`)
 
   it('is green on the reference server and its variants', async () => {
     for (const v of [[], ['patch-204', 'non-uuid-ids', 'no-etag', 'discovery-auth']]) {
-      const r = await runScenario(file, { builtinVariants: v })
+      const r = await runFiles(files, { builtinVariants: v })
       expect(problems(r), v.join()).toEqual([])
       const passed = new Set(r.results.filter((x) => x.status === 'pass').map((x) => x.id))
       for (const id of ['errors.unknown-id-404', 'errors.unknown-endpoint-404', 'errors.malformed-json', 'errors.wrong-type', 'errors.method-not-allowed', 'discovery.read-only', 'errors.schema', 'errors.status-string', 'errors.status-match', 'errors.scimtype-valid', 'errors.detail-type', 'errors.content-type', 'errors.no-5xx']) expect(passed, id).toContain(id)
@@ -122,18 +123,18 @@ describe('rfc-errors against the built-in server', () => {
   })
 
   it('fails on Error bodies that misstate status or scimType, and on missing Allow headers', async () => {
-    const r = await runScenario(file, { builtinFaults: ['error-status-mismatch', 'unknown-scimtype', 'no-allow-header', 'unknown-id-400'] })
+    const r = await runFiles(files, { builtinFaults: ['error-status-mismatch', 'unknown-scimtype', 'no-allow-header', 'unknown-id-400'] })
     expect(failing(r)).toEqual(['errors.malformed-json:warn', 'errors.method-not-allowed:warn', 'errors.scimtype-valid:warn', 'errors.status-match:fail', 'errors.unknown-id-404:fail', 'errors.wrong-type:warn'])
   })
 
   it('fails on a crash on bad JSON, on coerced types, and on writable discovery', async () => {
-    const r = await runScenario(file, { builtinFaults: ['malformed-json-500', 'lenient-types', 'discovery-writes-accepted'] })
+    const r = await runFiles(files, { builtinFaults: ['malformed-json-500', 'lenient-types', 'discovery-writes-accepted'] })
     expect(failing(r)).toEqual(['discovery.read-only:fail', 'errors.malformed-json:fail', 'errors.method-not-allowed:warn', 'errors.no-5xx:warn', 'errors.wrong-type:fail'])
   })
 
   it('fails on error bodies without the Error schema, with a numeric status, or as HTML', async () => {
-    expect(failing(await runScenario(file, { builtinFaults: ['no-error-schema'] }))).toEqual(['errors.schema:fail', 'errors.unknown-endpoint-404:warn'])
-    expect(failing(await runScenario(file, { builtinFaults: ['error-status-number'] }))).toEqual(['errors.status-string:fail'])
-    expect(failing(await runScenario(file, { builtinFaults: ['html-errors'] }))).toEqual(expect.arrayContaining(['errors.content-type:warn', 'errors.schema:fail', 'media.json-object:fail']))
+    expect(failing(await runFiles(files, { builtinFaults: ['no-error-schema'] }))).toEqual(['errors.schema:fail', 'errors.unknown-endpoint-404:warn'])
+    expect(failing(await runFiles(files, { builtinFaults: ['error-status-number'] }))).toEqual(['errors.status-string:fail'])
+    expect(failing(await runFiles(files, { builtinFaults: ['html-errors'] }))).toEqual(expect.arrayContaining(['errors.content-type:warn', 'errors.schema:fail', 'media.json-object:fail']))
   })
 })

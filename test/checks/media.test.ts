@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { checks } from '../../src/checks/media.js'
 import { problems } from '../helpers/run.js'
-import { errorBody, exchange, findings, finder, listBody, runScenario, verdict } from './support.js'
+import { errorBody, exchange, findings, finder, listBody, verdict } from './support.js'
+import { failing as failingOf, runFiles } from './rfc-run.js'
 
 const check = finder(checks)
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
@@ -105,12 +106,12 @@ describe('media checks on crafted exchanges', () => {
 })
 
 describe('rfc-media against the built-in server', () => {
-  const file = 'scenarios/rfc/media.yaml'
-  const failing = (r: Awaited<ReturnType<typeof runScenario>>) => [...new Set(r.results.filter((x) => x.status === 'fail' || x.status === 'warn').map((x) => `${x.id}:${x.status}`))].sort()
+  const files = ['scenarios/rfc/media.yaml', 'scenarios/rfc/media-write.yaml']
+  const failing = (r: Awaited<ReturnType<typeof runFiles>>) => failingOf(r, (x) => `${x.id}:${x.status}`)
 
   it('is green on the reference server and its variants', async () => {
     for (const v of [[], ['patch-204', 'non-uuid-ids', 'no-etag']]) {
-      const r = await runScenario(file, { builtinVariants: v })
+      const r = await runFiles(files, { builtinVariants: v })
       expect(problems(r), v.join()).toEqual([])
       const judged = new Set(r.results.filter((x) => x.status === 'pass').map((x) => x.id))
       for (const id of ['media.accept-scim', 'media.accept-json', 'query.unknown-param', 'media.request-scim', 'media.request-json', 'media.request-charset', 'media.utf8', 'transport.base-uri', 'media.json-object', 'media.response-type']) expect(judged, id).toContain(id)
@@ -118,13 +119,13 @@ describe('rfc-media against the built-in server', () => {
   })
 
   it('fails on faults that refuse media types or mangle characters', async () => {
-    const r = await runScenario(file, { builtinFaults: ['accept-json-refused', 'charset-refused', 'unknown-param-rejected', 'utf8-mangled', 'wrong-content-type'] })
+    const r = await runFiles(files, { builtinFaults: ['accept-json-refused', 'charset-refused', 'unknown-param-rejected', 'utf8-mangled', 'wrong-content-type'] })
     // wrong-content-type also relabels the error responses the other faults cause: errors.content-type's finding.
     expect(failing(r)).toEqual(['errors.content-type:warn', 'media.accept-json:warn', 'media.request-charset:warn', 'media.response-type:warn', 'media.utf8:fail', 'query.unknown-param:warn'])
   })
 
   it('names the media type the server refuses, once', async () => {
-    expect(failing(await runScenario(file, { builtinFaults: ['accept-scim-refused'] }))).toEqual(['media.accept-scim:fail'])
-    expect(failing(await runScenario(file, { builtinFaults: ['scim-content-type-refused'] }))).toEqual(['media.request-scim:fail'])
+    expect(failing(await runFiles(files, { builtinFaults: ['accept-scim-refused'] }))).toEqual(['media.accept-scim:fail'])
+    expect(failing(await runFiles(files, { builtinFaults: ['scim-content-type-refused'] }))).toEqual(['media.request-scim:fail'])
   })
 })
