@@ -42,6 +42,12 @@ function writeAccepted(x: Exchange, label: string): Finding {
   return { ok: false, message: `POST with Content-Type ${label} refused (${r.status})${detailOf(x)}`, expected: '2xx', actual: String(r.status) }
 }
 
+/** The request's Accept names application/json and not application/scim+json. */
+function asksJsonOnly(x: Exchange): boolean {
+  const types = (sentHeader(x, 'accept') ?? '').split(',').map((t) => t.split(';')[0].trim().toLowerCase())
+  return types.includes('application/json') && !types.includes(SCIM_JSON)
+}
+
 export const checks: CheckDef[] = [
   defineCheck({
     id: 'media.json-object',
@@ -72,6 +78,9 @@ export const checks: CheckDef[] = [
       // Error responses are errors.content-type's: one root cause, one finding.
       if (!hasBody(x) || isError(x)) return
       if (mediaType(x) === SCIM_JSON) return { ok: true, message: SCIM_JSON }
+      // A client that asked for application/json alone got what it asked for: OneLogin sends Accept: application/json
+      // and documents that responses "must be" application/json (developers.onelogin.com/scim/implement-scim-api).
+      if (mediaType(x) === 'application/json' && asksJsonOnly(x)) return { ok: true, message: 'application/json, as the request\'s Accept asked' }
       const ct = contentType(x)
       return { ok: false, message: `Responses answered Content-Type "${ct || '(none)'}"; SCIM responses SHOULD use application/scim+json`, expected: SCIM_JSON, actual: `${routeLabel(x, ctx)}: ${ct || '(none)'}` }
     },

@@ -149,3 +149,13 @@ describe('the reference server reads what OneLogin sends', () => {
     }
   })
 })
+
+describe('application/json responses are never flagged under OneLogin, which asks for them', () => {
+  it('a server answering application/json: no media.response-type warning for OneLogin, one for the generic client', async () => {
+    const warned = (report: RunReport) => report.results.filter((r) => r.id === 'media.response-type' && r.status !== 'pass')
+    const one = await recordRun({ idp: 'onelogin', scenarios: ['create'], faults: ['wrong-content-type'] })
+    expect(warned(one.report)).toEqual([])
+    const generic = await recordRun({ idp: 'generic', scenarios: ['create'], faults: ['wrong-content-type'] })
+    expect(warned(generic.report).length).toBeGreaterThan(0)
+  }, 30_000)
+})
