@@ -39,6 +39,18 @@ const DISCOVERY_PATH = /\/(ServiceProviderConfigs?|ResourceTypes|Schemas|Bulk)(\
  * id/meta; catalogue §4 #33), nor are error bodies, PatchOp echoes or anything that is not an object.
  */
 export function returnedResources(x: Exchange, d: Discovery): ReturnedResource[] {
+  // Every ambient resource check asks for the same exchange: find (and later validate) each resource once.
+  const hit = found.get(x)
+  if (hit && hit.d === d) return hit.out
+  const out = findResources(x, d)
+  found.set(x, { d, out })
+  return out
+}
+
+const found = new WeakMap<Exchange, { d: Discovery; out: ReturnedResource[] }>()
+const validated = new WeakMap<ReturnedResource, Validation | undefined>()
+
+function findResources(x: Exchange, d: Discovery): ReturnedResource[] {
   const r = x.response
   if (!r || r.status < 200 || r.status >= 300 || !isObject(r.json)) return []
   let url: URL
@@ -83,6 +95,8 @@ function isFull(x: Exchange, url: URL): boolean {
 
 /** Validate a returned resource by the server's /Schemas (strict: undeclared attributes count) or else the RFC's. */
 export function validateReturned(rr: ReturnedResource): Validation | undefined {
-  if (!rr.type) return undefined
-  return validateResourceAs(rr.type, rr.resource, { full: rr.full, strict: rr.advertised })
+  if (validated.has(rr)) return validated.get(rr)
+  const v = rr.type ? validateResourceAs(rr.type, rr.resource, { full: rr.full, strict: rr.advertised }) : undefined
+  validated.set(rr, v)
+  return v
 }
