@@ -9,7 +9,7 @@ export function ajv(): Ajv {
   if (!instance) {
     instance = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true })
     instance.addFormat('xsd-datetime', { type: 'string', validate: (s: string) => isXsdDateTime(s) })
-    instance.addKeyword({ keyword: NEVER_MARK, schemaType: 'boolean' })
+    instance.addKeyword({ keyword: NEVER_MARK, schemaType: 'string' })
   }
   return instance
 }

@@ -33,8 +33,8 @@ const TYPE_WORDS: Record<string, string> = {
   null: 'null',
 }
 
-/** Translate ajv's errors into Problems; `never` tells which `not` schemas stand for `returned: never`. */
-export function problemsOf(errors: readonly ErrorObject[] | null | undefined, never: (e: ErrorObject) => boolean = () => true): Problem[] {
+/** Translate ajv's errors into Problems; `never` says which characteristic a `not` schema stands for (returned: never). */
+export function problemsOf(errors: readonly ErrorObject[] | null | undefined, never: (e: ErrorObject) => string | undefined = () => 'returned: never'): Problem[] {
   const out: Problem[] = []
   const seen = new Set<string>()
   for (const e of errors ?? []) {
@@ -50,7 +50,7 @@ export function problemsOf(errors: readonly ErrorObject[] | null | undefined, ne
   return out
 }
 
-function problemOf(e: ErrorObject, never: (e: ErrorObject) => boolean): Problem | undefined {
+function problemOf(e: ErrorObject, never: (e: ErrorObject) => string | undefined): Problem | undefined {
   const path = scimPath(e.instancePath)
   const child = (name: string) => (path ? `${path}.${name}` : name)
   switch (e.keyword) {
@@ -64,8 +64,10 @@ function problemOf(e: ErrorObject, never: (e: ErrorObject) => boolean): Problem 
       return { path: child((e.params as { missingProperty: string }).missingProperty), message: 'is required but missing', kind: 'required' }
     case 'additionalProperties':
       return { path: child((e.params as { additionalProperty: string }).additionalProperty), message: 'is not declared in the schema', kind: 'undeclared' }
-    case 'not':
-      return never(e) ? { path, message: 'must never be returned (returned: never)', kind: 'never' } : { path, message: 'has a value that is not allowed', kind: 'value' }
+    case 'not': {
+      const why = never(e)
+      return why ? { path, message: `must never be returned (${why})`, kind: 'never' } : { path, message: 'has a value that is not allowed', kind: 'value' }
+    }
     case 'enum':
       return { path, message: `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`, kind: 'value' }
     case 'const':

@@ -25,11 +25,15 @@ export interface ResourceOptions {
   strict?: boolean
 }
 
-const isNever = (e: ErrorObject) => !!(e.schema && typeof e.parentSchema === 'object' && (e.parentSchema as Record<string, unknown>)[NEVER_MARK])
+/** Why a `not` schema forbids a value: the characteristic the translation recorded, if any. */
+const neverWhy = (e: ErrorObject): string | undefined => {
+  const why = typeof e.parentSchema === 'object' ? (e.parentSchema as Record<string, unknown>)[NEVER_MARK] : undefined
+  return typeof why === 'string' ? why : undefined
+}
 
 function run(fn: ValidateFunction, value: unknown, caseDifferences: CaseDifference[] = []): Validation {
   const ok = fn(value) as boolean
-  return { ok, problems: ok ? [] : problemsOf(fn.errors, isNever), caseDifferences }
+  return { ok, problems: ok ? [] : problemsOf(fn.errors, neverWhy), caseDifferences }
 }
 
 // ---- resources (User, Group, Enterprise User), by a resource type model ----

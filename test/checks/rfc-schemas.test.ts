@@ -118,9 +118,11 @@ describe('resource validators', () => {
     expect(validateUser({ schemas: [URN.user], id: 'u' }).ok).toBe(true)
   })
 
-  it('flag returned: never attributes as present', () => {
+  it('flag returned: never and writeOnly attributes as present', () => {
     const v = validateUser({ ...fullUser, password: 'hashed' })
     expect(v.problems).toEqual([{ path: 'password', message: 'must never be returned (returned: never)', kind: 'never' }])
+    const pin = { name: 'User', endpoint: '/Users', schema: { id: URN.user, attributes: [{ name: 'pin', type: 'string', multiValued: false, required: false, caseExact: false, mutability: 'writeOnly', returned: 'default' }] }, extensions: [], unresolved: [] }
+    expect(messages(validateResourceAs(pin, { schemas: [URN.user], id: 'u', pin: '1234' }))).toEqual(['pin must never be returned (mutability: writeOnly)'])
     // §2.5: null is unassigned, not returned.
     expect(validateUser({ ...fullUser, password: null }).ok).toBe(true)
   })
