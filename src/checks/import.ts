@@ -1,8 +1,9 @@
-import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
+import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
+import type { Exchange } from '../http/exchange.js'
 import type { ImportValue } from '../idp/common.js'
 
 /**
- * Judges an import the way the IdP walked it (the profile's listUsers/listGroups): every resource this run
+ * Judges an import the way the IdP walked it (the profile's listUsers/listGroups): every resource this scenario
  * created is there exactly once, no id shows up twice across pages, and the totals the pages report agree.
  * Only the run's own ids are required to be present, so other tenant data can never cause a false alarm.
  */
@@ -12,9 +13,30 @@ function walkOf(args: Record<string, unknown>): ImportValue | undefined {
   return w && Array.isArray(w.ids) && Array.isArray(w.totalResults) ? w : undefined
 }
 
-function expectedIds(args: Record<string, unknown>): string[] {
-  const ids = args.ids
-  return Array.isArray(ids) ? ids.filter((v): v is string => typeof v === 'string' && v !== '') : []
+/**
+ * The ids to look for: `ids:` when the scenario names them, else every user this scenario created under this profile
+ * and still owns (so a scenario never has to template ids that a failed create did not produce).
+ */
+function expectedIds(ctx: CheckContext, x: Exchange): string[] {
+  const ids = ctx.args.ids
+  if (Array.isArray(ids)) return ids.filter((v): v is string => typeof v === 'string' && v !== '')
+  const resource = /\/Groups$/.test(pathname(x)) ? 'Groups' : 'Users'
+  const out: string[] = []
+  for (const h of ctx.history) {
+    if (h.scenario !== ctx.scenario || h.idp !== ctx.idp || h.request.method !== 'POST' || h.response?.status !== 201) continue
+    if (!pathname(h).endsWith(`/${resource}`)) continue
+    const id = (h.response.json as { id?: unknown } | undefined)?.id
+    if (typeof id === 'string' && ctx.ownIds.has(id) && !out.includes(id)) out.push(id)
+  }
+  return out
+}
+
+function pathname(x: Exchange): string {
+  try {
+    return new URL(x.request.url).pathname.replace(/\/+$/, '')
+  } catch {
+    return ''
+  }
 }
 
 export const checks: CheckDef[] = [
@@ -29,9 +51,9 @@ export const checks: CheckDef[] = [
     breaks: ['okta', 'onelogin', 'jumpcloud'],
     judge(x, ctx): Finding {
       const walk = walkOf(ctx.args)
-      const want = expectedIds(ctx.args)
+      const want = expectedIds(ctx, x)
       if (!walk) return { ok: 'error', message: 'the import step produced no page walk to judge', reason: 'no walk value (was `walk:` given the saved listUsers result?)' }
-      if (!want.length) return { ok: 'error', message: 'no ids of this run were given to look for', reason: 'the `ids:` list is empty' }
+      if (!want.length) return { ok: 'error', message: 'this scenario created no resource to look for in the import', reason: 'nothing of this run to look for' }
       if (walk.pages === 0 || walk.totalResults.length === 0) return { ok: 'error', message: `the import got no readable page (last answer: ${x.response?.status ?? 'none'})`, reason: 'no page could be read' }
       const seen = new Map<string, number>()
       for (const id of walk.ids) seen.set(id, (seen.get(id) ?? 0) + 1)

@@ -89,6 +89,29 @@ export const checks: CheckDef[] = [
     },
   }),
   defineCheck({
+    id: 'lifecycle.user-groups-kept',
+    title: 'Removing one member leaves the other members in the group',
+    area: 'lifecycle',
+    level: 'MUST',
+    source: rfc(7644, '§3.5.2.2'),
+    requirement:
+      'A PATCH that removes some members removes only those: the remaining members keep their membership (and the access that comes with it).',
+    breaks: ['entra', 'jumpcloud'],
+    judge(x, ctx): Finding {
+      const user = resource(x)
+      if (!user) return notRead(x)
+      const group = String(ctx.args.group ?? '')
+      const ids = groupIds(user)
+      const shown = ctx.history.some((h) => listsGroup(h, String(user.id), group))
+      if (ids === undefined && !shown) return { ok: 'skip', message: 'skipped: the server never returned User.groups for this user', reason: 'User.groups is not returned' }
+      if (ids?.includes(group)) return { ok: true, message: `User.groups still lists group ${group}` }
+      // Name the request shape that usually causes this: "remove" on "members" with a value list, read as "remove all".
+      const valueList = [...ctx.history].reverse().find((h) => h.request.method === 'PATCH' && h.request.url.includes('/Groups/') && /"path"\s*:\s*"members"/i.test(h.request.body ?? '') && /"op"\s*:\s*"remove"/i.test(h.request.body ?? ''))
+      const why = valueList ? ' after a "remove" of "members" with a value list (Entra without aadOptscim062020 and JumpCloud send it to mean "remove these members"; the server removed every member)' : ''
+      return { ok: false, message: `User ${user.id} lost its membership in group ${group} although only another member was removed${why}`, expected: `groups containing ${group}`, actual: JSON.stringify(ids ?? []) }
+    },
+  }),
+  defineCheck({
     id: 'lifecycle.custom-roundtrip',
     title: 'Custom extension values read back as written',
     area: 'lifecycle',

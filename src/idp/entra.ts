@@ -205,9 +205,8 @@ export const entra: IdpProfile = {
   headers: () => ({}),
   actions: {
     async testConnection(ctx) {
-      const probe = randomUUID()
-      const users = await send(ctx, { method: 'GET', path: '/Users', rawQuery: query(`userName eq ${literal(probe)}`) })
-      const groups = await send(ctx, { method: 'GET', path: '/Groups', rawQuery: query(`displayName eq ${literal(probe)}`, [['excludedAttributes', 'members']]) })
+      const users = await send(ctx, { method: 'GET', path: '/Users', rawQuery: query(`userName eq ${literal(randomUUID())}`) })
+      const groups = await send(ctx, { method: 'GET', path: '/Groups', rawQuery: query(`displayName eq ${literal(randomUUID())}`, [['excludedAttributes', 'members']]) })
       const gs = groups.response?.status
       const list = (groups.response?.json as { schemas?: unknown } | undefined)?.schemas
       const ok = gs === 200 && Array.isArray(list) && list.includes(SCHEMA.list)

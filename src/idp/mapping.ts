@@ -50,24 +50,32 @@ export function parsePath(path: string): ParsedPath {
 export function setPath(target: Record<string, any>, path: string, value: unknown, opts: { primary?: boolean } = {}): void {
   const p = parsePath(path)
   let container = target
-  if (p.urn) container = target[p.urn] ??= {}
+  // A resource echoed back from a server may hold anything where an object or list belongs; such a value is replaced.
+  if (p.urn) container = isObject(target[p.urn]) ? target[p.urn] : (target[p.urn] = {})
   if (p.attr === 'manager' && p.urn && typeof value === 'string') {
     container.manager = { value }
     return
   }
   if (p.filter) {
-    const list: Record<string, unknown>[] = (container[p.attr] ??= [])
-    let el = list.find((e) => e[p.filter!.attr] === p.filter!.value)
+    if (!Array.isArray(container[p.attr])) container[p.attr] = []
+    const list: Record<string, unknown>[] = container[p.attr]
+    let el = list.find((e) => isObject(e) && e[p.filter!.attr] === p.filter!.value)
     if (!el) {
       el = { [p.filter.attr]: p.filter.value }
-      if (opts.primary && !list.some((e) => e.primary)) el.primary = true
+      if (opts.primary && !list.some((e) => isObject(e) && e.primary)) el.primary = true
       list.push(el)
     }
     el[p.sub ?? 'value'] = value
     return
   }
-  if (p.sub) (container[p.attr] ??= {})[p.sub] = value
-  else container[p.attr] = value
+  if (p.sub) {
+    if (!isObject(container[p.attr])) container[p.attr] = {}
+    container[p.attr][p.sub] = value
+  } else container[p.attr] = value
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return !!v && typeof v === 'object' && !Array.isArray(v)
 }
 
 /** Neutral attributes → a SCIM User body under a mapping; the caller adds schemas and IdP-specific extras. */

@@ -25,6 +25,7 @@ import {
 import { getParam } from './query.js'
 import { URN } from './schemas.js'
 import { isPlainObject } from './values.js'
+import { ALL_SCHEMAS } from './schemas.js'
 
 export interface BehaviourDefinition {
   name: string
@@ -438,6 +439,56 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     before: (ctx) => {
       const r = ctx.route
       return ctx.req.method === 'DELETE' && r.kind === 'item' && r.resource === 'User' ? errorResponse(405, 'Users cannot be deleted here; deactivate them', undefined, { Allow: 'GET, PUT, PATCH' }) : undefined
+    },
+  },
+  {
+    name: 'create-readonly-rejected',
+    description: 'POST bodies carrying readOnly id, meta or groups (Okta\'s "groups": [], Entra\'s "meta") are refused with 400 mutability',
+    before: (ctx) => {
+      if (ctx.req.method !== 'POST' || ctx.route.kind !== 'collection' || !isPlainObject(ctx.req.body)) return undefined
+      const bad = Object.keys(ctx.req.body).find((k) => ['id', 'meta', 'groups'].includes(k.toLowerCase()))
+      return bad ? errorResponse(400, `Attribute "${bad}" is readOnly`, 'mutability') : undefined
+    },
+  },
+  {
+    name: 'unknown-schema-rejected',
+    description: 'POST/PUT bodies whose schemas name a URI the server does not serve (Entra\'s Microsoft group schema) are refused with 400',
+    before: (ctx) => {
+      if ((ctx.req.method !== 'POST' && ctx.req.method !== 'PUT') || !isPlainObject(ctx.req.body)) return undefined
+      const schemas = ctx.req.body['schemas']
+      const served = new Set(ALL_SCHEMAS.map((d) => d.id.toLowerCase()))
+      const unknown = Array.isArray(schemas) ? schemas.find((u) => typeof u === 'string' && !served.has(u.toLowerCase())) : undefined
+      return unknown ? errorResponse(400, `Unknown schema "${String(unknown)}"`, 'invalidValue') : undefined
+    },
+  },
+  {
+    name: 'member-ref-null-rejected',
+    description: 'Member objects carrying "$ref": null (Entra\'s member add and remove) are refused with 400',
+    before: (ctx) => {
+      const hasNullRef = (v: unknown) => Array.isArray(v) && v.some((m) => isPlainObject(m) && '$ref' in m && m['$ref'] === null)
+      const bad = patchOperations(ctx).some((op) => hasNullRef(opValue(op, 'value')))
+      return bad ? errorResponse(400, 'members[].$ref must be a URI, not null', 'invalidValue') : undefined
+    },
+  },
+  {
+    name: 'value-list-remove-rejected',
+    description: '"remove" of "members" with a value list instead of a filter (Entra without aadOptscim062020, JumpCloud) is refused with 400',
+    before: (ctx) => {
+      const bad = patchOperations(ctx).some((op) => String(opValue(op, 'op')).toLowerCase() === 'remove' && String(opValue(op, 'path')).toLowerCase() === 'members' && opValue(op, 'value') !== undefined)
+      return bad ? errorResponse(400, 'Remove members with a filter such as members[value eq "id"]', 'invalidPath') : undefined
+    },
+  },
+  {
+    name: 'manager-string-rejected',
+    description: 'An enterprise manager given as a bare id string instead of {"value": id} (Entra) is refused with 400',
+    before: (ctx) => {
+      const isManagerPath = (p: unknown) => typeof p === 'string' && /(^|:)manager$/i.test(p)
+      const bad = patchOperations(ctx).some((op) => {
+        const v = opValue(op, 'value')
+        if (isManagerPath(opValue(op, 'path'))) return typeof v === 'string'
+        return isPlainObject(v) && Object.entries(v).some(([k, x]) => isManagerPath(k) && typeof x === 'string')
+      })
+      return bad ? errorResponse(400, 'manager must be an object with "value"', 'invalidValue') : undefined
     },
   },
 
