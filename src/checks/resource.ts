@@ -46,9 +46,11 @@ export function flattenedExtensionKeys(rr: ReturnedResource): { key: string; urn
   const out: { key: string; urn: string }[] = []
   for (const key of Object.keys(rr.resource)) {
     const k = key.toLowerCase()
+    // A bare name is only known to be an extension attribute when the server's own schemas say its core has no
+    // such attribute; without /Schemas only URN-prefixed keys are unambiguous.
     const ext = rr.type.extensions.find((e) => {
       const urn = e.id.toLowerCase()
-      return k.startsWith(`${urn}:`) || k.startsWith(`${urn}.`) || (!core.has(k) && e.attributes.some((a) => a.name.toLowerCase() === k))
+      return k.startsWith(`${urn}:`) || k.startsWith(`${urn}.`) || (rr.advertised && !core.has(k) && e.attributes.some((a) => a.name.toLowerCase() === k))
     })
     if (ext) out.push({ key, urn: ext.id })
   }
