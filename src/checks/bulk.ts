@@ -203,6 +203,9 @@ function oversized(x: Exchange, limit: string, what: string): Finding {
   if (!x.response) return cannot(`${requestLine(x)} got no response`)
   const s = x.response.status
   if (s !== 413) return { ok: false, message: `${what} answered ${s}`, expected: '413', actual: String(s) }
-  return x.response.body.includes(limit) ? { ok: true, message: `answered 413 stating the limit ${limit}` } : { ok: false, message: `${what} answered 413 without stating the limit ${limit}`, expected: `a body naming ${limit}`, actual: x.response.body.slice(0, 120) }
+  // The limit must be stated in words a reader sees: the Error detail (or the body, when it is not a SCIM Error).
+  const detail = json(x)?.detail
+  const text = typeof detail === 'string' ? detail : x.response.body
+  return new RegExp(`(^|[^\\d.])${limit}([^\\d]|$)`).test(text) ? { ok: true, message: `answered 413 stating the limit ${limit}` } : { ok: false, message: `${what} answered 413 without stating the limit ${limit}`, expected: `a body naming ${limit}`, actual: x.response.body.slice(0, 120) }
 }
 

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import { Ledger } from '../../src/runner/ledger.js'
+import type { RequestSpec } from '../../src/http/exchange.js'
+import { exchange } from '../helpers/exchange.js'
+
+/**
+ * The guard's rules for the catalogue's probes: writes to an id the server said does not exist (PUT never creates,
+ * DELETE of an unknown id), to a resource the run deleted (every operation answers 404), and Bulk requests whose
+ * bulkId references name resources the same request creates. Anything else stays refused.
+ */
+
+const BASE = 'http://127.0.0.1:1/scim/v2'
+const url = (path: string) => new URL(`${BASE}${path}`)
+
+function observe(ledger: Ledger, method: string, path: string, status: number, body?: unknown, requestBody?: unknown): void {
+  const spec: RequestSpec = { method, path, body: requestBody }
+  ledger.observe({ ...exchange({ method, path, status, body, requestBody }) }, spec, url(path))
+}
+const refuse = (ledger: Ledger, method: string, path: string, body?: unknown) => ledger.refuse({ method, path, body }, url(path))
+
+describe('the ledger and the catalogue probes', () => {
+  it('refuses a write to an id nobody asked about, and allows it once a GET of that id answered 404', () => {
+    const l = new Ledger()
+    expect(refuse(l, 'PUT', '/Users/9f1c')).toMatch(/did not create/)
+    observe(l, 'GET', '/Users/9f1c', 404)
+    expect(refuse(l, 'PUT', '/Users/9f1c')).toBeUndefined()
+    expect(refuse(l, 'DELETE', '/Users/9f1c')).toBeUndefined()
+    // The id exists again (someone created it): refused again.
+    observe(l, 'GET', '/Users/9f1c', 200, { id: '9f1c' })
+    expect(refuse(l, 'PUT', '/Users/9f1c')).toMatch(/did not create/)
+  })
+
+  it('a 404 on a sub-path or a list says nothing about a resource', () => {
+    const l = new Ledger()
+    observe(l, 'GET', '/Users/9f1c/extra', 404)
+    expect(refuse(l, 'DELETE', '/Users/9f1c')).toMatch(/did not create/)
+  })
+
+  it('takes ownership of what a PUT to an absent id created, so cleanup deletes it', () => {
+    const l = new Ledger()
+    observe(l, 'GET', '/Users/9f1c', 404)
+    observe(l, 'PUT', '/Users/9f1c', 201, { id: '9f1c' })
+    expect(l.list().map((o) => o.id)).toEqual(['9f1c'])
+  })
+
+  it('lets probes address a resource the run created and deleted, but never one it did not create', () => {
+    const l = new Ledger()
+    observe(l, 'POST', '/Users', 201, { id: 'u-3' }, { userName: 'scimcheck-x-u3' })
+    observe(l, 'DELETE', '/Users/u-3', 204)
+    expect(l.list()).toEqual([])
+    expect(refuse(l, 'PATCH', '/Users/u-3')).toBeUndefined()
+    expect(refuse(l, 'PATCH', '/Users/u-4')).toMatch(/did not create/)
+  })
+
+  it('allows group members that are absent ids or bulkId references of the same request, and nothing else', () => {
+    const l = new Ledger()
+    observe(l, 'POST', '/Groups', 201, { id: 'g-1' }, { displayName: 'scimcheck-x-g' })
+    const add = (value: string) => ({ schemas: [], Operations: [{ op: 'add', path: 'members', value: [{ value }] }] })
+    expect(refuse(l, 'PATCH', '/Groups/g-1', add('someone'))).toMatch(/into a group/)
+    observe(l, 'GET', '/Users/someone', 404)
+    expect(refuse(l, 'PATCH', '/Groups/g-1', add('someone'))).toBeUndefined()
+
+    const bulk = (ref: string) => ({
+      Operations: [
+        { method: 'POST', path: '/Users', bulkId: 'b2', data: { userName: 'scimcheck-x-b2' } },
+        { method: 'POST', path: '/Groups', bulkId: 'g2', data: { displayName: 'scimcheck-x-g2', members: [{ value: ref }] } },
+      ],
+    })
+    expect(refuse(l, 'POST', '/Bulk', bulk('bulkId:b2'))).toBeUndefined()
+    expect(refuse(l, 'POST', '/Bulk', bulk('bulkId:elsewhere'))).toMatch(/refused bulk request/)
+  })
+
+  it('owns what a BulkResponse says its POST operations created', () => {
+    const l = new Ledger()
+    const response = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkResponse'],
+      Operations: [
+        { method: 'POST', bulkId: 'b1', location: `${BASE}/Users/u-9`, status: '201' },
+        { method: 'POST', bulkId: 'g1', location: `${BASE}/Groups/g-9`, status: { code: '201' } },
+        { method: 'POST', bulkId: 'b2', status: '400' },
+        { method: 'PUT', location: `${BASE}/Users/u-8`, status: '200' },
+      ],
+    }
+    observe(l, 'POST', '/Bulk', 200, response)
+    expect(l.list().map((o) => `${o.type} ${o.id}`)).toEqual(['User u-9', 'Group g-9'])
+  })
+})
