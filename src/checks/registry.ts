@@ -4,6 +4,13 @@ import { checks as auth } from './auth.js'
 import { checks as errors } from './errors.js'
 import { checks as discovery } from './discovery.js'
 import { checks as resource } from './resource.js'
+import { checks as create } from './create.js'
+import { checks as retrieve } from './retrieve.js'
+import { checks as list } from './list.js'
+import { checks as filter } from './filter.js'
+import { checks as sort } from './sort.js'
+import { checks as attrs } from './attrs.js'
+import { checks as search } from './search.js'
 import { checks as importWalk } from './import.js'
 import { checks as lifecycle } from './lifecycle.js'
 
@@ -11,7 +18,7 @@ import { checks as lifecycle } from './lifecycle.js'
  * Every check the tool knows, by id. A new catalogue area is one file exporting `checks` plus one line here.
  * Profiles' IdP expectations are registered from the profiles themselves (see idp/registry.ts).
  */
-const AREAS: CheckDef[][] = [media, auth, errors, discovery, resource, importWalk, lifecycle]
+const AREAS: CheckDef[][] = [media, auth, errors, discovery, resource, importWalk, lifecycle, create, retrieve, list, filter, sort, attrs, search]
 
 let byId: Map<string, CheckDef> | undefined
 

@@ -301,6 +301,24 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     },
   },
   {
+    name: 'members-not-returned',
+    description: 'GET /Groups/{id} leaves members out, as if members were returned only on request',
+    after: (ctx, res) => {
+      const r = ctx.route
+      if (ctx.req.method === 'GET' && r.kind === 'item' && r.resource === 'Group' && res.status === 200 && isPlainObject(res.body)) delete res.body['members']
+      return res
+    },
+  },
+  {
+    name: 'search-creates',
+    description: 'POST /Users/.search is handled like POST /Users, so a SearchRequest that is also a User creates it',
+    before: (ctx) => {
+      const r = ctx.route
+      if (ctx.req.method === 'POST' && r.kind === 'search') ctx.route = { kind: 'collection', resource: r.resource }
+      return undefined
+    },
+  },
+  {
     name: 'sort-ignored',
     description: 'sortBy is ignored although ServiceProviderConfig advertises sort',
     before: (ctx) => {
@@ -873,6 +891,11 @@ export const VARIANTS: ReadonlyArray<BehaviourDefinition> = [
   { name: 'discovery-auth', description: 'Discovery endpoints require the bearer token', flags: { discoveryAuth: true } },
   { name: 'no-sort', description: 'Sorting unsupported: SPC sort false and sortBy ignored', flags: { noSort: true } },
   { name: 'no-bulk', description: 'Bulk unsupported: SPC bulk false and POST /Bulk answers 501', flags: { noBulk: true } },
+  {
+    name: 'no-search',
+    description: 'POST …/.search not offered (it is optional, RFC 7644 §3.4.3): answered 501',
+    before: (ctx) => (ctx.route.kind === 'search' || ctx.route.kind === 'rootSearch' ? errorResponse(501, 'Queries with POST /.search are not supported') : undefined),
+  },
   {
     name: 'remove-unmatched-ok',
     description: 'A PATCH remove whose value filter matches nothing succeeds without change (instead of 400 noTarget)',
