@@ -233,10 +233,10 @@ export const jumpcloud: IdpProfile = {
       return { exchange: await updateUser(ctx, String(args.id), changes) }
     },
     async deactivateUser(ctx, args) {
-      return { exchange: await setActive(ctx, String(args.id), false) }
+      return outcome(await setActive(ctx, String(args.id), false), args.id)
     },
     async reactivateUser(ctx, args) {
-      return { exchange: await setActive(ctx, String(args.id), true) }
+      return outcome(await setActive(ctx, String(args.id), true), args.id)
     },
     async createGroup(ctx, args) {
       const off = groupsOff(ctx)
@@ -276,7 +276,7 @@ export const jumpcloud: IdpProfile = {
       if (off) return off
       const x = await ctx.send({ method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'replace', path: 'displayName', value: args.displayName }]) })
       inferred(ctx, x, 'renames groups (group renaming is supported)')
-      return { exchange: x }
+      return outcome(x, args.id)
     },
     async deleteGroup(ctx, args) {
       const off = groupsOff(ctx)
@@ -287,6 +287,11 @@ export const jumpcloud: IdpProfile = {
       return deleted(x, args.id)
     },
   },
+}
+
+/** What `save:` stores for a step that changed a resource: later steps can run only when it was really sent (`when:`). */
+function outcome(x: Exchange, id: unknown): ActionResult {
+  return { exchange: x, value: { id, status: x.response?.status ?? null } }
 }
 
 async function setActive(ctx: ActionContext, id: string, active: boolean): Promise<Exchange> {

@@ -142,7 +142,12 @@ async function setActive(ctx: ActionContext, id: string, active: boolean): Promi
   if (x.response && !accepted(x)) {
     ctx.expectation('idp.onelogin.inferred', { ok: 'info', reason: 'inferred request shape', message: `OneLogin documents suspension (active false) but not its request; scim-check sent PUT /Users/{id}? with the template and active ${active} (${cite('LIVINGSEC')}) and ${answer(x)}`, exchange: x })
   }
-  return { exchange: x }
+  return outcome(x, id)
+}
+
+/** What `save:` stores for a step that changed a resource: later steps can run only when it was really sent (`when:`). */
+function outcome(x: Exchange, id: unknown): ActionResult {
+  return { exchange: x, value: { id, status: x.response?.status ?? null } }
 }
 
 function deleteMode(ctx: ActionContext): boolean {

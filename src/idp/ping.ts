@@ -100,8 +100,14 @@ async function put(ctx: ActionContext, id: string, user: NeutralUser): Promise<E
 
 async function setActive(ctx: ActionContext, id: string, active: boolean): Promise<ActionResult> {
   await directory.values(ctx, id)
-  return { exchange: await put(ctx, id, directory.change(id, { active })!) }
+  return outcome(await put(ctx, id, directory.change(id, { active })!), id)
 }
+
+/** What `save:` stores for a step that changed a resource: later steps can run only when it was really sent (`when:`). */
+function outcome(x: Exchange, id: unknown): ActionResult {
+  return { exchange: x, value: { id, status: x.response?.status ?? null } }
+}
+
 
 async function listGroups(ctx: ActionContext): Promise<Exchange> {
   const x = await ctx.send({ method: 'GET', path: '/Groups' })
@@ -214,7 +220,7 @@ export const ping: IdpProfile = {
       return { exchange: await groupPatch(ctx, String(args.id), ops, 'remove members') }
     },
     async renameGroup(ctx, args) {
-      return { exchange: await groupPatch(ctx, String(args.id), [{ op: 'replace', path: 'displayName', value: args.displayName }], 'rename') }
+      return outcome(await groupPatch(ctx, String(args.id), [{ op: 'replace', path: 'displayName', value: args.displayName }], 'rename'), args.id)
     },
     async deleteGroup(ctx, args) {
       return deleted(await ctx.send({ method: 'DELETE', path: resourcePath('Groups', args.id) }), args.id)
