@@ -144,6 +144,8 @@ export class HttpClient {
     const headers: Record<string, string> = { accept: 'application/scim+json', ...lower(labels.headers), ...lower(spec.headers) }
     const token = spec.token ?? this.token
     if (!spec.noAuth && token && !hasHeader(headers, 'authorization')) headers.authorization = `Bearer ${token}`
+    // An empty value means "do not send this header at all" (e.g. the no-Accept probe of RFC 7644 §3.8).
+    for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k]
     let body: string | undefined
     if (spec.body !== undefined) {
       body = typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body)
