@@ -50,7 +50,7 @@ describe('media checks on crafted exchanges', () => {
     expect(verdict(c, get({ requestHeaders: { accept: 'application/json' }, status: 406, body: errorBody(406) }))).toBe('warn')
   })
 
-  it('media.accept-absent: judged only on a request without Accept (the client cannot yet send one: skip, never pass)', () => {
+  it('media.accept-absent: judged only on a request without Accept (a request that sent one is skipped, never passed)', () => {
     const c = check('media.accept-absent')
     expect(verdict(c, get())).toBe('skip')
     expect(verdict(c, withoutAccept())).toBe('pass')
