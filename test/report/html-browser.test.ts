@@ -97,7 +97,13 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('html report in headless chromium', ()
 
   it('looks like the stored screenshot', async () => {
     await page.reload({ waitUntil: 'load' })
-    await page.evaluate(() => window.scrollTo(0, 0))
+    // Settled: fonts loaded, the filters applied, nothing focused, at the top.
+    await page.evaluate(() => document.fonts.ready.then(() => undefined))
+    await page.waitForFunction(() => document.getElementById('shown')?.textContent === 'showing 3 of 10 results')
+    await page.evaluate(() => {
+      ;(document.activeElement as HTMLElement | null)?.blur()
+      window.scrollTo(0, 0)
+    })
     const shot = await page.screenshot({ fullPage: false, animations: 'disabled', caret: 'hide' })
     if (process.env.UPDATE_SCREENSHOTS || (!existsSync(SCREENSHOT) && !IN_CI)) writeFileSync(SCREENSHOT, shot)
     if (!existsSync(SCREENSHOT)) throw new Error('fixtures/reports/sample.html.png is missing: run UPDATE_SCREENSHOTS=1 npx vitest run test/report/html-browser.test.ts and commit it')
@@ -109,8 +115,9 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('html report in headless chromium', ()
     const diffs = a.map((v, i) => Math.abs(v - b[i]))
     const mean = diffs.reduce((s, d) => s + d, 0) / diffs.length
     const bad = diffs.filter((d) => d > 40).length
-    expect(mean, 'mean block luminance difference (0-255)').toBeLessThan(6)
-    expect(bad / diffs.length, 'share of 16 px blocks that changed a lot').toBeLessThan(0.03)
+    const measured = `mean ${mean.toFixed(2)}, ${bad} of ${diffs.length} blocks changed a lot`
+    expect(mean, `mean block luminance difference (0-255): ${measured}`).toBeLessThan(6)
+    expect(bad / diffs.length, `share of 16 px blocks that changed a lot: ${measured}`).toBeLessThan(0.03)
     // The page is not blank: it has both ink and colour (status cells, banners).
     expect(Math.min(...a)).toBeLessThan(200)
   })
