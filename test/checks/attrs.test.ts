@@ -108,7 +108,7 @@ describe('attrs scenario against the built-in server', () => {
       expect(problems(r), v.join()).toEqual([])
       expect(new Set(r.results.filter((x) => x.id.startsWith('attrs.') && x.status === 'pass').map((x) => x.id)).size).toBe(11)
     }
-  })
+  }, 30_000)
 
   it('attributes-ignored, exclude-members-ignored and password-returned trip their checks', async () => {
     const bad = async (fault: string) => new Set((await runScenario(file, { builtinFaults: [fault] })).results.filter((x) => x.status === 'fail' || x.status === 'warn').map((x) => x.id))
@@ -117,5 +117,5 @@ describe('attrs scenario against the built-in server', () => {
     const members = await bad('exclude-members-ignored')
     expect([...members].filter((id) => id.startsWith('attrs.')).sort()).toEqual(['attrs.exclude-members', 'attrs.exclude-members-query'])
     expect((await bad('password-returned')).has('attrs.never-stays-hidden')).toBe(true)
-  })
+  }, 30_000)
 })

@@ -145,7 +145,7 @@ describe('create scenario against the built-in server', () => {
       expect(problems(r), v.join()).toEqual([])
       expect(r.results.filter((x) => x.id.startsWith('create.') && x.status === 'pass').length).toBeGreaterThanOrEqual(18)
     }
-  })
+  }, 30_000)
 
   it('fails duplicate checks under no-409 and userName-case-sensitive, Location checks under no-location', async () => {
     const failed = async (fault: string) => {
@@ -161,5 +161,5 @@ describe('create scenario against the built-in server', () => {
     expect(noLoc.has('create.location-header')).toBe(true)
     expect(noLoc.has('create.group')).toBe(true)
     expect((await failed('create-empty-body')).has('create.body')).toBe(true)
-  })
+  }, 30_000)
 })

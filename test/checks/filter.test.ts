@@ -215,13 +215,13 @@ describe('filter scenario against the built-in server', () => {
       const passed = new Set(r.results.filter((x) => x.id.startsWith('filter.') && x.status === 'pass').map((x) => x.id))
       expect(passed.size).toBe(38)
     }
-  })
+  }, 30_000)
 
   it('ignore-filter (every user returned) fails every required filter check', async () => {
     const failed = bad(await results('ignore-filter'))
     const required = checks.filter((c) => c.level === 'MUST' && c.id !== 'filter.url-decoding').map((c) => c.id)
     expect(required.filter((id) => !failed.has(id))).toEqual([])
-  })
+  }, 30_000)
 
   it('one fault, one finding: filter-no-match-404, userName-case-sensitive, operator-case-sensitive, plus-encoding-rejected', async () => {
     expect([...bad(await results('filter-no-match-404'))]).toEqual(['filter.no-match'])
@@ -229,5 +229,5 @@ describe('filter scenario against the built-in server', () => {
     expect([...bad(await results('operator-case-sensitive'))]).toEqual(['filter.name-case'])
     const plus = (await results('plus-encoding-rejected')).filter((r) => r.status === 'warn' || r.status === 'fail')
     expect(plus.map((r) => `${r.id}/${r.status}/${r.step}`)).toEqual(['filter.url-decoding/warn/encoded-plus'])
-  })
+  }, 30_000)
 })

@@ -178,7 +178,7 @@ describe('list scenario against the built-in server', () => {
       const r = await runScenario(file, { builtinVariants: v })
       expect(problems(r), v.join()).toEqual([])
     }
-  })
+  }, 30_000)
 
   it('pagination faults trip the paging checks', async () => {
     const zero = await broken('pagination-zero-based')
@@ -189,5 +189,5 @@ describe('list scenario against the built-in server', () => {
     expect(repeats.has('page.walk')).toBe(true)
     expect((await broken('totalResults-string')).has('list.totalResults')).toBe(true)
     expect((await broken('count-ignored')).has('page.count-limit')).toBe(true)
-  })
+  }, 30_000)
 })

@@ -45,10 +45,10 @@ describe('retrieve scenario against the built-in server', () => {
       expect(problems(r), v.join()).toEqual([])
       expect(r.results.filter((x) => x.id.startsWith('get.') && x.status === 'pass').map((x) => x.id).sort()).toEqual(['get.by-id', 'get.default-set', 'get.group-by-id'])
     }
-  })
+  }, 30_000)
 
   it('members-not-returned (GET /Groups/{id} without members) fails get.group-by-id, and only it', async () => {
     const r = await runScenario(file, { builtinFaults: ['members-not-returned'] })
     expect(r.results.filter((x) => x.status === 'fail' || x.status === 'warn').map((x) => x.id)).toEqual(['get.group-by-id'])
-  })
+  }, 30_000)
 })

@@ -90,7 +90,7 @@ describe('search scenario against the built-in server', () => {
     const variants = await runScenario(file, { builtinVariants: ['patch-204', 'non-uuid-ids', 'no-etag', 'no-sort'] })
     expect(problems(variants)).toEqual([])
     expect(variants.results.find((x) => x.id === 'search.sort')?.status).toBe('skip')
-  })
+  }, 30_000)
 
   it('no false alarm when /.search is not offered (variant no-search): every check skips, the root search is info', async () => {
     const r = await runScenario(file, { builtinVariants: ['no-search'] })
@@ -98,12 +98,12 @@ describe('search scenario against the built-in server', () => {
     const mine = r.results.filter((x) => x.id.startsWith('search.'))
     expect(mine.filter((x) => x.id !== 'search.root').every((x) => x.status === 'skip' && /does not offer \/\.search/.test(x.reason ?? ''))).toBe(true)
     expect(mine.find((x) => x.id === 'search.root')?.status).toBe('info')
-  })
+  }, 30_000)
 
   it('search-creates (POST /Users/.search handled as a create) fails search.no-side-effect on the answer and the lookup', async () => {
     const r = await runScenario(file, { builtinFaults: ['search-creates'] })
     expect(r.results.filter((x) => x.id === 'search.no-side-effect').map((x) => x.status)).toEqual(['fail', 'fail'])
-  })
+  }, 30_000)
 
   it('the query faults reach .search too: ignore-filter, attributes-ignored, pagination-repeats', async () => {
     const bad = async (fault: string) => new Set((await runScenario(file, { builtinFaults: [fault] })).results.filter((x) => x.status === 'fail' || x.status === 'warn').map((x) => x.id))
@@ -111,5 +111,5 @@ describe('search scenario against the built-in server', () => {
     const attrs = await bad('attributes-ignored')
     expect(attrs.has('search.attributes') && attrs.has('search.excluded')).toBe(true)
     expect((await bad('pagination-repeats')).has('search.paging')).toBe(true)
-  })
+  }, 30_000)
 })

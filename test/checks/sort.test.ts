@@ -91,11 +91,11 @@ describe('sort scenario against the built-in server', () => {
     const sorts = noSort.results.filter((r) => r.id.startsWith('sort.'))
     expect(sorts.filter((r) => r.id !== 'sort.unsupported').every((r) => r.status === 'skip' && r.reason?.includes('sort.supported = false'))).toBe(true)
     expect(sorts.find((r) => r.id === 'sort.unsupported')?.status).toBe('info')
-  })
+  }, 30_000)
 
   it('sort-ignored (advertised but not done) fails the order checks', async () => {
     const r = await runScenario(file, { builtinFaults: ['sort-ignored'] })
     const bad = new Set(r.results.filter((x) => x.status === 'fail' || x.status === 'warn').map((x) => x.id))
     expect([...bad].sort()).toEqual(['sort.across-pages', 'sort.ascending-default', 'sort.descending', 'sort.missing-values'])
-  })
+  }, 30_000)
 })
