@@ -71,7 +71,7 @@ export async function runCommand(opts: Record<string, unknown>): Promise<number>
   }
   if (config.transcript) {
     const { writeTranscript } = await import('../report/transcript.js')
-    writeTranscript(config.transcript, report)
+    writeTranscript(config.transcript, report, { redact: config.redact, secrets: [config.token ?? ''] })
   }
   if (stoppedBy) return exitOnSignal(stoppedBy)
   return exitCodeOf(report)

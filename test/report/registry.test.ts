@@ -24,12 +24,12 @@ describe('reporter registry', () => {
     const err = await loadReporter('tap').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(Error)
     const message = (err as Error).message
-    expect(message).toBe('unknown reporter "tap": choose one of pretty, json, junit')
+    expect(message).toBe('unknown reporter "tap": choose one of pretty, json, junit, markdown, html')
     expect(message).not.toContain('\n')
   })
 
   it('suggests the closest name for a typo', async () => {
-    await expect(loadReporter('jsno')).rejects.toThrow('unknown reporter "jsno" (did you mean "json"?): choose one of pretty, json, junit')
+    await expect(loadReporter('jsno')).rejects.toThrow('unknown reporter "jsno" (did you mean "json"?): choose one of pretty, json, junit, markdown, html')
     await expect(loadReporter('JUnit')).rejects.toThrow('did you mean "junit"?')
   })
 
