@@ -47,6 +47,8 @@ export class HttpClient {
   private previousToken?: string
   private gate: RetryGate
   private retention: Retention
+  /** Requests in a row, up to the latest, that got no response at all (timeouts, resets): a dead peer shows here. */
+  unanswered = 0
 
   constructor(private opts: ClientOptions) {
     this.gate = new RetryGate(opts.retry ?? DEFAULT_RETRY)
@@ -185,6 +187,7 @@ export class HttpClient {
       x.error.message = this.opts.redactor.text(x.error.message)
     }
     x.durationMs = Date.now() - started
+    this.unanswered = x.response ? 0 : this.unanswered + 1
     this.retention.add(x)
     return x
   }

@@ -189,7 +189,6 @@ interface Instance {
 
 class ScenarioRunner {
   private anyResponse = false
-  private failuresInARow = 0
   constructor(
     private config: RunConfig,
     private client: HttpClient,
@@ -233,7 +232,14 @@ class ScenarioRunner {
       if (this.opts.signal?.aborted) break
       inst.step = step
       this.opts.onProgress?.({ idp: profile.name, scenario: scenario.name, step: step.name, index: 0, total: 0 })
-      await this.step(inst, step, features)
+      try {
+        await this.step(inst, step, features)
+      } catch (err) {
+        // Whatever the server sent, one step's surprise is one error result, never the end of the run.
+        if (err instanceof TargetError) throw err
+        const msg = `scim-check could not run this step: ${(err as Error)?.message ?? String(err)}`
+        inst.results.push(this.result(inst, stepDescriptor(inst, step), { ok: 'error', message: msg, reason: `${msg} (please report it)` }))
+      }
     }
     inst.step = undefined
     this.finishAmbient(inst)
@@ -297,7 +303,16 @@ class ScenarioRunner {
         inst.results.push(this.result(inst, stepDescriptor(inst, step), { ok: 'error', message: `check ${ref.id} cannot judge a step`, reason: 'no judge' }))
         continue
       }
-      const ctx = this.checkContext(inst, (render(ref.with ?? {}, inst.vars) ?? {}) as Record<string, unknown>)
+      let args: Record<string, unknown>
+      try {
+        args = (render(ref.with ?? {}, inst.vars) ?? {}) as Record<string, unknown>
+      } catch (err) {
+        // A value an earlier step should have saved is missing (the server answered with something else): not judged.
+        if (!(err instanceof TemplateError)) throw err
+        inst.results.push(this.result(inst, def, { ok: 'skip', message: `skipped: depends on a value an earlier step did not produce (${err.message})`, reason: err.message }, exchange))
+        continue
+      }
+      const ctx = this.checkContext(inst, args)
       this.judge(inst, def, exchange, (x) => def.judge!(x, ctx))
     }
   }
@@ -334,14 +349,12 @@ class ScenarioRunner {
     const refusal = this.ledger.refuse(spec, url)
     const x = refusal ? this.client.refuse(spec, labels, refusal) : await this.client.send(spec, labels)
     if (!refusal) this.ledger.observe(x, spec, url)
-    if (x.response) {
-      this.anyResponse = true
-      this.failuresInARow = 0
-    } else if (x.error && !x.error.code.startsWith('refused-') && x.error.code !== 'other-origin') {
-      // A peer that never answers must not hold the run for every remaining step's timeout.
-      this.failuresInARow++
-      if (!this.anyResponse && (FATAL_CODES.has(x.error.code) || this.failuresInARow >= DEAD_BEFORE_ANY)) throw new TargetError(`cannot reach the target: ${x.error.message}`)
-      if (this.failuresInARow >= DEAD_AFTER_SOME) throw new TargetError(`the target stopped answering (${this.failuresInARow} requests in a row got no response; last: ${x.error.message})`)
+    if (x.response) this.anyResponse = true
+    else if (x.error && !x.error.code.startsWith('refused-') && x.error.code !== 'other-origin') {
+      // A peer that never answers must not hold the run for every remaining step's timeout (cleanup's requests count too).
+      const silent = this.client.unanswered
+      if (!this.anyResponse && (FATAL_CODES.has(x.error.code) || silent >= DEAD_BEFORE_ANY)) throw new TargetError(`cannot reach the target: ${x.error.message}`)
+      if (silent >= DEAD_AFTER_SOME) throw new TargetError(`the target stopped answering (${silent} requests in a row got no response; last: ${x.error.message})`)
     }
     this.ambient(inst, x)
     return x

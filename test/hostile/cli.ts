@@ -4,6 +4,12 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 
+/**
+ * Vitest's own per-test limit for tests that spawn the CLI: generous, because each test asserts its own, tighter
+ * bound on the CLI's run time (expectBounded), and CI runs every file in parallel on two cores.
+ */
+export const SPAWNS = { timeout: 60_000 }
+
 /** The repository root and the real CLI entry point (the two-line shim that runs dist/). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const BIN = join(ROOT, 'bin', 'scim-check')
@@ -84,6 +90,7 @@ export interface JsonResult {
   status: string
   message: string
   reason?: string
+  actual?: string
   idp: string
   scenario: string
   step?: string

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { broken, expectBounded, report, runArgs, runCli } from './cli.js'
+import { broken, expectBounded, report, runArgs, runCli, SPAWNS } from './cli.js'
 import { startForeign, startHostile, type HostileServer } from './server.js'
 
 /** Data that tries to lead the run somewhere: an import that never ends, Locations on another host, ids that break paths. */
@@ -15,7 +15,7 @@ afterEach(async () => {
   foreign = undefined
 })
 
-describe('data that leads the run astray', () => {
+describe('data that leads the run astray', SPAWNS, () => {
   it('a totalResults that never runs out: the walk stops at --max-pages and says so', async () => {
     server = await startHostile('endless-pages')
     const r = await runCli(runArgs(server.url, ['--scenario', IMPORT, '--idp', 'all', '--max-pages', '5'], 2000))

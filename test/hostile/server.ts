@@ -53,6 +53,8 @@ export interface Recorded {
   /** The Authorization header, if any (tests assert where it went, never print it). */
   authorization?: string
   body: string
+  /** When it arrived (ms since the epoch). */
+  at: number
 }
 
 export interface HostileServer {
@@ -102,7 +104,7 @@ export async function startHostile(mode: Mode, opts: HostileOptions = {}): Promi
     req.on('error', () => undefined)
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8')
-      requests.push({ method: req.method ?? '', target: req.url ?? '', authorization: req.headers.authorization, body })
+      requests.push({ method: req.method ?? '', target: req.url ?? '', authorization: req.headers.authorization, body, at: Date.now() })
       served++
       respond(req, res, body)
     })
@@ -233,7 +235,7 @@ export async function startForeign(): Promise<{ url: string; requests: Recorded[
   const server = createHttpServer((req, res) => {
     req.resume()
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', target: req.url ?? '', authorization: req.headers.authorization, body: '' })
+      requests.push({ method: req.method ?? '', target: req.url ?? '', authorization: req.headers.authorization, body: '', at: Date.now() })
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not here')
     })
   })

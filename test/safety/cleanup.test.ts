@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { REPORTER_NAMES } from '../../src/report/index.js'
-import { expectBounded, runCli } from '../hostile/cli.js'
+import { expectBounded, runCli, SPAWNS } from '../hostile/cli.js'
 import { startHostile } from '../hostile/server.js'
 
 /**
@@ -14,7 +14,7 @@ const LIFECYCLE = 'test/hostile/scenarios/lifecycle.yaml'
 const tmp = mkdtempSync(join(tmpdir(), 'scim-check-cleanup-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-describe('cleanup when DELETE is not supported', () => {
+describe('cleanup when DELETE is not supported', SPAWNS, () => {
   it('deactivates users, and every reporter lists the leftovers with their ids', async () => {
     const server = await startHostile('delete-unsupported')
     try {
