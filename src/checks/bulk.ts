@@ -71,7 +71,7 @@ function memberResolved(x: Exchange, b: Exchange, bulkId: string, what: string):
 }
 
 export const checks: CheckDef[] = [
-  bulk('bulk.post', 'POST /Bulk answers 200 with a BulkResponse', 'MUST', '§3.7', 'The service provider MUST return a response with status code 200 and the "schemas" attribute "urn:ietf:params:scim:api:messages:2.0:BulkResponse" (RFC 7644 §3.7: a successful bulk job returns 200 OK with a BulkResponse).', (x) => {
+  bulk('bulk.post', 'POST /Bulk answers 200 with a BulkResponse', 'MUST', '§3.7', 'If a bulk job is processed successfully, HTTP response code 200 OK MUST be returned; otherwise, an appropriate HTTP error code MUST be returned. Bulk responses are identified using the URI "urn:ietf:params:scim:api:messages:2.0:BulkResponse".', (x) => {
     if (!x.response) return cannot(`${requestLine(x)} got no response`)
     const s = x.response.status
     if (s !== 200) return { ok: false, message: `Bulk answered ${s}${detailOf(x)}`, expected: '200 BulkResponse', actual: String(s) }
@@ -92,7 +92,7 @@ export const checks: CheckDef[] = [
     return { ok: true, message: 'the result has method, bulkId, location and status 201' }
   }),
 
-  bulk('bulk.bulkid-reference', 'bulkId references resolve to the new resource', 'MUST', '§3.7.2', 'The service provider MUST try to resolve ... bulkId ... A bulkId reference "bulkId:<id>" in a later operation is replaced with the id of the resource that operation created (RFC 7644 §3.7.2).', (x, ctx) => {
+  bulk('bulk.bulkid-reference', 'bulkId references resolve to the new resource', 'MUST', '§3.7.2', 'Within one bulk request, a value "bulkId:<bulkId>" refers to the resource the operation with that bulkId creates; the service provider replaces it with that resource\'s id (RFC 7644 §3.7.2).', (x, ctx) => {
     const b = bulkExchange(x, ctx)
     if (isFinding(b)) return b
     const group = byBulkId(b, ctx.args.group)
@@ -173,7 +173,7 @@ export const checks: CheckDef[] = [
     return out.length ? out : { ok: true, message: 'PUT, PATCH and DELETE operations answered as single requests would, and took effect' }
   }),
 
-  bulk('bulk.max-operations', 'A bulk request over maxOperations is refused with 413', 'MUST', '§3.7.4', 'If the number of operations exceeds the "maxOperations" value, the service provider MUST return an HTTP 413 (Payload Too Large) status code; the body states the limit.', (x, ctx) => {
+  bulk('bulk.max-operations', 'A bulk request over maxOperations is refused with 413', 'MUST', '§3.7.4', 'If either limit is exceeded, the service provider MUST return HTTP response code 413 (Request Entity Too Large). The returned response MUST specify the limit exceeded in the body of the error response.', (x, ctx) => {
     const max = Number(ctx.discovery.spc?.bulk?.maxOperations)
     const ops = key(sentBody(x), 'Operations')
     const n = Array.isArray(ops) ? ops.length : 0
@@ -182,7 +182,7 @@ export const checks: CheckDef[] = [
     return oversized(x, String(max), 'Oversized bulk')
   }),
 
-  bulk('bulk.max-payload', 'A bulk request over maxPayloadSize is refused with 413', 'MUST', '§3.7.4', 'If the payload size exceeds the "maxPayloadSize" value, the service provider MUST return an HTTP 413 (Payload Too Large) status code; the body states the limit.', (x, ctx) => {
+  bulk('bulk.max-payload', 'A bulk request over maxPayloadSize is refused with 413', 'MUST', '§3.7.4', 'If either limit is exceeded, the service provider MUST return HTTP response code 413 (Request Entity Too Large). The returned response MUST specify the limit exceeded in the body of the error response.', (x, ctx) => {
     const max = Number(ctx.discovery.spc?.bulk?.maxPayloadSize)
     const size = Buffer.byteLength(x.request.body ?? '', 'utf8')
     if (!Number.isFinite(max)) return skip('ServiceProviderConfig advertises no bulk.maxPayloadSize')

@@ -15,7 +15,7 @@ const schemasOf = (r: Json) => (Array.isArray(r.schemas) ? r.schemas.map(String)
 const hasUrn = (list: string[], urn: string) => list.some((s) => s.toLowerCase() === urn.toLowerCase())
 
 export const checks: CheckDef[] = [
-  ext('ext.create', 'Enterprise attributes are stored under their URN', 'MUST', '7643 §3.3', 'Schema extensions ... the attributes of an extension are contained within a JSON object whose key is the schema extension URI; the "schemas" attribute SHALL include the URI of every extension used (RFC 7643 §3, §3.3, §4.3).', applied((r, a) => {
+  ext('ext.create', 'Enterprise attributes are stored under their URN', 'MUST', '7643 §3.3', 'Extension attributes are held in a JSON object keyed by the extension\'s schema URI, and the resource\'s "schemas" lists that URI (RFC 7643 §3, §3.3, §4.3).', applied((r, a) => {
     const sent = (a.values ?? {}) as Json
     const c = key(r, ENTERPRISE)
     const flattened = ENTERPRISE_ATTRS.filter((n) => key(r, n) !== undefined)

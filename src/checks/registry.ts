@@ -13,12 +13,23 @@ import { checks as attrs } from './attrs.js'
 import { checks as search } from './search.js'
 import { checks as importWalk } from './import.js'
 import { checks as lifecycle } from './lifecycle.js'
+import { checks as put } from './put.js'
+import { checks as patch } from './patch.js'
+import { checks as del } from './delete.js'
+import { checks as user } from './user.js'
+import { checks as group } from './group.js'
+import { checks as ext } from './ext.js'
+import { checks as etag } from './etag.js'
+import { checks as bulk } from './bulk.js'
+import { checks as me } from './me.js'
+import { checks as kase } from './case.js'
+import { checks as idpAnnex } from './idp.js'
 
 /**
  * Every check the tool knows, by id. A new catalogue area is one file exporting `checks` plus one line here.
  * Profiles' IdP expectations are registered from the profiles themselves (see idp/registry.ts).
  */
-const AREAS: CheckDef[][] = [media, auth, errors, discovery, resource, importWalk, lifecycle, create, retrieve, list, filter, sort, attrs, search]
+const AREAS: CheckDef[][] = [media, auth, errors, discovery, resource, importWalk, lifecycle, create, retrieve, list, filter, sort, attrs, search, put, patch, del, user, group, ext, etag, bulk, me, kase, idpAnnex]
 
 let byId: Map<string, CheckDef> | undefined
 

@@ -44,7 +44,7 @@ function undeclared(ctx: Parameters<NonNullable<CheckDef['judge']>>[1], ...attrs
 const typed = (r: Json, attr: string, type: string) => list(r, attr).filter((e) => same(key(e, 'type'), type))
 
 export const checks: CheckDef[] = [
-  user('user.password-never-returned', 'password is never returned', 'MUST', '7643 §4.1.1', 'password: ... This attribute ... SHALL NOT be returned by a service provider ("returned" is "never"); it is never present in any response, in any form.', {
+  user('user.password-never-returned', 'password is never returned', 'MUST', '7643 §4.1.1', 'The cleartext value or the hashed value of a password SHALL NOT be returnable by a service provider (password is declared "returned": "never").', {
     breaks: ['okta'],
     ambient(x) {
       if (!x.response || x.response.status >= 400) return
@@ -125,7 +125,7 @@ export const checks: CheckDef[] = [
     },
   }),
 
-  user('user.groups-readonly', 'User.groups cannot be written', 'MUST', '7643 §4.1.2', 'groups: ... Group membership changes MUST be applied via the "Group Resource" ... This attribute is readOnly; a PATCH that modifies it SHALL be answered with an error (RFC 7644 §3.5.2).', {
+  user('user.groups-readonly', 'User.groups cannot be written', 'MUST', '7643 §4.1.2', 'Since this attribute has a mutability of "readOnly", group membership changes MUST be applied via the "Group" Resource (Section 4.2); a PATCH incompatible with mutability SHALL return an error (RFC 7644 §3.5.2).', {
     judge(x, ctx) {
       const gate = undeclared(ctx, 'groups')
       if (gate) return gate

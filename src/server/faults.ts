@@ -319,6 +319,22 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     },
   },
   {
+    name: 'unstable-order',
+    description: 'Unsorted list pages come back in a different order on every other request (Okta imports skip or repeat users)',
+    after: (() => {
+      // Counted per server (its store), so servers in one process do not share the alternation.
+      const lists = new WeakMap<object, number>()
+      return (ctx: HookContext, res: ScimResponse) => {
+        if (ctx.req.method !== 'GET' || getParam(ctx.req.query, 'sortBy') !== undefined || !isListBody(res.body)) return res
+        const n = lists.get(ctx.store) ?? 0
+        lists.set(ctx.store, n + 1)
+        const resources = res.body['Resources']
+        if (Array.isArray(resources) && n % 2 === 1) res.body['Resources'] = [...resources].reverse()
+        return res
+      }
+    })(),
+  },
+  {
     name: 'sort-ignored',
     description: 'sortBy is ignored although ServiceProviderConfig advertises sort',
     before: (ctx) => {
