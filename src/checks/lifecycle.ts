@@ -35,16 +35,6 @@ const notRead = (x: Exchange): Finding => ({ ok: 'error', message: `the user cou
 
 export const checks: CheckDef[] = [
   defineCheck({
-    id: 'lifecycle.inactive-findable',
-    title: "A deactivated user is still found by the IdP's lookup",
-    area: 'lifecycle',
-    level: 'IDP',
-    source: { idp: 'entra', behaviour: 'The user object should be returned in a request whether or not the user is active', url: 'https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups' },
-    requirement:
-      'Soft-deleted (active=false) users stay readable by id and by the lookup filter: Entra and Okta find a returning user that way, and a server that hides inactive users gets a duplicate account instead of a reactivation.',
-    breaks: ['okta', 'entra', 'onelogin', 'jumpcloud', 'ping'],
-  }),
-  defineCheck({
     id: 'lifecycle.user-groups-joined',
     title: "A member's User.groups lists the group",
     area: 'lifecycle',

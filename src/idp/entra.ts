@@ -22,6 +22,8 @@ const SRC = {
   refCode21: 'https://github.com/AzureAD/SCIMReferenceCode/issues/21',
   addOp: 'https://github.com/rancher/rancher/issues/54025',
   manager: 'https://github.com/Captain-P-Goldfish/SCIM-SDK/issues/686',
+  noUa: 'https://github.com/kortix-ai/suna/pull/7297',
+  bwCtx: 'https://github.com/bitwarden/server/blob/main/bitwarden_license/src/Scim/Context/ScimContext.cs',
   defaults: 'https://docs.hyperproof.io/admin/en/get-to-know-hyperproof/manage-users/scim-config-overview/scim-entra-attribute-mappings.html',
 }
 
@@ -179,7 +181,7 @@ export const entra: IdpProfile = {
     office: 'addresses[type eq "work"].formatted',
   },
   behaviours: [
-    { topic: 'Headers', does: 'Authorization: Bearer …; Content-Type: application/scim+json on bodies; no User-Agent (its ADSCIMVersion header is not sent: its value is not documented)', source: `EN-TUT ${SRC.tut}; no User-Agent seen in kortix-ai/suna#7297`, confidence: 'S' },
+    { topic: 'Headers', does: 'Authorization: Bearer …; Content-Type: application/scim+json on bodies; no User-Agent. Not reproduced: the ADSCIMVersion header (seen, value undocumented) and Entra\'s Accept (undocumented; scim-check sends application/scim+json)', source: `EN-TUT ${SRC.tut}; no User-Agent seen ${SRC.noUa}; ADSCIMVersion seen ${SRC.bwCtx}`, confidence: 'S' },
     { topic: 'Connection test', does: 'GET /Users?filter=userName+eq+%22<random guid>%22, then GET /Groups?excludedAttributes=members&filter=displayName+eq+%22<random guid>%22; expects 200 with an empty ListResponse', source: `EN-TUT ${SRC.tut}; captured ${SRC.testConn}`, confidence: 'S' },
     { topic: 'Lookup', does: 'GET /Users?filter=userName+eq+%22…%22 (matching attribute; also externalId), no paging parameters', source: `EN-TUT ${SRC.tut}; EN-HOW ${SRC.how}`, confidence: 'D' },
     { topic: 'Create user', does: 'POST /Users {schemas:[core User, enterprise User], externalId, userName, active:true, emails[{primary,type:work,value}], meta:{resourceType:User}, name:{formatted,familyName,givenName}, roles:[]}; enterprise attributes under the enterprise URN, custom ones under their URN without listing it in schemas; manager in a follow-up PATCH', source: `EN-TUT ${SRC.tut}; EN-MAP ${SRC.map}`, confidence: 'D' },

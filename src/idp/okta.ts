@@ -13,7 +13,7 @@ import { accepted, answer, firstResource, memberList, notSent, pageThrough, type
 
 const SRC = {
   ref: 'https://developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20/',
-  ref11: 'https://developer.okta.com/docs/api/openapi/okta-scim/guides/scim-11/',
+  ref11: 'https://github.com/okta/okta-developer-docs/blob/master/packages/@okta/vuepress-site/docs/reference/scim/scim-11/index.md',
   concepts: 'https://developer.okta.com/docs/concepts/scim/',
   connect: 'https://developer.okta.com/docs/guides/scim-provisioning-integration-connect/main/',
   delinea: 'https://docs.delinea.com/online-help/delinea-platform/scim/okta-scim-provisioning/okta-scim-endpoint-reference.htm',
@@ -142,10 +142,10 @@ export const okta: IdpProfile = {
   },
   behaviours: [
     { topic: 'Headers', does: 'User-Agent: Okta SCIM Client 1.0.0; Accept: application/scim+json; Accept-Charset: utf-8; Content-Type: application/scim+json; charset=utf-8 on bodies (Okta also sends Accept-Encoding: gzip,deflate, which scim-check leaves out so responses stay readable)', source: `OK-REF ${SRC.ref}; capture ${SRC.capture}`, confidence: 'D' },
-    { topic: 'Connection test', does: 'GET /Users?startIndex=1&count=2 ("Test API Credentials")', source: `DELINEA ${SRC.delinea}; SCIM 1.1 reference shows the same constant query ${SRC.ref11}`, confidence: 'S' },
+    { topic: 'Connection test', does: 'GET /Users?startIndex=1&count=2 ("Test API Credentials"); the SCIM 1.1 reference also lists GET /Groups?startIndex=1&count=100 after saving, not sent here', source: `DELINEA ${SRC.delinea}; SCIM 1.1 reference ("the query parameters that Okta sends at this point are always constant") ${SRC.ref11}`, confidence: 'S' },
     { topic: 'Lookup before create', does: 'GET /Users?filter=userName%20eq%20%22…%22&startIndex=1&count=100 (userName only; 200 with an empty list or 404 both mean "not found")', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
     { topic: 'Create user', does: 'POST /Users {schemas:[core User], userName, name, emails[{primary,value,type:work}], displayName, externalId (the Okta user id), groups: [], password (random), active: true}; enterprise/custom URNs added to schemas when such attributes are mapped (not documented)', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
-    { topic: 'Update user', does: 'GET /Users/{id}, then PUT /Users/{id} with the returned object (id, meta, groups echoed) and the changed attributes', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
+    { topic: 'Update user', does: 'GET /Users/{id}, then PUT /Users/{id} with the returned object (id, meta, groups echoed) and the changed attributes; an extension written for the first time is added to schemas (not documented)', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
     { topic: 'Deactivate', does: 'OIN: PATCH {"op":"replace","value":{"active":false}} (no path); AIW: GET then PUT with active false', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
     { topic: 'Reactivate', does: 'OIN: PATCH {"op":"replace","value":{"active":true}}; AIW: GET then PUT with active true (shape inferred from deactivation)', source: `OK-CONN ${SRC.connect}`, confidence: 'I' },
     { topic: 'Delete user', does: 'never: deprovisioning sets active=false; a deleted Okta user causes no request', source: `OK-REF ${SRC.ref}; OK-CON ${SRC.concepts}`, confidence: 'D' },
