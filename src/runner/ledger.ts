@@ -25,6 +25,11 @@ export class Ledger {
    * deleted resource) may be sent once the run has asked.
    */
   private absent = new Set<string>()
+  /**
+   * Ids the server has shown this run (in a resource or a list) that the run did not create. They are someone
+   * else's, so they never count as absent, whatever a later GET answers (a flaky 404 must not unlock a write).
+   */
+  private foreign = new Set<string>()
   /** Ids this run created and then deleted: still only the run's own, so probes of "after delete" may address them. */
   private retired = new Set<string>()
   /** --read-only: no write of any kind leaves the machine, whatever a scenario asks. */
@@ -117,16 +122,21 @@ export class Ledger {
       }
       return
     }
-    if (method === 'GET' && (status === 404 || status === 200)) {
-      const one = ONE_RESOURCE.exec(url.pathname)
-      if (one) status === 404 ? this.absent.add(decode(one[2])) : this.absent.delete(decode(one[2]))
-      return
-    }
-    if ((method === 'PUT' || method === 'PATCH') && status !== undefined && status >= 200 && status < 300) {
+    const ok = status !== undefined && status >= 200 && status < 300
+    if ((method === 'PUT' || method === 'PATCH') && ok) {
       // A write to an id the server said did not exist succeeded: the server created it, and it is now the run's.
       const one = ONE_RESOURCE.exec(url.pathname)
       const id = one ? decode(one[2]) : undefined
       if (one && id && (this.absent.delete(id) || this.retired.delete(id)) && !this.owned.has(id)) this.owned.set(id, { type: one[1] === 'Groups' ? 'Group' : 'User', id, scenario: x.scenario, idp: x.idp })
+      this.noteForeign(x.response?.json)
+      return
+    }
+    if (ok) this.noteForeign(x.response?.json)
+    if (method === 'GET' && (status === 404 || status === 200)) {
+      const one = ONE_RESOURCE.exec(url.pathname)
+      const id = one ? decode(one[2]) : undefined
+      if (id !== undefined && status === 404 && !this.foreign.has(id)) this.absent.add(id)
+      else if (id !== undefined) this.absent.delete(id)
       return
     }
     if (method === 'POST' && /\/Bulk\/?$/.test(url.pathname) && status === 200) {
@@ -137,6 +147,20 @@ export class Ledger {
       const m = RESOURCE_PATH.exec(url.pathname)
       if (m && this.owned.delete(decode(m[2])) && status !== 404) this.retired.add(decode(m[2]))
     }
+  }
+
+  /** Remember the ids of resources in a response that are not the run's own. */
+  private noteForeign(json: unknown): void {
+    if (!json || typeof json !== 'object') return
+    const note = (r: unknown) => {
+      const id = r && typeof r === 'object' ? (r as { id?: unknown }).id : undefined
+      if (typeof id !== 'string' || this.owned.has(id) || this.retired.has(id)) return
+      this.foreign.add(id)
+      this.absent.delete(id)
+    }
+    const resources = (json as { Resources?: unknown }).Resources
+    if (Array.isArray(resources)) for (const r of resources) note(r)
+    else note(json)
   }
 
   adopt(o: Owned): void {

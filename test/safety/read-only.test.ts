@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Ledger } from '../../src/runner/ledger.js'
+import { exchange } from '../helpers/exchange.js'
 import { builtinScenarios } from '../../src/runner/scenarios.js'
 import { startServer } from '../../src/server/index.js'
 import { expectBounded, report, runCli } from '../hostile/cli.js'
@@ -58,6 +59,19 @@ describe('the safety guard without --read-only', () => {
     expect(ledger.refuse({ method: 'PATCH', path: '/Users/mine', body: { Operations: [{ op: 'add', path: 'groups', value: [{ value: 'their-group' }] }] } }, url('/Users/mine'))).toMatch(/group their-group/)
     expect(ledger.refuse({ method: 'POST', path: '/Users', body: { userName: 'x', groups: [{ value: 'their-group' }] } }, url('/Users'))).toMatch(/group their-group/)
     expect(ledger.refuse({ method: 'PATCH', path: '/Users/mine', body: { Operations: [{ op: 'replace', path: 'active', value: false }] } }, url('/Users/mine'))).toBeUndefined()
+  })
+
+  it('a 404 for an id the server listed before never unlocks a write to it (a flaky GET is not proof of absence)', () => {
+    const ledger = new Ledger()
+    const seen = (method: string, path: string, status: number, body?: unknown) => ledger.observe(exchange({ method, path, status, body }), { method, path }, url(path))
+    seen('GET', '/Users', 200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, Resources: [{ id: 'their-user' }] })
+    seen('GET', '/Users/their-user', 404)
+    expect(ledger.refuse({ method: 'DELETE', path: '/Users/their-user' }, url('/Users/their-user'))).toMatch(/did not create/)
+    // An id first thought absent, then seen in a list, is someone's after all.
+    seen('GET', '/Groups/g-1', 404)
+    expect(ledger.refuse({ method: 'DELETE', path: '/Groups/g-1' }, url('/Groups/g-1'))).toBeUndefined()
+    seen('POST', '/Groups/.search', 200, { Resources: [{ id: 'g-1' }] })
+    expect(ledger.refuse({ method: 'DELETE', path: '/Groups/g-1' }, url('/Groups/g-1'))).toMatch(/did not create/)
   })
 
   it('refuses to put a user it did not create into its own group, by value or by filter path', () => {
