@@ -400,6 +400,11 @@ export const checks: CheckDef[] = [
       if (def === undefined) return skip("the server's /Schemas is not available, so no attribute is known to be immutable")
       if (def?.mutability !== 'immutable') return skip(`${attr} is ${def ? `declared ${def.mutability}` : 'not declared'} on this server, so there is no immutable value to probe`)
       return refused({ status: [400], scimType: 'mutability' }, 'Immutable attribute modified by PATCH', (r, a) => {
+        if (a.member === undefined) {
+          // A top-level immutable attribute: its value must be the one it had.
+          const now = at(r, `${a.schema}:${attr}`)
+          return same(now, a.was) ? undefined : { ok: false, message: `Immutable attribute modified by PATCH: ${attr} is now ${show(now)}`, expected: show(a.was), actual: show(now) }
+        }
         const now = values(r, 'members')
         return now.includes(String(a.member)) ? undefined : { ok: false, message: `Immutable attribute modified by PATCH: member ${a.member} is gone`, expected: `members holding ${a.member}`, actual: show(now) }
       })(x, ctx)

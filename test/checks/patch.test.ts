@@ -192,6 +192,16 @@ describe('PATCH mutability, atomicity and order', () => {
     expect(run(ok204, ['u-2'])).toBe('fail')
     expect(run(ok204, ['u-2'], { schemas: [{ id: GROUP, attributes: [{ name: 'members', subAttributes: [{ name: 'value', mutability: 'readWrite' }] }] }] })).toBe('skip')
   })
+  it('patch.immutable: a top-level immutable attribute keeps its value, or the check fails', () => {
+    const EXT = 'urn:example:ext'
+    const discovery = { schemas: [{ id: EXT, attributes: [{ name: 'badgeId', mutability: 'immutable' }] }] }
+    const run = (write: Parameters<typeof afterPatch>[0], badge: string) => {
+      const [r, ctx] = afterPatch(write, { body: user({ [EXT]: { badgeId: badge } }) }, { schema: EXT, attr: 'badgeId', was: 'B-1' })
+      return verdict(check('patch.immutable'), r, { ...ctx, discovery })
+    }
+    expect(run(refused('mutability'), 'B-1')).toBe('pass')
+    expect(run(ok204, 'B-2')).toBe('fail')
+  })
   it('patch.atomic: 400 with nothing applied passes; the first operation applied fails', () => {
     expect(judged('patch.atomic', refused('noTarget'), { body: user() }, { attempted: 'Z' })).toBe('pass')
     expect(judged('patch.atomic', refused('noTarget'), { body: user({ nickName: 'Z' }) }, { attempted: 'Z' })).toBe('fail')
