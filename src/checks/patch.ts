@@ -129,13 +129,15 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2',
     requirement: 'The server MUST return a 200 OK if the "attributes" parameter is specified in the request.',
-    judge(x) {
+    judge(x, ctx) {
       if (!x.response) return cannot(`${requestLine(x)} got no response`)
       const s = x.response.status
       if (s !== 200) return { ok: false, message: `PATCH with attributes= answered ${s}${detailOf(x)}`, expected: '200 with the requested attributes', actual: String(s) }
       const body = json(x)
       if (!body || body.id === undefined) return { ok: false, message: 'PATCH with attributes= answered 200 without the resource', expected: 'id and userName', actual: x.response.body.slice(0, 120) || '(empty body)' }
-      const extra = ['emails', 'name', 'title', 'displayName'].filter((a) => key(body, a) !== undefined)
+      // Attributes the server declares returned: always come back whatever was asked (catalogue §4 #25).
+      const always = (name: string) => attributeDef(ctx, 'urn:ietf:params:scim:schemas:core:2.0:User', name)?.returned === 'always'
+      const extra = ['emails', 'name', 'title', 'displayName'].filter((a) => key(body, a) !== undefined && !always(a))
       if (key(body, 'userName') === undefined) return { ok: false, message: 'PATCH with attributes=userName answered 200 without userName', expected: 'userName', actual: show(Object.keys(body)) }
       if (extra.length) return { ok: false, message: `PATCH with attributes=userName returned unrequested ${extra.join(', ')}`, expected: 'id, userName (and schemas, meta)', actual: show(Object.keys(body)) }
       return { ok: true, message: 'PATCH with attributes= answered 200 with the requested attributes' }

@@ -66,6 +66,11 @@ describe('PATCH support and response', () => {
     expect(verdict(c, exchange({ method: 'PATCH', status: 204 }))).toBe('fail')
     expect(verdict(c, exchange({ method: 'PATCH', status: 200, body: user() }))).toBe('fail')
   })
+  it('patch.attributes-200: no false alarm for an attribute the server declares returned: always', () => {
+    const discovery = { schemas: [{ id: USER, attributes: [{ name: 'displayName', returned: 'always' }] }] }
+    const x = exchange({ method: 'PATCH', status: 200, body: { schemas: [USER], id: 'u-1', userName: 'a', displayName: 'A' } })
+    expect(verdict(check('patch.attributes-200'), x, { discovery })).toBe('pass')
+  })
 })
 
 describe('PATCH replace', () => {
