@@ -6,22 +6,25 @@ export const EXCERPT_CHARS = 2048
 export interface RetentionOptions {
   /** Keep every body in full (a transcript was asked for: it must hold what was received). */
   keepAll: boolean
-  /** Weight of full bodies kept before the oldest are cut down: body characters, parsed JSON counted six times (what V8's objects cost). */
+  /**
+   * Weight of the large bodies kept whole, newest first: body characters, parsed JSON counted six times (what
+   * V8's objects cost). The newest exchange is always kept whole, whatever it weighs: its step is judging it.
+   */
   budget: number
-  /** The most recent exchanges always keep their bodies: the step that sent them is still judging them. */
-  window: number
 }
 
-export const DEFAULT_RETENTION: RetentionOptions = { keepAll: false, budget: 4 * 1024 * 1024, window: 8 }
+export const DEFAULT_RETENTION: RetentionOptions = { keepAll: false, budget: 4 * 1024 * 1024 }
 
 /**
  * Which response bodies the run keeps in full. Every exchange stays in the run (reports and transcripts point
- * at them by index), but an import of 100,000 users must not hold 1,000 page bodies: once the kept bodies pass
- * the budget, the oldest that no result points at are cut to an excerpt and their parsed JSON is dropped.
- * Ordinary runs stay far below the budget and never lose a byte; with --transcript nothing is cut.
+ * at them by index), but an import of 100,000 users must not hold 1,000 page bodies, and a server answering
+ * 8 MB to everything must not fill memory: bodies up to 2 KB always stay whole; larger ones stay whole when a
+ * result points at them, or while they fit the budget, newest first. The rest are cut to an excerpt and their
+ * parsed JSON is dropped. Ordinary runs never reach the budget; with --transcript nothing is cut.
  */
 export class Retention {
   private pinned = new Set<number>()
+  /** Large, unpinned bodies still whole, oldest first. */
   private kept: Exchange[] = []
   private weight = 0
 
@@ -40,19 +43,25 @@ export class Retention {
     this.kept.push(x)
     this.weight += w
     if (this.weight <= this.opts.budget) return
-    const candidates = this.kept.length - this.opts.window
+    // Newest first: keep what fits; the newest always stays; pinned bodies leave the accounting, whole.
+    let room = this.opts.budget
     const survivors: Exchange[] = []
-    for (let i = 0; i < this.kept.length; i++) {
+    for (let i = this.kept.length - 1; i >= 0; i--) {
       const old = this.kept[i]
-      if (i < candidates && (this.pinned.has(old.index) || this.weight > this.opts.budget)) {
-        // Pinned bodies stay whole and leave the accounting (results are few); the rest are cut, oldest first.
-        this.weight -= weightOf(old)
-        if (!this.pinned.has(old.index)) cut(old)
+      const ow = weightOf(old)
+      if (this.pinned.has(old.index)) {
+        this.weight -= ow
         continue
       }
-      survivors.push(old)
+      if (i === this.kept.length - 1 || ow <= room) {
+        room -= ow
+        survivors.push(old)
+        continue
+      }
+      this.weight -= ow
+      cut(old)
     }
-    this.kept = survivors
+    this.kept = survivors.reverse()
   }
 }
 
