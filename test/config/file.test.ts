@@ -30,7 +30,7 @@ describe('loadConfigFile', () => {
 url: https://app.example.com/scim/v2
 tokenEnv: ACME_SCIM_TOKEN
 idp: [okta, entra]
-idpOptions: { okta: { legacy: true } }
+idpOptions: { okta: { groupPush: false } }
 scenarios: [create, ./scenarios/custom.yaml]
 reporters:
   - pretty
@@ -63,7 +63,7 @@ transcript: out/run.har
       url: 'https://app.example.com/scim/v2',
       token: 'secret-value',
       idps: ['okta', 'entra'],
-      idpOptions: { okta: { legacy: true } },
+      idpOptions: { okta: { groupPush: false } },
       scenarios: ['create', path.join(ci, 'scenarios/custom.yaml')],
       reporters: [{ name: 'pretty' }, { name: 'junit', file: path.join(ci, 'reports/junit.xml') }, { name: 'json', file: '/var/tmp/report.json' }],
       failOn: 'should',
