@@ -1,6 +1,6 @@
 import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { at, cannot, describeWrite, detailOf, isFinding, isObject, json, key, readBack, refusal, requestLine, same, show, skip, stepExchange, type Json } from './readback.js'
+import { at, cannot, describeWrite, detailOf, isFinding, isObject, json, key, readBack, refusal, requestLine, same, sentHeader, show, skip, stepExchange, type Json } from './readback.js'
 
 /**
  * RFC 7644 §3.14 and RFC 7232: resource versions as ETags. scenarios/rfc/etag.yaml runs only when the server
@@ -96,7 +96,7 @@ export const checks: CheckDef[] = [
     },
   }),
 
-  etag('etag.if-none-match-304', 'If-None-Match with the current tag answers 304', 'MUST', '7232 §3.2', 'If the field-value is a list of entity-tags, the condition is false if one of the listed tags match the entity-tag of the selected representation ... the origin server MUST respond with ... 304 (Not Modified) if the request method is GET or HEAD (RFC 7232 §3.2; RFC 7644 §3.14).', {
+  etag('etag.if-none-match-304', 'If-None-Match with the current tag answers 304', 'MUST', '7232 §3.2', 'An origin server MUST NOT perform the requested method if the condition evaluates to false; instead, the origin server MUST respond with either a) the 304 (Not Modified) status code if the request method is GET or HEAD or b) the 412 (Precondition Failed) status code for all other request methods (RFC 7232 §3.2).', {
     judge(x) {
       const none = answered(x)
       if (none) return none
@@ -106,7 +106,7 @@ export const checks: CheckDef[] = [
     },
   }),
 
-  etag('etag.if-none-match-200', 'If-None-Match with a stale tag answers 200', 'MUST', '7232 §3.2', 'If-None-Match ... the condition is true (and the request is served) when none of the listed tags match the current entity-tag.', {
+  etag('etag.if-none-match-200', 'If-None-Match with a stale tag answers 200', 'MUST', '7232 §3.2', 'If the field-value is a list of entity-tags, the condition is false if one of the listed tags match the entity-tag of the selected representation (RFC 7232 §3.2): with a stale tag the condition is true and the GET is served.', {
     judge(x) {
       const none = answered(x)
       if (none) return none
@@ -116,7 +116,7 @@ export const checks: CheckDef[] = [
     },
   }),
 
-  etag('etag.if-match-stale', 'If-Match with a stale tag is refused with 412', 'MUST', '7232 §3.1', 'If the field-value is a list of entity-tags, the condition is false if none of the listed tags match the entity-tag of the selected representation. An origin server MUST NOT perform the requested method if a received If-Match condition evaluates to false; it responds 412 (Precondition Failed) (RFC 7232 §3.1; RFC 7644 §3.14, §3.12 Table 8).', {
+  etag('etag.if-match-stale', 'If-Match with a stale tag is refused with 412', 'MUST', '7232 §3.1', 'An origin server MUST NOT perform the requested method if a received If-Match condition evaluates to false; instead, the origin server MUST respond with either: a) the 412 (Precondition Failed) status code or b) one of the 2xx (Successful) status codes if the origin server has verified that a state change is being requested and the final state is already reflected in the current state of the target resource (RFC 7232 §3.1).', {
     judge(x, ctx) {
       const rb = readBack(x, ctx)
       if (isFinding(rb)) return rb
@@ -141,7 +141,13 @@ export const checks: CheckDef[] = [
       const none = answered(x)
       if (none) return none
       const s = x.response!.status
-      return s >= 200 && s < 300 ? { ok: true, message: `${describeWrite(x)} with the current If-Match answered ${s}` } : { ok: false, message: `Current If-Match refused (${s})${detailOf(x)}`, expected: '2xx', actual: String(s) }
+      if (s >= 200 && s < 300) return { ok: true, message: `${describeWrite(x)} with the current If-Match answered ${s}` }
+      const sent = sentHeader(x, 'if-match') ?? ''
+      if (s === 412 && /^\s*W\//.test(sent)) {
+        // RFC 7232 §3.1 compares If-Match strongly, so a weak tag never matches; RFC 7644 §3.14 shows weak tags in If-Match (catalogue §4 #16).
+        return { ok: 'info', message: `the current weak tag ${sent} in If-Match answered 412`, reason: 'recorded: the server applies RFC 7232\'s strong comparison to If-Match, under which a weak entity-tag never matches; SCIM clients send the weak tags they receive' }
+      }
+      return { ok: false, message: `Current If-Match refused (${s})${detailOf(x)}`, expected: '2xx', actual: String(s) }
     },
   }),
 

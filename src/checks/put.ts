@@ -79,7 +79,7 @@ export const checks: CheckDef[] = [
       : { ok: false, message: `PUT value not applied: name.givenName reads back ${show(got)}`, expected: show(ctx.args.givenName), actual: show(got) }
   }, ['okta', 'onelogin']),
 
-  put('put.id-unchanged', 'PUT keeps id and meta.created', 'MUST', '7643 §3.1', '"id": A unique identifier for a SCIM resource as defined by the service provider ... MUST be stable (immutable); meta.created is the DateTime the resource was added to the service provider.', (x, ctx) => {
+  put('put.id-unchanged', 'PUT keeps id and meta.created', 'MUST', '7643 §3.1', 'id ... MUST be a stable, non-reassignable identifier that does not change when the same resource is returned in subsequent requests (RFC 7643 §3.1); meta.created is "The "DateTime" that the resource was added to the service provider."', (x, ctx) => {
     const none = noBody(x)
     if (none) return none
     const before = created(ctx, ctx.args.created)

@@ -1,7 +1,7 @@
 import type { CheckContext, CheckDef, Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
 import type { Level } from '../result/types.js'
-import { detailOf, isObject, json as jsonBody, pathOf, requestLine } from './ambient.js'
+import { detailOf, isObject, json as jsonBody, pathOf, requestLine, sentHeader } from './ambient.js'
 
 /**
  * Shared by the write areas (PUT, PATCH, DELETE, User, Group, extensions, ETags, Bulk, case): a write is judged by
@@ -11,7 +11,7 @@ import { detailOf, isObject, json as jsonBody, pathOf, requestLine } from './amb
 
 export type Json = Record<string, any>
 
-export { isObject, pathOf, requestLine, detailOf }
+export { isObject, pathOf, requestLine, detailOf, sentHeader }
 
 /** The response body when it is a JSON object. */
 export function json(x: Exchange | undefined): Json | undefined {

@@ -73,7 +73,10 @@ describe('ETag checks on crafted exchanges', () => {
 
   it('etag.if-match-current: 2xx passes; 412 fails', () => {
     expect(verdict(check('etag.if-match-current'), exchange({ method: 'PUT', status: 200, body: user('W/"5"') }))).toBe('pass')
-    expect(verdict(check('etag.if-match-current'), exchange({ method: 'PUT', status: 412, body: errorBody(412) }))).toBe('fail')
+    expect(verdict(check('etag.if-match-current'), exchange({ method: 'PUT', status: 412, body: errorBody(412), requestHeaders: { 'if-match': '"5"' } }))).toBe('fail')
+  })
+  it('etag.if-match-current: no false alarm when a server compares a weak tag strongly (RFC 7232 §3.1): recorded', () => {
+    expect(verdict(check('etag.if-match-current'), exchange({ method: 'PUT', status: 412, body: errorBody(412), requestHeaders: { 'if-match': 'W/"5"' } }))).toBe('info')
   })
 
   it('etag.list-version: versions on every listed resource pass; missing warns; an empty list cannot judge', () => {
