@@ -128,6 +128,13 @@ export class Ledger {
       const one = ONE_RESOURCE.exec(url.pathname)
       const id = one ? decode(one[2]) : undefined
       if (one && id && (this.absent.delete(id) || this.retired.delete(id)) && !this.owned.has(id)) this.owned.set(id, { type: one[1] === 'Groups' ? 'Group' : 'User', id, scenario: x.scenario, idp: x.idp })
+      // A server that gave our resource a new id on write (it must not, RFC 7643 §3.1) still holds our data: follow it.
+      const now = (x.response?.json as { id?: unknown } | undefined)?.id
+      const mine = id !== undefined ? this.owned.get(id) : undefined
+      if (mine && typeof now === 'string' && now !== id && !this.foreign.has(now)) {
+        this.owned.delete(mine.id)
+        this.owned.set(now, { ...mine, id: now })
+      }
       this.noteForeign(x.response?.json)
       return
     }

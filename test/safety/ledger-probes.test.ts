@@ -85,3 +85,13 @@ describe('the ledger and the catalogue probes', () => {
     expect(l.list().map((o) => `${o.type} ${o.id}`)).toEqual(['User u-9', 'Group g-9'])
   })
 })
+
+describe('the ledger follows a resource whose id a write changed', () => {
+  it('owns the new id, so cleanup deletes the resource instead of leaving it behind', () => {
+    const l = new Ledger()
+    observe(l, 'POST', '/Users', 201, { id: 'u-1' }, { userName: 'scimcheck-x-u1' })
+    observe(l, 'PUT', '/Users/u-1', 200, { id: 'u-99', userName: 'scimcheck-x-u1' })
+    expect(l.list().map((o) => `${o.id} ${o.name}`)).toEqual(['u-99 scimcheck-x-u1'])
+    expect(refuse(l, 'DELETE', '/Users/u-99')).toBeUndefined()
+  })
+})
