@@ -60,6 +60,8 @@ export const checks: CheckDef[] = [
     // A list walk saves the ids it saw; a filtered query is judged on its own page.
     const walked = ctx.args.walk as { ids?: unknown[] } | undefined
     if (walked && Array.isArray(walked.ids)) {
+      // An empty walk shows nothing (a broken list looks the same), so it cannot vouch for the delete.
+      if (walked.ids.length === 0) return skip('the list walk returned no resources at all, so it cannot show the deleted one is gone')
       return walked.ids.map(String).includes(id) ? { ok: false, message: `Deleted resource still returned by a list walk (${id})`, expected: `no ${id}`, actual: `${id} listed` } : { ok: true, message: `a walk of ${walked.ids.length} resources does not list the deleted one` }
     }
     if (x.response!.status !== 200) return cannot(`the query answered ${x.response!.status}`)

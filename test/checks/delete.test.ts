@@ -43,6 +43,7 @@ describe('DELETE checks on crafted exchanges', () => {
     expect(verdict(c, exchange({ path: '/Users?filter=x', body: listBody([user]) }), deletedWith(204, { id: 'u-3' }))).toBe('fail')
     expect(verdict(c, exchange({ path: '/Users', body: listBody([]) }), deletedWith(204, { id: 'u-3', walk: { ids: ['u-1', 'u-3'] } }))).toBe('fail')
     expect(verdict(c, exchange({ path: '/Users', body: listBody([]) }), deletedWith(204, { id: 'u-3', walk: { ids: ['u-1'] } }))).toBe('pass')
+    expect(verdict(c, exchange({ path: '/Users', body: listBody([]) }), deletedWith(204, { id: 'u-3', walk: { ids: [] } }))).toBe('skip')
   })
 
   it('delete.reuse-userName: 201 passes; 409 warns', () => {
