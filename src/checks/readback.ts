@@ -116,9 +116,22 @@ export const isFinding = (v: unknown): v is Finding => isObject(v) && 'ok' in v 
  */
 export function mustHaveWorked(rb: ReadBack, x: Exchange, what: string): Finding | undefined {
   const s = rb.write.response!.status
+  const absent = notImplemented(rb.write, what)
+  if (absent) return absent
   if (s < 200 || s >= 300) return { ok: false, message: `${what} answered ${s}${detailOf(rb.write)}`, expected: '2xx', actual: String(s), exchange: rb.write }
   if (!rb.resource) return cannot(`reading the resource back after ${what} answered ${x.response?.status ?? x.error?.message ?? 'nothing'}`)
   return undefined
+}
+
+/**
+ * A method the server does not implement at all (405, 501) says nothing about the rule a check probes: one check
+ * (put.supported, patch.supported, spc.capability-consistency) reports it, the others skip instead of repeating it.
+ */
+export function notImplemented(write: Exchange, what: string): Finding | undefined {
+  const s = write.response?.status
+  if (s !== 405 && s !== 501) return undefined
+  const reason = `${what} answered ${s}: the server does not implement ${write.request.method} here (${write.request.method.toLowerCase()}.supported reports it)`
+  return { ok: 'skip', message: `skipped: ${reason}`, reason, exchange: write }
 }
 
 export interface Refusal {
@@ -133,6 +146,8 @@ export interface Refusal {
 export function refusal(write: Exchange, want: Refusal, what: string, broken: string): Finding[] {
   const s = write.response?.status
   if (s === undefined) return [cannot(`${requestLine(write)} got no response`)]
+  const absent = want.status.includes(s) ? undefined : notImplemented(write, what)
+  if (absent) return [absent]
   if (!want.status.includes(s)) {
     const accepted = s >= 200 && s < 300
     return [{ ok: false, message: accepted ? `${broken}: ${what} answered ${s}` : `${what} answered ${s}, expected ${want.status.join(' or ')}${detailOf(write)}`, expected: want.status.join(' or '), actual: String(s), exchange: write }]
