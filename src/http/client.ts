@@ -52,7 +52,7 @@ export class HttpClient {
 
   constructor(private opts: ClientOptions) {
     this.gate = new RetryGate(opts.retry ?? DEFAULT_RETRY)
-    this.retention = new Retention({ ...DEFAULT_RETENTION, ...opts.retention })
+    this.retention = new Retention({ ...DEFAULT_RETENTION, ...opts.retention }, this.exchanges)
     this.base = new URL(opts.baseUrl.replace(/\/+$/, '') + '/')
     this.token = opts.token
     opts.redactor.addSecret(opts.token)

@@ -28,11 +28,25 @@ export class Retention {
   private kept: Exchange[] = []
   private weight = 0
 
-  constructor(private opts: RetentionOptions = DEFAULT_RETENTION) {}
+  /**
+   * `all` is the run's list of exchanges (indexed by Exchange.index). A cut exchange is replaced there by a compact
+   * copy, so whatever anyone derived from the original and cached against it (checks keep WeakMaps keyed by
+   * exchange) is released with it.
+   */
+  constructor(
+    private opts: RetentionOptions = DEFAULT_RETENTION,
+    private all?: Exchange[],
+  ) {}
 
   /** A result points at this exchange: its body stays whole. */
   pin(index: number): void {
     this.pinned.add(index)
+  }
+
+  private cut(x: Exchange): void {
+    const small = compact(x)
+    if (this.all?.[x.index] === x) this.all[x.index] = small
+    else x.response = small.response
   }
 
   /** Account for a newly captured exchange and cut older bodies down if the budget is passed. */
@@ -59,7 +73,7 @@ export class Retention {
         continue
       }
       this.weight -= ow
-      cut(old)
+      this.cut(old)
     }
     this.kept = survivors.reverse()
   }
@@ -73,13 +87,10 @@ function weightOf(x: Exchange): number {
   return r.body.length * (r.json === undefined ? 1 : 6)
 }
 
-function cut(x: Exchange): void {
-  const r = x.response!
-  // Small bodies cost little and stay whole, parsed JSON included.
-  if (r.body.length <= EXCERPT_CHARS) return
-  r.omitted = r.body.length
-  r.body = detached(r.body, EXCERPT_CHARS)
-  delete r.json
+/** The exchange with its body cut to an excerpt and its parsed JSON dropped. */
+function compact(x: Exchange): Exchange {
+  const { json: _json, ...r } = x.response!
+  return { ...x, response: { ...r, body: detached(r.body, EXCERPT_CHARS), omitted: r.body.length } }
 }
 
 /**
