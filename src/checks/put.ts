@@ -107,6 +107,13 @@ export const checks: CheckDef[] = [
     if (s >= 400) return { ok: false, message: `readOnly attribute in PUT rejected (${s})${detailOf(rb.write)}`, expected: '200, the readOnly values ignored', actual: String(s), exchange: rb.write }
     const bad = mustHaveWorked(rb, x, 'PUT')
     if (bad) return bad
+    if (ctx.args.group !== undefined) {
+      // Okta's PUT carries "groups": []; a server that applied it would drop the user from its groups.
+      const group = String(ctx.args.group)
+      const groups = key(rb.resource, 'groups')
+      if (groups === undefined) return skip('the server does not return User.groups, so a dropped membership cannot be seen')
+      return values(rb.resource, 'groups').includes(group) ? { ok: true, message: '"groups": [] in the PUT was ignored: the membership stays' } : { ok: false, message: `readOnly attribute in PUT applied: "groups": [] removed the user from group ${group}`, expected: `groups containing ${group}`, actual: show(groups) }
+    }
     const meta = key(rb.resource, 'meta') as Json | undefined
     const bogus: Json = (key(sentBody(rb.write), 'meta') as Json | undefined) ?? {}
     const applied: string[] = []

@@ -57,6 +57,12 @@ describe('PUT checks on crafted exchanges', () => {
     expect(judged('put.readonly-ignored', put(200, user(), '/Users/u-1', bogus), { body: user({ meta: { ...META, created: '2000-01-01T00:00:00Z' } }) })).toBe('fail')
     expect(judged('put.readonly-ignored', put(400, errorBody(400, 'mutability'), '/Users/u-1', bogus), { body: user() })).toBe('fail')
   })
+  it('put.readonly-ignored: "groups": [] leaving the membership passes; dropping it fails; no User.groups skips', () => {
+    const bogus = user({ groups: [] })
+    expect(judged('put.readonly-ignored', put(200, user(), '/Users/u-1', bogus), { body: user({ groups: [{ value: 'g-2' }] }) }, { group: 'g-2' })).toBe('pass')
+    expect(judged('put.readonly-ignored', put(200, user(), '/Users/u-1', bogus), { body: user({ groups: [] }) }, { group: 'g-2' })).toBe('fail')
+    expect(judged('put.readonly-ignored', put(200, user(), '/Users/u-1', bogus), { body: user() }, { group: 'g-2' })).toBe('skip')
+  })
 
   it('put.id-mismatch is recorded: ignored or 400 passes; never a failure', () => {
     expect(judged('put.id-mismatch', put(200, user()), { body: user() })).toBe('pass')
