@@ -277,7 +277,9 @@ describe('rfc-resource against the built-in server', () => {
   })
 
   it('fails on missing meta, ids that change, PATCH advertised but missing, and request-only attributes returned by default', async () => {
-    expect(await failing(['no-meta', 'id-changes-on-put', 'patch-unsupported'])).toEqual(['meta.present:fail', 'resource.id-stable:fail', 'spc.capability-consistency:fail'])
+    expect(await failing(['no-meta', 'id-changes-on-put'])).toEqual(['meta.present:fail', 'resource.id-stable:fail'])
+    // Alone: once a PUT has moved the user to a new id, the run no longer owns the old one and sends no PATCH to it.
+    expect(await failing(['patch-unsupported'])).toEqual(['spc.capability-consistency:fail'])
     expect(await failing(['returned-request-always'], files[1])).toEqual(['resource.returned-request:fail'])
   })
 })
