@@ -24,12 +24,13 @@ import { checks as bulk } from './bulk.js'
 import { checks as me } from './me.js'
 import { checks as kase } from './case.js'
 import { checks as idpAnnex } from './idp.js'
+import { checks as transport } from './transport.js'
 
 /**
  * Every check the tool knows, by id. A new catalogue area is one file exporting `checks` plus one line here.
- * Profiles' IdP expectations are registered from the profiles themselves (see idp/registry.ts).
+ * Profiles' own IdP expectations (idp.<profile>.*) live with the profiles (IdpProfile.expectations).
  */
-const AREAS: CheckDef[][] = [media, auth, errors, discovery, resource, importWalk, lifecycle, create, retrieve, list, filter, sort, attrs, search, put, patch, del, user, group, ext, etag, bulk, me, kase, idpAnnex]
+const AREAS: CheckDef[][] = [media, auth, errors, discovery, resource, importWalk, lifecycle, create, retrieve, list, filter, sort, attrs, search, put, patch, del, user, group, ext, etag, bulk, me, kase, idpAnnex, transport]
 
 let byId: Map<string, CheckDef> | undefined
 
@@ -39,15 +40,6 @@ export function allChecks(): CheckDef[] {
 
 export function getCheck(id: string): CheckDef | undefined {
   return registry().get(id)
-}
-
-export function registerChecks(defs: CheckDef[]): void {
-  const map = registry()
-  for (const d of defs) {
-    const prior = map.get(d.id)
-    if (prior && prior !== d) throw new Error(`check id "${d.id}" is defined twice; ids are never reused`)
-    map.set(d.id, d)
-  }
 }
 
 function registry(): Map<string, CheckDef> {

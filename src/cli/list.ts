@@ -31,7 +31,10 @@ export async function listCommand(what: string): Promise<void> {
       return
     case 'checks': {
       const t = table(['id', 'level', 'source', 'title'])
-      for (const c of allChecks().sort((a, b) => a.id.localeCompare(b.id))) t.push([c.id, c.level, formatSource(c.source), c.title])
+      const rows = allChecks().map((c) => [c.id, c.level, formatSource(c.source), c.title])
+      // Each profile's own expectations (idp.<profile>.*) are checks too, at level IDP.
+      for (const p of Object.values(PROFILES)) for (const e of p.expectations ?? []) rows.push([e.id, 'IDP', formatSource(e.source), e.title])
+      for (const row of rows.sort((a, b) => a[0].localeCompare(b[0]))) t.push(row)
       return out(t)
     }
     case 'faults':

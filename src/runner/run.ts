@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { DEFAULT_CUSTOM_EXTENSION, type RunConfig } from '../config/types.js'
 import type { CheckContext, CheckDef, Discovery, Finding } from '../checks/define.js'
-import { ambientChecks, getCheck, registerChecks } from '../checks/registry.js'
+import { ambientChecks, getCheck } from '../checks/registry.js'
 import { TargetError, UsageError } from '../errors.js'
 import { HttpClient } from '../http/client.js'
-import { transportChecks } from '../http/checks.js'
 import type { Exchange, RequestSpec } from '../http/exchange.js'
 import { Redactor } from '../http/redact.js'
 import { resolveMapping } from '../idp/mapping.js'
@@ -49,7 +48,6 @@ const FATAL_CODES = new Set(['refused', 'dns', 'tls'])
 const DEAD_BEFORE_ANY = 2
 const DEAD_AFTER_SOME = 5
 
-registerChecks(transportChecks)
 
 /** Run every selected scenario under every selected IdP profile against one target and return the report. */
 export async function run(config: RunConfig, opts: RunOptions = {}): Promise<RunReport> {
@@ -362,7 +360,7 @@ class ScenarioRunner {
 
   private ambient(inst: Instance, x: Exchange): void {
     if (x.error) {
-      const def: Descriptor = { id: 'transport.response', title: 'Every request gets a complete HTTP response', level: 'MUST', source: { rfc: 7644, section: '§3.12' } }
+      const def = getCheck('transport.response')!
       const finding: Finding = { ok: 'error', message: `${x.request.method} ${pathOf(x)}: ${x.error.message}`, reason: x.error.message }
       if (x.error.code.startsWith('refused-') || x.error.code === 'other-origin') finding.reason = 'scim-check refused to send this request'
       inst.results.push(this.result(inst, def, finding, x))

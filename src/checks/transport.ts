@@ -1,5 +1,5 @@
-import { defineCheck, rfc, type CheckDef } from '../checks/define.js'
-import type { Exchange } from './exchange.js'
+import { defineCheck, rfc, type CheckDef } from './define.js'
+import type { Exchange } from '../http/exchange.js'
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
@@ -7,7 +7,16 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308])
  * What the transport itself saw: redirects the client refused to follow, rate limiting it waited out or gave
  * up on, and list walks it had to cut short. Judged by the runner like any other check.
  */
-export const transportChecks: CheckDef[] = [
+export const checks: CheckDef[] = [
+  defineCheck({
+    id: 'transport.response',
+    title: 'Every request gets a complete HTTP response',
+    area: 'transport',
+    level: 'MUST',
+    source: rfc(7644, '§3.12'),
+    requirement: 'Every request is answered with an HTTP response (a SCIM resource, message or error) within the deadline; a timeout, reset or refused request cannot be judged and is reported as error.',
+    // Judged by the runner on exchanges that got no response (or that scim-check refused to send).
+  }),
   defineCheck({
     id: 'transport.no-redirect',
     title: 'Requests are answered where they are sent, not redirected',
