@@ -123,6 +123,13 @@ export class Ledger {
       return
     }
     const ok = status !== undefined && status >= 200 && status < 300
+    if (method === 'POST' && url.pathname.endsWith('/.search') && status === 201) {
+      // A server that creates a resource from a SearchRequest (a defect search.no-side-effect reports) still must not keep it.
+      const json = x.response?.json as { id?: unknown; meta?: { resourceType?: unknown } } | undefined
+      const kind = /\/Groups\/\.search$/.test(url.pathname) || json?.meta?.resourceType === 'Group' ? 'Group' : 'User'
+      if (typeof json?.id === 'string' && !this.owned.has(json.id)) this.owned.set(json.id, { type: kind, id: json.id, scenario: x.scenario, idp: x.idp })
+      return
+    }
     if ((method === 'PUT' || method === 'PATCH') && ok) {
       // A write to an id the server said did not exist succeeded: the server created it, and it is now the run's.
       const one = ONE_RESOURCE.exec(url.pathname)
