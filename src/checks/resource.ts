@@ -63,33 +63,63 @@ function requiredMeta(ctx: CheckContext): string[] {
   return ctx.discovery.spc?.etag?.supported === true ? [...base, 'version'] : base
 }
 
-/** Per-run index of ids already seen, built incrementally from the history (the array the client appends to). */
+/**
+ * Per-run index of ids already seen, built incrementally from the history (the array the client appends to). An
+ * import walks 100,000 ids, so each sighting is one number: the position of its exchange in the history (which
+ * never moves: a cut exchange is replaced in place), the resource type's number and whether it was a creation.
+ * Request lines are built only for the findings that name them.
+ */
+interface SeenIndex {
+  upTo: number
+  ids: Map<string, number | number[]>
+  /** Resource type names by number; 0 is "the response did not say which type". */
+  types: (string | undefined)[]
+}
 interface SeenId {
   /** The resource type's name, when the response said which type it is. */
   type?: string
-  where: string
+  /** Position of the exchange in the history. */
+  at: number
   created: boolean
 }
-const seenIndex = new WeakMap<readonly Exchange[], { upTo: number; ids: Map<string, SeenId[]> }>()
+const seenIndex = new WeakMap<readonly Exchange[], SeenIndex>()
 
 function isCreation(x: Exchange, rr: ReturnedResource): boolean {
   return x.request.method === 'POST' && !rr.listElement && x.response!.status >= 200 && x.response!.status < 300 && !/\/\.search$/.test(pathnameOf(x))
 }
 
-function seenBefore(x: Exchange, ctx: CheckContext): Map<string, SeenId[]> {
+function typeNumber(idx: SeenIndex, name: string | undefined): number {
+  if (!name) return 0
+  let n = idx.types.indexOf(name)
+  if (n < 0) n = idx.types.push(name) - 1
+  return n
+}
+
+// code = position × 2^21 + type number × 2 + created: exact in a double for 2^32 exchanges and 2^20 types.
+const AT = 2 ** 21
+const decode = (idx: SeenIndex, code: number): SeenId => ({ type: idx.types[Math.floor(code / 2) % (AT / 2)], at: Math.floor(code / AT), created: code % 2 === 1 })
+
+/** Earlier sightings of each id, oldest first. */
+function seenBefore(x: Exchange, ctx: CheckContext): (id: string) => SeenId[] {
   let idx = seenIndex.get(ctx.history)
-  if (!idx) seenIndex.set(ctx.history, (idx = { upTo: 0, ids: new Map() }))
+  if (!idx) seenIndex.set(ctx.history, (idx = { upTo: 0, ids: new Map(), types: [undefined] }))
   for (; idx.upTo < ctx.history.length && ctx.history[idx.upTo].index < x.index; idx.upTo++) {
     const h = ctx.history[idx.upTo]
     for (const rr of returnedResources(h, ctx.discovery)) {
       const id = rr.resource.id
       if (typeof id !== 'string' || !id) continue
-      const list = idx.ids.get(id) ?? []
-      list.push({ type: rr.type?.name || undefined, where: requestLine(h), created: isCreation(h, rr) })
-      idx.ids.set(id, list)
+      const code = idx.upTo * AT + typeNumber(idx, rr.type?.name) * 2 + (isCreation(h, rr) ? 1 : 0)
+      const had = idx.ids.get(id)
+      if (had === undefined) idx.ids.set(id, code)
+      else if (typeof had === 'number') idx.ids.set(id, [had, code])
+      else had.push(code)
     }
   }
-  return idx.ids
+  const { ids } = idx
+  return (id) => {
+    const had = ids.get(id)
+    return had === undefined ? [] : (typeof had === 'number' ? [had] : had).map((c) => decode(idx, c))
+  }
 }
 
 function locationUrl(v: unknown): URL | undefined {
@@ -216,13 +246,13 @@ export const checks: CheckDef[] = [
           page.set(id, (page.get(id) ?? 0) + 1)
           if (page.get(id) === 2) out.push({ ok: false, message: `id ${id} used by two elements of one ${label(rr)} page`, actual: rr.where, ...own })
         }
-        const before = seen.get(id) ?? []
+        const before = seen(id)
         // Only two known, different types prove two resources: a type that could not be told says nothing.
         const type = rr.type?.name || undefined
         const other = type ? before.find((b) => b.type && b.type !== type) : undefined
-        if (other) out.push({ ok: false, message: `id ${id} used by a ${other.type} and a ${label(rr)}`, expected: 'ids unique across all resources', actual: `${other.where} and ${rr.where}`, ...own })
+        if (other) out.push({ ok: false, message: `id ${id} used by a ${other.type} and a ${label(rr)}`, expected: 'ids unique across all resources', actual: `${requestLine(ctx.history[other.at])} and ${rr.where}`, ...own })
         const again = isCreation(x, rr) ? before.find((b) => b.created) : undefined
-        if (again) out.push({ ok: false, message: `id ${id} assigned to two created resources`, expected: 'a new id for every created resource', actual: `${again.where} and ${requestLine(x)}`, ...own })
+        if (again) out.push({ ok: false, message: `id ${id} assigned to two created resources`, expected: 'a new id for every created resource', actual: `${requestLine(ctx.history[again.at])} and ${requestLine(x)}`, ...own })
       }
       return out.length ? out : { ok: true, message: 'ids unique' }
     },

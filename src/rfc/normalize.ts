@@ -1,4 +1,4 @@
-import type { AttributeDef, ResourceTypeModel } from './model.js'
+import type { AttributeDef, ResourceTypeModel, SchemaDef } from './model.js'
 import { COMMON_ATTRIBUTES } from './model.js'
 
 /**
@@ -38,19 +38,59 @@ export function subAttributesOf(def: AttributeDef): AttributeDef[] {
   return [...declared, ...DEFAULT_MULTI_VALUED_SUBS.filter((d) => !declared.some((x) => eqi(x.name, d.name)))]
 }
 
+/**
+ * Declarations by lower-cased name, first declaration winning (what a linear case-insensitive search finds).
+ * Models are built once and never changed, so the tables are built once per model too: an import checks
+ * 100,000 resources against the same few.
+ */
+type ByName<T> = Map<string, T>
+const topTables = new WeakMap<ResourceTypeModel, { attrs: ByName<AttributeDef>; exts: ByName<SchemaDef> }>()
+const subTables = new WeakMap<AttributeDef, ByName<AttributeDef>>()
+const extTables = new WeakMap<SchemaDef, ByName<AttributeDef>>()
+
+function byName<T extends { name?: string; id?: string }>(items: readonly T[], nameOf: (t: T) => string): ByName<T> {
+  const m: ByName<T> = new Map()
+  for (const item of items) {
+    const k = nameOf(item).toLowerCase()
+    if (!m.has(k)) m.set(k, item)
+  }
+  return m
+}
+
+function topTable(type: ResourceTypeModel) {
+  let t = topTables.get(type)
+  if (!t) topTables.set(type, (t = { attrs: byName(topLevelAttributes(type), (a) => a.name), exts: byName(type.extensions, (e) => e.id) }))
+  return t
+}
+
+function subTable(def: AttributeDef): ByName<AttributeDef> {
+  let t = subTables.get(def)
+  if (!t) subTables.set(def, (t = byName(subAttributesOf(def), (a) => a.name)))
+  return t
+}
+
+function extTable(ext: SchemaDef): ByName<AttributeDef> {
+  let t = extTables.get(ext)
+  if (!t) extTables.set(ext, (t = byName(ext.attributes, (a) => a.name)))
+  return t
+}
+
 export function normalizeResource(resource: Record<string, unknown>, type: ResourceTypeModel): { value: Record<string, unknown>; caseDifferences: CaseDifference[] } {
+  // The common case, every key spelled as declared and no nulls: the result would be an equal copy, so skip it.
+  if (isCanonical(resource, type)) return { value: resource, caseDifferences: [] }
   const diffs: CaseDifference[] = []
   const value: Record<string, unknown> = {}
-  const top = topLevelAttributes(type)
+  const { attrs, exts } = topTable(type)
   for (const [key, v] of Object.entries(resource)) {
     if (v === null) continue
-    const ext = type.extensions.find((e) => eqi(e.id, key))
+    const lower = key.toLowerCase()
+    const ext = exts.get(lower)
     if (ext) {
       if (ext.id !== key) diffs.push({ path: key, found: key, declared: ext.id })
-      value[ext.id] = isObject(v) ? normalizeObject(v, ext.attributes, ext.id, diffs, false) : v
+      value[ext.id] = isObject(v) ? normalizeObject(v, extTable(ext), ext.id, diffs, false) : v
       continue
     }
-    const def = top.find((a) => eqi(a.name, key))
+    const def = attrs.get(lower)
     const name = def && !(def.name in value) ? def.name : key
     if (def && name !== key) diffs.push({ path: key, found: key, declared: def.name })
     value[name] = def ? normalizeValue(v, def, name, diffs) : v
@@ -60,21 +100,58 @@ export function normalizeResource(resource: Record<string, unknown>, type: Resou
 
 function normalizeValue(v: unknown, def: AttributeDef, path: string, diffs: CaseDifference[]): unknown {
   if (def.type !== 'complex') return v
-  if (Array.isArray(v)) return v.map((el, i) => (isObject(el) ? normalizeObject(el, subAttributesOf(def), `${path}[${i}]`, diffs, true) : el))
-  return isObject(v) ? normalizeObject(v, subAttributesOf(def), path, diffs, true) : v
+  if (Array.isArray(v)) return v.map((el, i) => (isObject(el) ? normalizeObject(el, subTable(def), `${path}[${i}]`, diffs, true) : el))
+  return isObject(v) ? normalizeObject(v, subTable(def), path, diffs, true) : v
 }
 
-function normalizeObject(obj: Record<string, unknown>, defs: AttributeDef[], path: string, diffs: CaseDifference[], leaf: boolean): Record<string, unknown> {
+function normalizeObject(obj: Record<string, unknown>, defs: ByName<AttributeDef>, path: string, diffs: CaseDifference[], leaf: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [key, v] of Object.entries(obj)) {
     if (v === null) continue
-    const def = defs.find((a) => eqi(a.name, key))
+    const def = defs.get(key.toLowerCase())
     const name = def && !(def.name in out) ? def.name : key
     if (def && name !== key) diffs.push({ path: `${path}.${key}`, found: key, declared: def.name })
     // Sub-attributes of sub-attributes do not exist (§2.3.8), so only top-level and extension attributes recurse.
     out[name] = def && !leaf ? normalizeValue(v, def, `${path}.${name}`, diffs) : v
   }
   return out
+}
+
+/** Whether normalizing would change nothing: no null where it would be dropped, no key it would respell. */
+function isCanonical(resource: Record<string, unknown>, type: ResourceTypeModel): boolean {
+  const { attrs, exts } = topTable(type)
+  for (const key in resource) {
+    if (!Object.prototype.hasOwnProperty.call(resource, key)) continue
+    const v = resource[key]
+    if (v === null) return false
+    const lower = key.toLowerCase()
+    const ext = exts.get(lower)
+    if (ext) {
+      if (ext.id !== key) return false
+      if (isObject(v) && !objectCanonical(v, extTable(ext), false)) return false
+      continue
+    }
+    const def = attrs.get(lower)
+    if (def && (def.name !== key || !valueCanonical(v, def))) return false
+  }
+  return true
+}
+
+function valueCanonical(v: unknown, def: AttributeDef): boolean {
+  if (def.type !== 'complex') return true
+  if (Array.isArray(v)) return v.every((el) => !isObject(el) || objectCanonical(el, subTable(def), true))
+  return !isObject(v) || objectCanonical(v, subTable(def), true)
+}
+
+function objectCanonical(obj: Record<string, unknown>, defs: ByName<AttributeDef>, leaf: boolean): boolean {
+  for (const key in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue
+    const v = obj[key]
+    if (v === null) return false
+    const def = defs.get(key.toLowerCase())
+    if (def && (def.name !== key || (!leaf && !valueCanonical(v, def)))) return false
+  }
+  return true
 }
 
 export function eqi(a: string, b: string): boolean {
