@@ -1,5 +1,5 @@
 import type { CheckContext, Finding } from './define.js'
-import type { Exchange } from '../http/exchange.js'
+import { pathOf, type Exchange } from '../http/exchange.js'
 import { isObject } from '../rfc/normalize.js'
 import { URN } from '../rfc/urns.js'
 
@@ -10,14 +10,7 @@ import { URN } from '../rfc/urns.js'
 
 export { isObject }
 
-export function pathOf(x: Exchange): string {
-  try {
-    const u = new URL(x.request.url)
-    return u.pathname + u.search
-  } catch {
-    return x.request.url
-  }
-}
+export { pathOf }
 
 export function pathnameOf(x: Exchange): string {
   try {

@@ -1,5 +1,5 @@
 import type { CheckContext, Finding } from './define.js'
-import type { Exchange } from '../http/exchange.js'
+import { pathOf, type Exchange } from '../http/exchange.js'
 import { RFC_RESOURCE_TYPES, advertisedTypes, type AttributeDef, type ResourceTypeModel } from '../rfc/model.js'
 import { URN } from '../rfc/urns.js'
 
@@ -13,14 +13,7 @@ export type Json = Record<string, any>
 
 export const isObject = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v)
 
-export function pathOf(x: Exchange): string {
-  try {
-    const u = new URL(x.request.url)
-    return u.pathname + u.search
-  } catch {
-    return x.request.url
-  }
-}
+export { pathOf }
 
 export function bodyOf(x: Exchange): Json | undefined {
   const j = x.response?.json

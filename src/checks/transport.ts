@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckDef } from './define.js'
-import type { Exchange } from '../http/exchange.js'
+import { pathOf, type Exchange } from '../http/exchange.js'
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
@@ -79,14 +79,6 @@ function pathname(x: Exchange): string {
   }
 }
 
-function pathOf(x: Exchange): string {
-  try {
-    const u = new URL(x.request.url)
-    return u.pathname + u.search
-  } catch {
-    return x.request.url
-  }
-}
 
 function isOtherOrigin(location: string, from: string): boolean {
   try {

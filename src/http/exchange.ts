@@ -56,3 +56,13 @@ export interface Exchange {
   /** On a 429 that was not (or no longer) retried: why the client stopped. */
   retryStopped?: string
 }
+
+/** The request's path and query, as reports name an exchange ("PATCH /Users/42"). */
+export function pathOf(x: Exchange): string {
+  try {
+    const u = new URL(x.request.url)
+    return u.pathname + u.search
+  } catch {
+    return x.request.url
+  }
+}

@@ -1,4 +1,4 @@
-import type { ActionContext, ActionResult } from './types.js'
+import type { ActionContext, ActionResult, IdpExpectation } from './types.js'
 import type { RequestSpec } from '../http/exchange.js'
 
 export interface Member {
@@ -90,4 +90,9 @@ export function answer(x: ActionResult['exchange']): string {
   if (!x.response) return `no answer came (${x.error?.message ?? 'no response'})`
   const d = (x.response.json as { detail?: unknown } | undefined)?.detail
   return `the server answered ${x.response.status}${typeof d === 'string' && d ? ` (detail: "${d.slice(0, 160)}")` : ''}`
+}
+
+/** A profile's IdP-expectation factory: ids `idp.<profile>.<name>`, each with the behaviour and its source URL. */
+export function expectationFactory<K extends string>(idp: string, sources: Record<K, string>) {
+  return (id: string, title: string, behaviour: string, key: K): IdpExpectation => ({ id: `idp.${idp}.${id}`, title, source: { idp, behaviour, url: sources[key] } })
 }

@@ -4,7 +4,7 @@ import type { Exchange } from '../http/exchange.js'
 import type { Finding } from '../checks/define.js'
 import { BASE_MAPPING, buildUser, flattenChanges, parsePath, pathFor } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
-import { accepted, answer, deleted, firstResource, memberList, notSent } from './common.js'
+import { accepted, answer, deleted, expectationFactory, firstResource, memberList, notSent } from './common.js'
 import { IdpDirectory, type NeutralUser } from './directory.js'
 
 /**
@@ -24,11 +24,7 @@ const SOURCES = {
 type Key = keyof typeof SOURCES
 const cite = (...keys: Key[]) => keys.map((k) => `${k} ${SOURCES[k]}`).join('; ')
 
-const expectation = (id: string, title: string, behaviour: string, key: Key): IdpExpectation => ({
-  id: `idp.jumpcloud.${id}`,
-  title,
-  source: { idp: 'jumpcloud', behaviour, url: SOURCES[key] },
-})
+const expectation = expectationFactory<Key>('jumpcloud', SOURCES)
 
 const EXPECTATIONS: IdpExpectation[] = [
   expectation('connection-test', 'JumpCloud connection test: a test user and a test group are created, then deleted (the user deactivated when DELETE fails)', 'Test Connection creates a test user (the admin\'s Test User Email) and a test group, and deletes both when DELETE is supported; a user that cannot be deleted is deactivated instead', 'JC-DOC'),

@@ -4,7 +4,7 @@ import type { Exchange } from '../http/exchange.js'
 import type { Finding } from '../checks/define.js'
 import { BASE_MAPPING, buildUser, flattenChanges } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
-import { accepted, answer, deleted, firstResource, memberList, notSent } from './common.js'
+import { accepted, answer, deleted, expectationFactory, firstResource, memberList, notSent } from './common.js'
 import { IdpDirectory, type NeutralUser } from './directory.js'
 
 /**
@@ -31,11 +31,7 @@ export const LEGACY = {
   enterprise: 'urn:scim:schemas:extension:enterprise:2.0',
 } as const
 
-const expectation = (id: string, title: string, behaviour: string, key: Key): IdpExpectation => ({
-  id: `idp.onelogin.${id}`,
-  title,
-  source: { idp: 'onelogin', behaviour, url: SOURCES[key] },
-})
+const expectation = expectationFactory<Key>('onelogin', SOURCES)
 
 const EXPECTATIONS: IdpExpectation[] = [
   expectation('connection-test', 'OneLogin connection test: a userName lookup for a user that does not exist gets an empty list or 404', 'On enabling the API connection OneLogin sends Get User by userName for a value it knows does not exist; an empty array or 404 Not Found confirms the endpoint', 'OL-IMPL'),

@@ -3,7 +3,7 @@ import type { Exchange } from '../http/exchange.js'
 import type { Finding } from '../checks/define.js'
 import { BASE_MAPPING, buildUser, flattenChanges, schemasOf } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
-import { accepted, answer, deleted, firstResource, memberList, notSent } from './common.js'
+import { accepted, answer, deleted, expectationFactory, firstResource, memberList, notSent } from './common.js'
 import { IdpDirectory, type NeutralUser } from './directory.js'
 
 /**
@@ -28,11 +28,7 @@ export const DEFAULT_FILTER = 'userName eq "%s"'
 /** Ping's own example of an admin-edited expression (PING-FILTER), operator and attribute case as printed. */
 export const EXAMPLE_FILTER = 'username Eq "%s"'
 
-const expectation = (id: string, title: string, behaviour: string, key: Key): IdpExpectation => ({
-  id: `idp.ping.${id}`,
-  title,
-  source: { idp: 'ping', behaviour, url: SOURCES[key] },
-})
+const expectation = expectationFactory<Key>('ping', SOURCES)
 
 const EXPECTATIONS: IdpExpectation[] = [
   expectation('filter-expression', "Ping's matching filter is answered as written by the admin (operator and attribute case included)", 'The provisioner matches users with the Filter Expression, %s replaced by the unique user identifier; Ping\'s examples write username Eq "%s" and email Co "%s"', 'PING-FILTER'),

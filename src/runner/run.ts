@@ -4,7 +4,7 @@ import type { CheckContext, CheckDef, Discovery, Finding } from '../checks/defin
 import { ambientChecks, getCheck } from '../checks/registry.js'
 import { TargetError, UsageError } from '../errors.js'
 import { HttpClient } from '../http/client.js'
-import type { Exchange, RequestSpec } from '../http/exchange.js'
+import { pathOf, type Exchange, type RequestSpec } from '../http/exchange.js'
 import { Redactor } from '../http/redact.js'
 import { resolveMapping } from '../idp/mapping.js'
 import { expandIdps, getProfile } from '../idp/registry.js'
@@ -529,14 +529,6 @@ function reasonOf(missing: Feature[], d: Discovery): string {
   return d.spc ? `ServiceProviderConfig says ${missing.map((f) => `${f}.supported = false`).join(', ')}` : 'not advertised and not found'
 }
 
-function pathOf(x: Exchange): string {
-  try {
-    const u = new URL(x.request.url)
-    return u.pathname + u.search
-  } catch {
-    return x.request.url
-  }
-}
 
 function errorDetail(x: Exchange): string {
   const d = (x.response?.json as { detail?: unknown } | undefined)?.detail

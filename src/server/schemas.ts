@@ -5,20 +5,13 @@
 // an optional list; Schema.name is optional), plus `members.display`, which
 // §2.4 lists as a default sub-attribute and Okta sends.
 
+import { URN as RFC_URN } from '../rfc/urns.js'
+
+/** The RFC's URNs (one list, shared with the checks) plus the reference server's own custom extension. */
 export const URN = {
-  user: 'urn:ietf:params:scim:schemas:core:2.0:User',
-  group: 'urn:ietf:params:scim:schemas:core:2.0:Group',
-  enterprise: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+  ...RFC_URN,
+  enterprise: RFC_URN.enterpriseUser,
   scimcheck: 'urn:ietf:params:scim:schemas:extension:scimcheck:2.0:User',
-  serviceProviderConfig: 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig',
-  resourceType: 'urn:ietf:params:scim:schemas:core:2.0:ResourceType',
-  schema: 'urn:ietf:params:scim:schemas:core:2.0:Schema',
-  listResponse: 'urn:ietf:params:scim:api:messages:2.0:ListResponse',
-  searchRequest: 'urn:ietf:params:scim:api:messages:2.0:SearchRequest',
-  patchOp: 'urn:ietf:params:scim:api:messages:2.0:PatchOp',
-  bulkRequest: 'urn:ietf:params:scim:api:messages:2.0:BulkRequest',
-  bulkResponse: 'urn:ietf:params:scim:api:messages:2.0:BulkResponse',
-  error: 'urn:ietf:params:scim:api:messages:2.0:Error',
 } as const
 
 export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'binary' | 'reference' | 'complex'
