@@ -2,7 +2,7 @@ import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from
 import type { Exchange } from '../http/exchange.js'
 import { dateTimeMillis, isXsdDateTime } from '../rfc/datetime.js'
 import { returnedResources, validateReturned, type ReturnedResource } from '../rfc/returned.js'
-import { COMMON_ATTRIBUTES } from '../rfc/model.js'
+import { COMMON_ATTRIBUTES, type ResourceTypeModel } from '../rfc/model.js'
 import { eqi } from '../rfc/normalize.js'
 import { detailOf, header, isListResponse, isObject, json, noResponse, ownership, pathnameOf, requestLine, routeLabel, sentJson, typeName } from './ambient.js'
 
@@ -16,8 +16,9 @@ function eachResource(judge: Judge) {
     const out: Finding[] = []
     for (const rr of returnedResources(x, ctx.discovery)) {
       const f = judge(rr, x, ctx)
+      if (f === undefined) continue
       const own = ownership(rr.resource, ctx)
-      for (const one of f === undefined ? [] : Array.isArray(f) ? f : [f]) out.push({ ...one, ...own })
+      for (const one of Array.isArray(f) ? f : [f]) out.push(own.preExisting ? { ...one, ...own } : one)
     }
     return out.length ? out : undefined
   }
@@ -39,21 +40,41 @@ function multiValued(resource: Record<string, unknown>): [string, Record<string,
   return out
 }
 
+/** Lower-cased names a type's core declares, and its extensions' URNs and attribute names, built once per type. */
+interface TypeNames {
+  core: Set<string>
+  exts: { id: string; urn: string; attrs: Set<string> }[]
+}
+const typeNames = new WeakMap<ResourceTypeModel, TypeNames>()
+function namesOf(type: ResourceTypeModel): TypeNames {
+  let n = typeNames.get(type)
+  if (!n) {
+    const core = new Set([...type.schema.attributes, ...COMMON_ATTRIBUTES].map((a) => a.name.toLowerCase()).concat('schemas'))
+    const exts = type.extensions.map((e) => ({ id: e.id, urn: e.id.toLowerCase(), attrs: new Set(e.attributes.map((a) => a.name.toLowerCase())) }))
+    typeNames.set(type, (n = { core, exts }))
+  }
+  return n
+}
+
+const flattened = new WeakMap<ReturnedResource, { key: string; urn: string }[]>()
+
 /** Top-level keys of a resource that are extension attributes flattened out of their URN container (§3.3). */
 export function flattenedExtensionKeys(rr: ReturnedResource): { key: string; urn: string }[] {
   if (!rr.type) return []
-  const core = new Set([...rr.type.schema.attributes, ...COMMON_ATTRIBUTES].map((a) => a.name.toLowerCase()).concat('schemas'))
+  const hit = flattened.get(rr)
+  if (hit) return hit
+  const { core, exts } = namesOf(rr.type)
   const out: { key: string; urn: string }[] = []
-  for (const key of Object.keys(rr.resource)) {
-    const k = key.toLowerCase()
-    // A bare name is only known to be an extension attribute when the server's own schemas say its core has no
-    // such attribute; without /Schemas only URN-prefixed keys are unambiguous.
-    const ext = rr.type.extensions.find((e) => {
-      const urn = e.id.toLowerCase()
-      return k.startsWith(`${urn}:`) || k.startsWith(`${urn}.`) || (rr.advertised && !core.has(k) && e.attributes.some((a) => a.name.toLowerCase() === k))
-    })
-    if (ext) out.push({ key, urn: ext.id })
+  if (exts.length) {
+    for (const key of Object.keys(rr.resource)) {
+      const k = key.toLowerCase()
+      // A bare name is only known to be an extension attribute when the server's own schemas say its core has no
+      // such attribute; without /Schemas only URN-prefixed keys are unambiguous.
+      const ext = exts.find((e) => k.startsWith(`${e.urn}:`) || k.startsWith(`${e.urn}.`) || (rr.advertised && !core.has(k) && e.attrs.has(k)))
+      if (ext) out.push({ key, urn: ext.id })
+    }
   }
+  flattened.set(rr, out)
   return out
 }
 
