@@ -316,10 +316,14 @@ class ScenarioRunner {
   }
 
   private rawSpec(req: NonNullable<Step['request']>): RequestSpec {
-    const spec: RequestSpec = { method: req.method, path: req.path, query: req.query, headers: req.headers, body: req.body }
-    if (req.auth === 'none') spec.noAuth = true
-    else if (req.auth === 'invalid') spec.token = `scimcheck-invalid-${this.runId}-${randomBytes(6).toString('hex')}`
-    else if (req.auth === 'previous') spec.token = this.client.oldToken ?? `scimcheck-invalid-${this.runId}`
+    return this.withAuth({ method: req.method, path: req.path, query: req.query, headers: req.headers, body: req.body }, req.auth)
+  }
+
+  /** The credentials a step asks for, on a raw request or on every request of an action (the IdP's own traffic, mis-authenticated). */
+  private withAuth(spec: RequestSpec, auth: Step['auth']): RequestSpec {
+    if (auth === 'none') return { ...spec, noAuth: true }
+    if (auth === 'invalid') return { ...spec, token: `scimcheck-invalid-${this.runId}-${randomBytes(6).toString('hex')}` }
+    if (auth === 'previous') return { ...spec, token: this.client.oldToken ?? `scimcheck-invalid-${this.runId}` }
     return spec
   }
 
@@ -331,11 +335,11 @@ class ScenarioRunner {
       options,
       mapping: resolveMapping(profile.mapping ?? {}, this.config.mapping, profile.name),
       custom: this.config.customExtension ?? DEFAULT_CUSTOM_EXTENSION,
-      send: (spec) => this.send(inst, spec, step.name, step.action),
+      send: (spec) => this.send(inst, this.withAuth(spec, step.auth), step.name, step.action),
       expectation: (id, finding) => {
         const e = profile.expectations?.find((x) => x.id === id)
         const def: Descriptor = e ? { id, title: e.title, level: 'IDP', source: e.source } : getCheck(id) ?? { id, title: id, level: 'IDP', source: { scenario: inst.scenario.name, note: 'IdP expectation' } }
-        inst.results.push(this.result(inst, def, finding, finding.exchange))
+        inst.results.push(this.result(inst, def, unjudgeable(finding, step) ?? finding, finding.exchange))
       },
     }
   }
@@ -497,6 +501,19 @@ class ScenarioRunner {
 /** List walks (pageThrough) say when they stopped at the page cap rather than at the end. */
 function isCapped(value: unknown): boolean {
   return !!value && typeof value === 'object' && (value as { capped?: unknown }).capped === true
+}
+
+/**
+ * An IdP expectation is about the shape of the IdP's request; a request that was refused for its credentials
+ * (401/403, or a step that sends wrong ones on purpose) says nothing about that shape, so it is not judged.
+ */
+function unjudgeable(f: Finding, step: Step): Finding | undefined {
+  if (f.ok === true || f.ok === 'skip') return undefined
+  const status = f.exchange?.response?.status
+  const deliberate = step.auth !== undefined && step.auth !== 'current'
+  if (!deliberate && status !== 401 && status !== 403) return undefined
+  const reason = deliberate ? `the step sends ${step.auth === 'none' ? 'no' : `the ${step.auth}`} credentials on purpose` : `the request was refused with ${status} before its shape mattered`
+  return { ...f, ok: 'skip', message: `skipped: ${reason}; the IdP's request shape is judged where it is authorised`, reason }
 }
 
 function expectationsOf(step: Step): Expectation[] {

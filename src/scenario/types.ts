@@ -41,6 +41,8 @@ export interface Step {
     auth?: 'none' | 'invalid' | 'current' | 'previous'
   }
   with?: Record<string, unknown>
+  /** Credentials for every request an action sends (raw requests use request.auth). */
+  auth?: 'none' | 'invalid' | 'current' | 'previous'
   save?: string
   expect?: Expectation | Expectation[]
   /** Registered checks judged on this step's exchange. */
