@@ -3,11 +3,14 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UsageError } from '../errors.js'
 import { loadScenario } from '../scenario/loader.js'
+import { readCompiledScenarios } from '../scenario/precompile.js'
 import type { Scenario } from '../scenario/types.js'
 import { allChecks } from '../checks/registry.js'
 
 /** scenarios/ ships next to dist/ and src/, so the same relative path works compiled and under tsx. */
 export const BUILTIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../scenarios')
+/** Written by `npm run build`; absent under tsx (src/scenarios.json), where every file goes through the loader. */
+export const BUILTIN_CACHE = resolve(dirname(fileURLToPath(import.meta.url)), '../scenarios.json')
 
 export function builtinFiles(dir = BUILTIN_DIR): string[] {
   if (!existsSync(dir)) return []
@@ -26,8 +29,15 @@ export function knownCheckIds(): Set<string> {
 
 let builtinCache: Scenario[] | undefined
 export function builtinScenarios(): Scenario[] {
-  builtinCache ??= builtinFiles().map((f) => loadScenario(f, { knownChecks: knownCheckIds() }))
+  builtinCache ??= loadBuiltins()
   return builtinCache
+}
+
+/** From the build's precompiled copy while it matches every file; otherwise (an edited YAML, say) from the YAML itself. */
+export function loadBuiltins(dir = BUILTIN_DIR, cacheFile = BUILTIN_CACHE): Scenario[] {
+  const files = builtinFiles(dir)
+  const knownChecks = knownCheckIds()
+  return readCompiledScenarios(cacheFile, dir, files, knownChecks) ?? files.map((f) => loadScenario(f, { knownChecks }))
 }
 
 const isFile = (s: string) => /\.ya?ml$/i.test(s) || s.includes('/') || s.includes('\\')
