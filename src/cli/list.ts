@@ -12,10 +12,10 @@ export async function listCommand(what: string): Promise<void> {
   const out = (t: Table.Table | string): void => {
     process.stdout.write(`${t.toString()}\n`)
   }
-  const table = (head: string[]) => new Table({ head, style: { head: [], border: [] }, wordWrap: true, colWidths: head.length === 4 ? [28, 8, 22, 60] : undefined })
+  const table = (head: string[], colWidths: number[]) => new Table({ head, style: { head: [], border: [] }, wordWrap: true, colWidths })
   switch (what as (typeof WHAT)[number]) {
     case 'scenarios': {
-      const t = table(['name', 'profiles', 'requires', 'title'])
+      const t = table(['name', 'profiles', 'requires', 'title'], [28, 12, 22, 56])
       for (const s of builtinScenarios()) t.push([s.name, (s.idps ?? ['all']).join(', '), (s.requires ?? []).join(', '), s.title])
       return out(t)
     }
@@ -30,7 +30,7 @@ export async function listCommand(what: string): Promise<void> {
       }
       return
     case 'checks': {
-      const t = table(['id', 'level', 'source', 'title'])
+      const t = table(['id', 'level', 'source', 'title'], [34, 8, 24, 52])
       const rows = allChecks().map((c) => [c.id, c.level, formatSource(c.source), c.title])
       // Each profile's own expectations (idp.<profile>.*) are checks too, at level IDP.
       for (const p of Object.values(PROFILES)) for (const e of p.expectations ?? []) rows.push([e.id, 'IDP', formatSource(e.source), e.title])

@@ -46,8 +46,8 @@ export function program(): Command {
     })
 
   p.command('list')
-    .description('list scenarios, idps, checks or faults')
-    .argument('<what>', 'scenarios | idps | checks | faults')
+    .description('list scenarios, idps, checks, faults or variants')
+    .argument('<what>', 'scenarios | idps | checks | faults | variants')
     .action(async (what: string) => {
       const { listCommand } = await import('./list.js')
       await listCommand(what)
