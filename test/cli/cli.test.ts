@@ -46,6 +46,15 @@ describe('exit codes and one-line errors', () => {
   it('exits 2 with one line when the target is unreachable', async () => {
     expectUsageError(await cli(['run', '--url', 'http://127.0.0.1:9/scim/v2', '--token', 'x', '--scenario', 'create']), /refused/)
   })
+  it('lists checks (catalogue and IdP expectations), idps with sources, and refuses an unknown list', async () => {
+    const checks = await cli(['list', 'checks'])
+    expect(checks.code).toBe(0)
+    for (const id of ['filter.not-ignored', 'patch.op-case', 'idp.entra.capitalised-ops', 'transport.no-redirect']) expect(checks.stdout).toContain(id)
+    const idps = await cli(['list', 'idps'])
+    expect(idps.stdout).toContain('Okta SCIM Client 1.0.0')
+    expect(idps.stdout).toContain('learn.microsoft.com')
+    expectUsageError(await cli(['list', 'nope']), /unknown list "nope".*scenarios/)
+  })
   it('prints its version', async () => {
     const r = await cli(['--version'])
     expect(r.code).toBe(0)
