@@ -40,7 +40,7 @@ const EXPECTATIONS: IdpExpectation[] = [
   { id: EXPECT.rename, title: "Okta's group rename is a path-less replace of {id, displayName}, sent after every membership change", source: source('Update a specific Group name: {"op":"replace","value":{"id":…,"displayName":…}}', SRC.ref) },
   { id: EXPECT.groupPut, title: 'Okta AIW apps push group membership and names with PUT /Groups/{id}', source: source('Update specific Group membership (AIW): PUT with {schemas, displayName, members:[{value, display}]}', SRC.ref) },
   { id: EXPECT.groupPushOff, title: 'With Group Push off, Okta sends no group requests', source: source('Create Groups: groups reach the app only through Push Groups', SRC.ref) },
-  { id: EXPECT.lookup, title: 'Okta looks users up by userName only', source: source('Determine if the User already exists: filter=userName eq "…" (or the configured unique attribute)', SRC.ref) },
+  { id: EXPECT.lookup, title: 'Okta looks users up by userName only, with GET /Users?filter=userName eq "…"&startIndex=1&count=100', source: source('Determine if the User already exists: filter=userName eq "…" (or the configured unique attribute)', SRC.ref) },
 ]
 
 /** Okta's sample request headers (reference examples and a captured Okta request). */
@@ -174,6 +174,8 @@ export const okta: IdpProfile = {
         return notSent(ctx, EXPECT.lookup, 'Okta looks users up by userName (or the unique attribute configured for the app), never by externalId')
       }
       const x = await send(ctx, { method: 'GET', path: '/Users', rawQuery: listQuery(`userName eq ${literal(String(args.userName))}`) })
+      // Okta's create and update flows start with this lookup; 404 is read as "not found", a refusal stops provisioning.
+      quirk(ctx, EXPECT.lookup, x, 'Okta checks whether a user exists with GET /Users?filter=userName eq "…"&startIndex=1&count=100', SRC.ref)
       return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
     },
     async createUser(ctx, args) {

@@ -227,6 +227,11 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     },
   },
   {
+    name: 'filter-rejected',
+    description: 'Any filter on a resource endpoint is refused with 400 invalidFilter although ServiceProviderConfig says filter is supported',
+    before: (ctx) => (ctx.req.method === 'GET' && isResourceRoute(ctx) && hadFilter(ctx) ? errorResponse(400, 'Filtering is not supported', 'invalidFilter') : undefined),
+  },
+  {
     name: 'filter-no-match-404',
     description: 'A filter that matches nothing answers 404 instead of an empty ListResponse',
     after: (ctx, res) => {
@@ -348,6 +353,11 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     name: 'patch-unsupported',
     description: 'PATCH answers 501 although ServiceProviderConfig says patch is supported',
     before: (ctx) => (ctx.req.method === 'PATCH' && ctx.route.kind === 'item' ? errorResponse(501, 'PATCH is not implemented') : undefined),
+  },
+  {
+    name: 'patch-filter-path-rejected',
+    description: 'PATCH paths with a value filter such as members[value eq "id"] are refused with 400 invalidPath (only whole-attribute paths work)',
+    before: (ctx) => (patchOperations(ctx).some((op) => String(opValue(op, 'path') ?? '').includes('[')) ? errorResponse(400, 'Value filters in PATCH paths are not supported', 'invalidPath') : undefined),
   },
   {
     name: 'patch-remove-all-members',

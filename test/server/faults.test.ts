@@ -120,6 +120,15 @@ describe('faults', () => {
     expect(s.json.totalResults).toBe(2)
   })
 
+  fault('filter-rejected', 'any filter answers 400 invalidFilter while advertised', async (c, server) => {
+    server.store.createUser({ userName: 'a' })
+    expect((await c.get('/ServiceProviderConfig')).json.filter.supported).toBe(true)
+    const r = await c.filterUsers('userName eq "a"')
+    expect(r.status).toBe(400)
+    expect(r.json.scimType).toBe('invalidFilter')
+    expect((await c.get('/Users')).status).toBe(200)
+  })
+
   fault('filter-no-match-404', 'no-match filter answers 404', async (c, server) => {
     server.store.createUser({ userName: 'a' })
     const r = await c.filterUsers('userName eq "nobody"')
@@ -182,6 +191,15 @@ describe('faults', () => {
     for (const n of ['c', 'a', 'b']) server.store.createUser({ userName: n })
     expect((await c.get('/ServiceProviderConfig')).json.sort.supported).toBe(true)
     expect(userNames(await c.get('/Users?sortBy=userName'))).toEqual(['c', 'a', 'b'])
+  })
+
+  fault('patch-filter-path-rejected', 'value-filter PATCH paths answer 400 invalidPath', async (c) => {
+    const u = await c.createUser('f')
+    const g = await c.createGroup('fg', [u.id])
+    const r = await c.patch(`/Groups/${g.id}`, [{ op: 'remove', path: `members[value eq "${u.id}"]` }])
+    expect(r.status).toBe(400)
+    expect(r.json.scimType).toBe('invalidPath')
+    expect((await c.patch(`/Groups/${g.id}`, [{ op: 'replace', path: 'displayName', value: 'fg2' }])).status).toBe(200)
   })
 
   fault('patch-unsupported', 'PATCH answers 501 while advertised', async (c) => {

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { runBuiltin } from '../helpers/run.js'
+import type { RunReport } from '../../src/runner/report.js'
+
+/**
+ * IdP expectations shown both ways against the built-in server: under one fault each reports its non-pass
+ * status (fail for a documented behaviour, info for an inferred one) with a message naming the behaviour and
+ * its source; on the correct server it passes or stays quiet.
+ */
+
+/** JumpCloud never creates an empty group, so the built-in group-sync scenario stops before its membership and delete steps. */
+const JC_FIRST_MEMBER = fileURLToPath(new URL('../../fixtures/idp/jumpcloud/scenarios/group-first-member.yaml', import.meta.url))
+
+interface Case {
+  id: string
+  idp: string
+  options?: Record<string, unknown>
+  scenarios: string[]
+  fault: string
+  status: 'fail' | 'info'
+  message: RegExp
+  /** Whether the correct server yields a pass (expectations judged on every exchange) or no result (reported only on refusal). */
+  passes: boolean
+}
+
+const CASES: Case[] = [
+  { id: 'idp.okta.lookup-userName-only', idp: 'okta', scenarios: ['create'], fault: 'filter-rejected', status: 'fail', message: /Okta checks whether a user exists with GET \/Users\?filter=userName eq .*source: https?:\/\/.*the server answered 400/, passes: true },
+  { id: 'idp.entra.test-connection-groups', idp: 'entra', scenarios: ['connection'], fault: 'filter-no-match-404', status: 'info', message: /Entra's connection test also looks up a random group \(source: https?:\/\/.*the server answered 404/, passes: true },
+  { id: 'idp.onelogin.string-template-values', idp: 'onelogin', options: { template: 'rfc' }, scenarios: ['create'], fault: 'no-string-booleans', status: 'info', message: /vendor templates quote placeholders .*OneLogin may send active as a string; the server answered 400/, passes: false },
+  { id: 'idp.onelogin.inferred', idp: 'onelogin', scenarios: ['deactivate'], fault: 'put-unsupported', status: 'info', message: /OneLogin documents suspension \(active false\) but not its request.*the server answered 501/, passes: false },
+  { id: 'idp.jumpcloud.group-management', idp: 'jumpcloud', scenarios: [JC_FIRST_MEMBER], fault: 'patch-unsupported', status: 'fail', message: /JumpCloud adds members with .*needs Group Updates for group management.*the server answered 501/, passes: true },
+  { id: 'idp.jumpcloud.inferred', idp: 'jumpcloud', scenarios: ['group-sync'], fault: 'filter-rejected', status: 'info', message: /JumpCloud takes over an existing group whose name matches but does not document the request.*the server answered 400/, passes: false },
+  { id: 'idp.ping.group-patch', idp: 'ping', scenarios: ['group-sync'], fault: 'patch-unsupported', status: 'fail', message: /Ping updates groups with PATCH \(.*https?:\/\/.*\); the server answered 501/, passes: true },
+  { id: 'idp.ping.inferred', idp: 'ping', scenarios: ['group-sync'], fault: 'patch-filter-path-rejected', status: 'info', message: /Ping updates groups with PATCH .* but does not document the body; scim-check's RFC 7644 remove members got: the server answered 400/, passes: false },
+]
+
+function run(c: Case, faults: string[]): Promise<RunReport> {
+  return runBuiltin({ idps: [c.idp], idpOptions: c.options ? { [c.idp]: c.options } : {}, scenarios: c.scenarios, builtinFaults: faults })
+}
+
+const about = (report: RunReport, id: string) => report.results.filter((r) => r.id === id)
+
+describe.each(CASES)('$id', (c) => {
+  it(`reports ${c.status} under the ${c.fault} fault, naming the behaviour and its source`, async () => {
+    const hits = about(await run(c, [c.fault]), c.id).filter((r) => r.status === c.status)
+    expect(hits.length, `${c.id} did not report ${c.status} under ${c.fault}`).toBeGreaterThan(0)
+    for (const r of hits) {
+      expect(r.idp).toBe(c.idp)
+      expect(r.level).toBe('IDP')
+      expect(r.message).toMatch(c.message)
+      if (c.status === 'info') expect(r.reason).toMatch(/inferred/)
+    }
+  }, 60_000)
+
+  it(c.passes ? 'passes on the correct server' : 'is not reported as a problem on the correct server', async () => {
+    const results = about(await run(c, []), c.id)
+    expect(results.filter((r) => r.status !== 'pass' && r.status !== 'skip').map((r) => `${r.status} ${r.message}`)).toEqual([])
+    if (c.passes) expect(results.some((r) => r.status === 'pass')).toBe(true)
+  }, 60_000)
+})
