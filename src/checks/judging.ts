@@ -2,6 +2,7 @@ import type { CheckContext, Finding } from './define.js'
 import { pathOf, type Exchange } from '../http/exchange.js'
 import { RFC_RESOURCE_TYPES, advertisedTypes, type AttributeDef, type ResourceTypeModel } from '../rfc/model.js'
 import { URN } from '../rfc/urns.js'
+import { getCI, isObject, type JsonObject } from '../json.js'
 
 /**
  * Shared reading of exchanges for the probe checks of create, retrieve, list, filter, sort, attrs and search:
@@ -9,9 +10,9 @@ import { URN } from '../rfc/urns.js'
  * the same way.
  */
 
-export type Json = Record<string, any>
+export type Json = JsonObject
 
-export const isObject = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v)
+export { isObject, getCI }
 
 export { pathOf }
 
@@ -174,14 +175,6 @@ export function declares(ctx: CheckContext, kind: 'User' | 'Group', name: string
 }
 
 /** Reads a key case-insensitively (RFC 7643 §2.1: attribute names are case-insensitive). */
-export function getCI(obj: Json | undefined, key: string): unknown {
-  if (!obj) return undefined
-  if (key in obj) return obj[key]
-  const lower = key.toLowerCase()
-  const k = Object.keys(obj).find((n) => n.toLowerCase() === lower)
-  return k === undefined ? undefined : obj[k]
-}
-
 export function hasCI(obj: Json | undefined, key: string): boolean {
   return getCI(obj, key) !== undefined
 }

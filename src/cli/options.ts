@@ -21,7 +21,8 @@ const int = (v: string, flag: string) => {
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive whole number (got "${v}")`)
   return n
 }
-const bool = (v: string) => v === true as unknown || /^(1|true|yes|on)$/i.test(v)
+/** Flags, env values and config booleans all arrive here as strings. */
+const bool = (v: string) => /^(1|true|yes|on)$/i.test(v)
 
 export const RUN_OPTIONS: OptionSpec[] = [
   { flags: '--url <base>', help: 'SCIM base URL, e.g. https://app.example.com/scim/v2', key: 'url', env: 'SCIM_URL' },

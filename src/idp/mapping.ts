@@ -1,3 +1,4 @@
+import { isObject } from '../json.js'
 /**
  * IdP attributes → SCIM paths. Scenarios speak in IdP-neutral attribute names (givenName, email, title...);
  * each profile's mapping (overridable in scim-check.yaml) decides where on the wire each one lands.
@@ -74,9 +75,6 @@ export function setPath(target: Record<string, any>, path: string, value: unknow
   } else container[p.attr] = value
 }
 
-function isObject(v: unknown): v is Record<string, any> {
-  return !!v && typeof v === 'object' && !Array.isArray(v)
-}
 
 /** Neutral attributes → a SCIM User body under a mapping; the caller adds schemas and IdP-specific extras. */
 export function buildUser(attrs: Record<string, unknown>, mapping: Mapping, custom?: { urn: string }): Record<string, any> {

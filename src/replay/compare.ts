@@ -1,3 +1,4 @@
+import { isObject } from '../json.js'
 import type { CapturedResponse } from '../http/exchange.js'
 import type { ValueMap } from './rewrite.js'
 
@@ -154,9 +155,6 @@ function isError(v: unknown): boolean {
   return isObject(v) && Array.isArray(v.schemas) && v.schemas.includes(ERROR_SCHEMA)
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v)
-}
 
 function parse(text: string): { ok: true; value: unknown } | { ok: false } {
   try {

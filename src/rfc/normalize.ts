@@ -1,3 +1,4 @@
+import { isObject } from '../json.js'
 import type { AttributeDef, ResourceTypeModel, SchemaDef } from './model.js'
 import { COMMON_ATTRIBUTES } from './model.js'
 
@@ -158,6 +159,4 @@ export function eqi(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase()
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v)
-}
+export { isObject }

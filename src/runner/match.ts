@@ -1,3 +1,4 @@
+import { getCI } from '../json.js'
 /**
  * Partial matching for scenario expectations: objects match when every expected key matches (attribute names
  * case-insensitively, as SCIM attribute names are), arrays when every expected element matches some actual
@@ -22,7 +23,7 @@ export function match(expected: unknown, actual: unknown, path = ''): Mismatch |
   if (expected && typeof expected === 'object') {
     if (!actual || typeof actual !== 'object' || Array.isArray(actual)) return miss(path, 'an object', actual)
     for (const [k, v] of Object.entries(expected)) {
-      const mm = match(v, lookup(actual as Record<string, unknown>, k), path ? `${path}.${k}` : k)
+      const mm = match(v, getCI(actual as Record<string, unknown>, k), path ? `${path}.${k}` : k)
       if (mm) return mm
     }
     return undefined
@@ -30,12 +31,6 @@ export function match(expected: unknown, actual: unknown, path = ''): Mismatch |
   return expected === actual ? undefined : miss(path, show(expected), actual)
 }
 
-export function lookup(obj: Record<string, unknown>, key: string): unknown {
-  if (key in obj) return obj[key]
-  const lower = key.toLowerCase()
-  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k]
-  return undefined
-}
 
 function miss(path: string, expected: string, actual: unknown): Mismatch {
   return { path: path || '(body)', expected, actual: actual === undefined ? '(absent)' : show(actual) }
