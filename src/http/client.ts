@@ -6,6 +6,7 @@ import { describeTransportError } from './errors.js'
 import { parseJsonCapped } from './json.js'
 import { DEFAULT_RETENTION, Retention, type RetentionOptions } from './retention.js'
 import { DEFAULT_RETRY, RetryGate, type RetryPolicy } from './retry.js'
+import { VERSION } from '../version.js'
 
 export interface ClientOptions {
   baseUrl: string
@@ -112,6 +113,7 @@ export class HttpClient {
       action: labels.action,
       error: { code: 'refused-unsafe', message: why },
     }
+    if (spec.purpose) x.purpose = spec.purpose
     this.exchanges.push(x)
     return x
   }
@@ -144,6 +146,7 @@ export class HttpClient {
   private async once(spec: RequestSpec, labels: SendLabels): Promise<Exchange> {
     const url = this.resolve(spec)
     const headers: Record<string, string> = { accept: 'application/scim+json', ...lower(labels.headers), ...lower(spec.headers) }
+    if (spec.purpose) headers['user-agent'] = `scim-check/${VERSION} (${spec.purpose})`
     const token = spec.token ?? this.token
     if (!spec.noAuth && token && !hasHeader(headers, 'authorization')) headers.authorization = `Bearer ${token}`
     // An empty value means "do not send this header at all" (e.g. the no-Accept probe of RFC 7644 §3.8).
@@ -169,6 +172,7 @@ export class HttpClient {
       idp: labels.idp,
       action: labels.action,
     }
+    if (spec.purpose) x.purpose = spec.purpose
     this.exchanges.push(x)
     if (hasDotSegment(spec.path)) {
       // An id of "." or ".." (encoded or not) would be resolved away by URL parsing and the request would hit a parent path.

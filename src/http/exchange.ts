@@ -13,7 +13,15 @@ export interface RequestSpec {
   noAuth?: boolean
   /** Use this token instead of the run's current one (rotation and invalid-token probes). */
   token?: string
+  /**
+   * Set on the harness's own requests (never IdP traffic): they go out with `User-Agent: scim-check/<version> (<purpose>)`
+   * and are labelled in reports and transcripts, so a server's logs and a recording can tell them from the IdP's.
+   */
+  purpose?: Purpose
 }
+
+/** Why scim-check itself sent a request that no IdP sends. */
+export type Purpose = 'cleanup' | 'diagnostic' | 'discovery' | 'ledger'
 
 export interface CapturedRequest {
   method: string
@@ -51,6 +59,8 @@ export interface Exchange {
   idp: string
   /** Set by the profile: which IdP action produced it (createUser, ...). */
   action?: string
+  /** Set on the harness's own requests (cleanup, diagnostics, discovery, ledger lookups): not IdP traffic. */
+  purpose?: Purpose
   /** Set on a resend after a 429: the exchange it repeats, which attempt this is, and how long the client waited. */
   retry?: { of: number; attempt: number; waitedMs: number }
   /** On a 429 that was not (or no longer) retried: why the client stopped. */

@@ -31,8 +31,26 @@ export interface Result {
   evidence?: { request: string; response?: string; reproduce?: string }
   /** Findings about resources the run did not create are labelled so they can be triaged apart. */
   preExisting?: boolean
+  /** The requirement sentence the verdict is judged against (the RFC's or the IdP documentation's words). */
+  requirement?: string
+  /**
+   * Set when this result did not judge the target on its own terms because an earlier result explains it: a step
+   * blocked by a rejected request, or an expectation whose failure another check on the same exchange names.
+   */
+  cause?: Cause
   /** Set by the runner on results of ambient checks (judged on every exchange), so reporters can collapse their passes. */
   ambient?: boolean
+}
+
+/** The root-cause result a blocked or explained result points at. */
+export interface Cause {
+  /** The id of the result that is the root cause (e.g. idp.onelogin.legacy-urns). */
+  id: string
+  /** The step (and scenario) where the root cause was found. */
+  step?: string
+  scenario?: string
+  /** The exchange of the root cause, when there is one. */
+  exchange?: number
 }
 
 export function formatSource(s: Source): string {

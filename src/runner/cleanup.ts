@@ -26,7 +26,7 @@ export async function cleanup(client: HttpClient, ledger: Ledger, only: { scenar
       continue
     }
     const labels = { scenario: o.scenario, step: 'cleanup', idp: o.idp, action: 'cleanup', headers: HEADERS }
-    const del = await client.send({ method: 'DELETE', path: resourcePath(o.type === 'User' ? 'Users' : 'Groups', o.id) }, labels)
+    const del = await client.send({ method: 'DELETE', path: resourcePath(o.type === 'User' ? 'Users' : 'Groups', o.id), purpose: 'cleanup' }, labels)
     const status = del.response?.status
     budget.saw(del)
     if (status !== undefined && (status < 300 || status === 404)) {
