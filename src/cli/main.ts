@@ -117,7 +117,17 @@ export function program(): Command {
   return p
 }
 
+/** `scim-check list checks | head -1`: a reader that stops reading ends the output quietly, never with a stack trace. */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0)
+    throw err
+  })
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout)
+  quietOnClosedPipe(process.stderr)
   try {
     await program().parseAsync(argv)
   } catch (err) {

@@ -4,6 +4,7 @@
  * lazily so a run that prints only `pretty` never loads the others: a new format is a new file here plus
  * one line in REPORTERS.
  */
+import { UsageError } from '../errors.js'
 import type { RunReport } from '../runner/report.js'
 import type { Result } from '../result/types.js'
 
@@ -36,7 +37,7 @@ export async function loadReporter(name: string): Promise<Reporter> {
   if (!Object.hasOwn(REPORTERS, name)) {
     const hint = closest(name, REPORTER_NAMES)
     const suggestion = hint ? ` (did you mean "${hint}"?)` : ''
-    throw new Error(`unknown reporter ${JSON.stringify(name)}${suggestion}: choose one of ${REPORTER_NAMES.join(', ')}`)
+    throw new UsageError(`unknown reporter ${JSON.stringify(name)}${suggestion}: choose one of ${REPORTER_NAMES.join(', ')}`)
   }
   return REPORTERS[name]()
 }

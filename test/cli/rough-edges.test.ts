@@ -1,0 +1,28 @@
+/** What a first-timer hits in the first five minutes ends in one clear line, never a stack trace or "internal error". */
+import { spawn } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { BIN, cli } from '../helpers/cli.js'
+
+describe('first five minutes', () => {
+  it('a misspelt reporter is a usage error naming the right one, before any request', async () => {
+    const r = await cli(['run', '--builtin', '--reporter', 'jnuit'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/unknown reporter "jnuit" \(did you mean "junit"\?\)/)
+    expect(r.stderr).not.toMatch(/internal error/)
+  })
+
+  it('a reader that closes the pipe early (| head -1) ends the output quietly', async () => {
+    const r = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+      const child = spawn('bash', ['-c', `"${process.execPath}" "${BIN}" list checks | head -1; exit \${PIPESTATUS[0]}`], { env: { ...process.env, NO_COLOR: '1' } })
+      let stderr = ''
+      let stdout = ''
+      child.stdout.on('data', (d) => (stdout += d))
+      child.stderr.on('data', (d) => (stderr += d))
+      child.on('close', (code) => resolve({ code, stderr, stdout }))
+    })
+    expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1)
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+  })
+})
