@@ -8,10 +8,11 @@ import { builtinScenarios } from '../runner/scenarios.js'
 const WHAT = ['scenarios', 'idps', 'checks', 'faults', 'variants'] as const
 
 /** `scim-check list <what>`: plain tables on stdout, the same facts the README shows. */
-export async function listCommand(what: string): Promise<void> {
+export async function listCommand(what: string, opts: { json?: boolean } = {}): Promise<void> {
   const out = (t: Table.Table | string): void => {
     process.stdout.write(`${t.toString()}\n`)
   }
+  if (opts.json) return out(JSON.stringify(await listData(what), null, 2))
   const table = (head: string[], colWidths: number[]) => new Table({ head, style: { head: [], border: [] }, wordWrap: true, colWidths })
   switch (what as (typeof WHAT)[number]) {
     case 'scenarios': {
@@ -43,6 +44,28 @@ export async function listCommand(what: string): Promise<void> {
       const t = new Table({ head: ['name', 'description'], style: { head: [], border: [] }, wordWrap: true, colWidths: [30, 80] })
       for (const f of what === 'faults' ? FAULTS : VARIANTS) t.push([f.name, f.description])
       return out(t)
+    }
+    default:
+      throw new UsageError(`unknown list "${what}"; valid: ${WHAT.join(', ')}`)
+  }
+}
+
+/** The same facts as plain data (`list <what> --json`), for tooling. */
+async function listData(what: string): Promise<unknown> {
+  switch (what as (typeof WHAT)[number]) {
+    case 'scenarios':
+      return builtinScenarios().map((s) => ({ name: s.name, title: s.title, idps: s.idps ?? ['all'], requires: s.requires ?? [], source: s.source }))
+    case 'idps':
+      return Object.values(PROFILES).map((p) => ({ name: p.name, title: p.title, description: p.description, options: p.options, behaviours: p.behaviours, expectations: p.expectations ?? [] }))
+    case 'checks': {
+      const rows = allChecks().map((c) => ({ id: c.id, title: c.title, area: c.area, level: c.level, source: c.source, requirement: c.requirement, ambient: !!c.ambient }))
+      for (const p of Object.values(PROFILES)) for (const e of p.expectations ?? []) rows.push({ id: e.id, title: e.title, area: 'idp', level: 'IDP', source: e.source, requirement: e.source.behaviour, ambient: false })
+      return rows.sort((a, b) => a.id.localeCompare(b.id))
+    }
+    case 'faults':
+    case 'variants': {
+      const { FAULTS, VARIANTS } = await import('../server/index.js')
+      return (what === 'faults' ? FAULTS : VARIANTS).map((f) => ({ name: f.name, description: f.description }))
     }
     default:
       throw new UsageError(`unknown list "${what}"; valid: ${WHAT.join(', ')}`)

@@ -48,9 +48,10 @@ export function program(): Command {
   p.command('list')
     .description('list scenarios, idps, checks, faults or variants')
     .argument('<what>', 'scenarios | idps | checks | faults | variants')
-    .action(async (what: string) => {
+    .option('--json', 'print the list as JSON, for tooling')
+    .action(async (what: string, opts: { json?: boolean }) => {
       const { listCommand } = await import('./list.js')
-      await listCommand(what)
+      await listCommand(what, { json: !!opts.json })
     })
 
   p.command('validate')

@@ -26,3 +26,15 @@ describe('first five minutes', () => {
     expect(r.code).toBe(0)
   })
 })
+
+describe('list --json', () => {
+  it('gives checks, idps and scenarios as data for tooling', async () => {
+    const checks = JSON.parse((await cli(['list', 'checks', '--json'])).stdout) as { id: string; level: string; requirement: string }[]
+    expect(checks.find((c) => c.id === 'idp.entra.capitalised-ops')?.level).toBe('IDP')
+    expect(checks.every((c) => typeof c.requirement === 'string' && c.requirement.length > 0)).toBe(true)
+    const idps = JSON.parse((await cli(['list', 'idps', '--json'])).stdout) as { name: string }[]
+    expect(idps.map((p) => p.name)).toEqual(['generic', 'okta', 'entra', 'onelogin', 'jumpcloud', 'ping'])
+    const scenarios = JSON.parse((await cli(['list', 'scenarios', '--json'])).stdout) as { name: string }[]
+    expect(scenarios.map((s) => s.name)).toContain('deactivate')
+  })
+})
