@@ -5,10 +5,13 @@ import { UsageError } from '../errors.js'
  * Every `run` option declared once: its flag, environment variable, config-file key and help. The commander
  * program and the flags > env > file merge are both built from this table.
  */
+/** Inputs that are not RunConfig fields themselves: resolve.ts turns them into `auth` and `headers`. */
+export type AuthInput = 'authKind' | 'username' | 'password' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'privateKeyFile' | 'scope' | 'audience' | 'headerSpecs'
+
 export interface OptionSpec {
   flags: string
   help: string
-  key: keyof RunConfig
+  key: keyof RunConfig | AuthInput
   env?: string
   /** Key in scim-check.yaml when it differs from `key`. */
   fileKey?: string
@@ -27,6 +30,16 @@ const bool = (v: string) => /^(1|true|yes|on)$/i.test(v)
 export const RUN_OPTIONS: OptionSpec[] = [
   { flags: '--url <base>', help: 'SCIM base URL, e.g. https://app.example.com/scim/v2', key: 'url', env: 'SCIM_URL' },
   { flags: '--token <token>', help: 'bearer token (prefer the SCIM_TOKEN environment variable: flags show in process lists)', key: 'token', env: 'SCIM_TOKEN' },
+  { flags: '--auth <kind>', help: 'bearer (default), basic, or oauth-client-credentials', key: 'authKind', env: 'SCIM_AUTH' },
+  { flags: '--username <name>', help: 'with --auth basic: the user name', key: 'username', env: 'SCIM_USERNAME' },
+  { flags: '--password <password>', help: 'with --auth basic: the password (prefer SCIM_PASSWORD)', key: 'password', env: 'SCIM_PASSWORD' },
+  { flags: '--token-url <url>', help: 'with --auth oauth-client-credentials: the token endpoint', key: 'tokenUrl', env: 'SCIM_TOKEN_URL' },
+  { flags: '--client-id <id>', help: 'with --auth oauth-client-credentials: the client id', key: 'clientId', env: 'SCIM_CLIENT_ID' },
+  { flags: '--client-secret <secret>', help: 'the OAuth client secret (prefer SCIM_CLIENT_SECRET)', key: 'clientSecret', env: 'SCIM_CLIENT_SECRET' },
+  { flags: '--private-key <file>', help: 'PEM private key: authenticate the OAuth client with a signed JWT (RFC 7523) instead of a secret', key: 'privateKeyFile', env: 'SCIM_PRIVATE_KEY' },
+  { flags: '--scope <scope>', help: 'OAuth scope to ask for', key: 'scope', env: 'SCIM_SCOPE' },
+  { flags: '--audience <aud>', help: 'OAuth audience to ask for (some providers need it)', key: 'audience', env: 'SCIM_AUDIENCE' },
+  { flags: '--header <header>', help: "extra header on every request, e.g. 'X-Api-Key: ${ACME_KEY}' (${VAR} is read from the environment; repeatable)", key: 'headerSpecs', repeatable: true },
   { flags: '--builtin', help: 'start the built-in reference server in-process and test it', key: 'builtin' },
   { flags: '--idp <profiles>', help: 'IdP profile(s): one name, a comma list, or all (default generic)', key: 'idps', fileKey: 'idp', env: 'SCIM_CHECK_IDP', repeatable: true },
   { flags: '--idp-option <idp.option=value>', help: 'profile option, e.g. entra.aadOptscim062020=true (repeatable)', key: 'idpOptions', repeatable: true },

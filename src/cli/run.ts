@@ -10,12 +10,12 @@ import { exitCodeOf } from '../result/summary.js'
 import type { Ledger } from '../runner/ledger.js'
 import type { RunReport } from '../runner/report.js'
 import { run } from '../runner/run.js'
-import { RUN_OPTIONS } from './options.js'
+import { RUN_OPTIONS, type AuthInput } from './options.js'
 import { progressPrinter } from './progress.js'
 
 /** `scim-check run`: flags → RunConfig → run → reporters → exit code. */
 export async function runCommand(opts: Record<string, unknown>): Promise<number> {
-  const flags: Partial<Record<keyof RunConfig, unknown>> = {}
+  const flags: Partial<Record<keyof RunConfig | AuthInput, unknown>> = {}
   for (const o of RUN_OPTIONS) {
     const v = opts[new Option(o.flags).attributeName()]
     if (v === undefined) continue

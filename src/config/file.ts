@@ -6,6 +6,7 @@ import { checkSchema, closest, compileSchema, LocatedError, YamlSource } from '.
 import type { JsonPath, Located, SchemaValidator } from '../yaml/index.js'
 import schema from './config.schema.json' with { type: 'json' }
 import type { ReporterSpec, RunConfig } from './types.js'
+import type { FileAuth } from './resolve.js'
 
 /** scim-check.yaml is unusable; `message` is one line: `scim-check.yaml:4:3: reporters[0]: unknown reporter "jsn" ...`. */
 export class ConfigError extends LocatedError {
@@ -17,7 +18,7 @@ export class ConfigError extends LocatedError {
 
 export const CONFIG_FILE_NAMES = ['scim-check.yaml', 'scim-check.yml'] as const
 
-export type ConfigFile = Partial<RunConfig> & {
+export type ConfigFile = Partial<RunConfig> & FileAuth & {
   /** Absolute path of the file read. */
   file: string
   /** Things worth telling the user that do not stop the run (a token written in the file). */
@@ -55,6 +56,8 @@ export function loadConfigFile(file: string, options: ConfigFileOptions = {}): C
 }
 
 interface RawConfig {
+  auth?: { type: string; username?: string; passwordEnv?: string; tokenUrl?: string; clientId?: string; clientSecretEnv?: string; privateKey?: string; scope?: string; audience?: string }
+  headers?: Record<string, string>
   url?: string
   token?: string
   tokenEnv?: string
@@ -105,6 +108,27 @@ export function loadConfigText(text: string, file: string, options: ConfigFileOp
     out.token = token
   }
 
+  if (raw.auth !== undefined) {
+    const a = raw.auth
+    const secret = (key: 'passwordEnv' | 'clientSecretEnv', name: string | undefined) => {
+      if (name === undefined) return undefined
+      const value = env[name]
+      if (!value) throw source.error(['auth', key], `environment variable ${name} is not set (or is empty); set it, or remove \`${key}\``)
+      return value
+    }
+    Object.assign(out, { authKind: a.type, username: a.username, password: secret('passwordEnv', a.passwordEnv), tokenUrl: a.tokenUrl, clientId: a.clientId, clientSecret: secret('clientSecretEnv', a.clientSecretEnv), privateKeyFile: a.privateKey === undefined ? undefined : here(a.privateKey), scope: a.scope, audience: a.audience })
+    for (const k of Object.keys(out) as (keyof typeof out)[]) if (out[k] === undefined) delete out[k]
+  }
+  if (raw.headers !== undefined) {
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(raw.headers)) {
+      headers[name.toLowerCase()] = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_all, v: string) => {
+        if (env[v] === undefined) throw source.error(['headers', name], `environment variable ${v} is not set`)
+        return env[v]!
+      })
+    }
+    out.headers = headers
+  }
   if (raw.idp !== undefined) {
     const list = typeof raw.idp === 'string' ? raw.idp.split(',').map((s) => s.trim()) : raw.idp
     list.forEach((name, i) => {

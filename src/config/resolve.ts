@@ -1,13 +1,15 @@
 import { DEFAULTS, type RunConfig } from './types.js'
 import { RUN_OPTIONS, bool, parseIdpOptions, parseReporter } from '../cli/options.js'
 import { UsageError } from '../errors.js'
+import { AUTH_KINDS, parseHeader, type AuthConfig } from '../http/auth.js'
+import type { AuthInput } from '../cli/options.js'
 
 /**
  * flags > env > file > defaults, in one place. `flags` are commander's parsed values (keyed by RunConfig key),
  * `file` is what scim-check.yaml said (already validated), `env` is usually process.env.
  */
-export function resolveRunConfig(flags: Partial<Record<keyof RunConfig, unknown>>, env: NodeJS.ProcessEnv, file: Partial<RunConfig> = {}): RunConfig {
-  const pick = (key: keyof RunConfig): unknown => {
+export function resolveRunConfig(flags: Partial<Record<keyof RunConfig | AuthInput, unknown>>, env: NodeJS.ProcessEnv, file: Partial<RunConfig> & FileAuth = {}): RunConfig {
+  const pick = (key: keyof RunConfig | AuthInput): unknown => {
     const spec = RUN_OPTIONS.find((o) => o.key === key)
     const flag = flags[key]
     if (flag !== undefined && !(Array.isArray(flag) && flag.length === 0)) return flag
@@ -15,7 +17,7 @@ export function resolveRunConfig(flags: Partial<Record<keyof RunConfig, unknown>
       const raw = env[spec.env]!
       return spec.parse ? spec.parse(raw, spec.env) : spec.repeatable ? raw.split(',') : raw
     }
-    return file[key]
+    return (file as Record<string, unknown>)[key]
   }
   const failOn = String(pick('failOn') ?? DEFAULTS.failOn)
   if (!['must', 'should', 'never'].includes(failOn)) throw new UsageError(`--fail-on must be must, should or never (got "${failOn}")`)
@@ -27,9 +29,16 @@ export function resolveRunConfig(flags: Partial<Record<keyof RunConfig, unknown>
   for (const [idp, o] of Object.entries(flagOptions)) idpOptions[idp] = { ...(idpOptions[idp] ?? {}), ...o }
   const reporters = ((pick('reporters') as unknown[] | undefined) ?? []).map((r) => parseReporter(r as string))
   const builtin = bool(String(pick('builtin') ?? 'false'))
+  const headers: Record<string, string> = { ...(file.headers ?? {}) }
+  for (const spec of (pick('headerSpecs') as string[] | undefined) ?? []) {
+    const [name, value] = parseHeader(String(spec), env)
+    headers[name] = value
+  }
   const config: RunConfig = {
     url: pick('url') as string | undefined,
     token: pick('token') as string | undefined,
+    auth: authOf(pick),
+    headers: Object.keys(headers).length ? headers : undefined,
     builtin,
     builtinFaults: (pick('builtinFaults') as string[] | undefined) ?? [],
     builtinVariants: (pick('builtinVariants') as string[] | undefined) ?? [],
@@ -62,4 +71,37 @@ export function resolveRunConfig(flags: Partial<Record<keyof RunConfig, unknown>
     throw new UsageError('no target given: pass --url https://app.example.com/scim/v2 (or set SCIM_URL) with --token/SCIM_TOKEN, or --builtin to try the built-in reference server')
   }
   return config
+}
+
+/** What scim-check.yaml's `auth:` and `headers:` gave (secrets only ever through environment variables). */
+export interface FileAuth {
+  authKind?: string
+  username?: string
+  password?: string
+  tokenUrl?: string
+  clientId?: string
+  clientSecret?: string
+  privateKeyFile?: string
+  scope?: string
+  audience?: string
+}
+
+function authOf(pick: (key: AuthInput) => unknown): AuthConfig | undefined {
+  const kind = String(pick('authKind') ?? 'bearer')
+  if (!(AUTH_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--auth must be one of ${AUTH_KINDS.join(', ')} (got "${kind}")`)
+  const str = (k: AuthInput) => (pick(k) === undefined ? undefined : String(pick(k)))
+  if (kind === 'basic') {
+    const username = str('username')
+    const password = str('password')
+    if (!username || password === undefined) throw new UsageError('--auth basic needs --username and a password (SCIM_PASSWORD, or --password)')
+    return { kind, username, password }
+  }
+  if (kind === 'oauth-client-credentials') {
+    const tokenUrl = str('tokenUrl')
+    const clientId = str('clientId')
+    if (tokenUrl !== undefined && !/^https?:\/\/\S+$/.test(tokenUrl)) throw new UsageError(`--token-url "${tokenUrl}" is not an http(s) URL`)
+    // With --builtin the built-in server's own token endpoint and demo client fill what is not given (target.ts).
+    return { kind, tokenUrl: tokenUrl ?? '', clientId: clientId ?? '', clientSecret: str('clientSecret'), privateKeyFile: str('privateKeyFile'), scope: str('scope'), audience: str('audience') }
+  }
+  return undefined
 }

@@ -1,3 +1,5 @@
+import type { AuthConfig } from '../http/auth.js'
+
 /** The one plain object the CLI (flags, env, scim-check.yaml) turns into, and the library runs. */
 export interface ReporterSpec {
   name: string
@@ -15,6 +17,10 @@ export interface CustomExtension {
 export interface RunConfig {
   url?: string
   token?: string
+  /** Basic or OAuth client credentials instead of the static bearer token (default bearer). */
+  auth?: AuthConfig
+  /** Extra headers on every request (`--header 'Name: value'`), values already read from the environment. */
+  headers?: Record<string, string>
   /** Start the built-in reference server in-process and target it. */
   builtin: boolean
   /** Faults/variants for the built-in server (tests and demos). */

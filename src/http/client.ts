@@ -7,6 +7,7 @@ import { parseJsonCapped } from './json.js'
 import { DEFAULT_RETENTION, Retention, type RetentionOptions } from './retention.js'
 import { DEFAULT_RETRY, RetryGate, type RetryPolicy } from './retry.js'
 import { VERSION } from '../version.js'
+import type { Credentials } from './auth.js'
 
 export interface ClientOptions {
   baseUrl: string
@@ -23,6 +24,10 @@ export interface ClientOptions {
   retention?: Partial<RetentionOptions>
   /** Aborts waits between retries (Ctrl-C); a request already on the wire still finishes within its deadline. */
   signal?: AbortSignal
+  /** Basic or OAuth credentials; without them the static bearer token is sent. */
+  credentials?: Credentials
+  /** Extra headers on every request (an API gateway's key, a tenant header), after the profile's own. */
+  headers?: Record<string, string>
 }
 
 export interface SendLabels {
@@ -124,6 +129,13 @@ export class HttpClient {
    */
   async send(spec: RequestSpec, labels: SendLabels): Promise<Exchange> {
     let x = await this.once(spec, labels)
+    // An OAuth access token can be revoked or expire early: fetch a new one once, as IdPs do, and send again.
+    if (x.response?.status === 401 && this.usesCredentials(spec) && this.opts.credentials!.refreshable) {
+      this.opts.credentials!.invalidate()
+      const first = x.index
+      x = await this.once(spec, labels)
+      x.retry = { of: first, attempt: 1, waitedMs: 0 }
+    }
     for (let attempt = 0; x.response?.status === 429; attempt++) {
       const decision = this.gate.decide(x.response.headers['retry-after'], attempt)
       if ('stop' in decision) {
@@ -143,12 +155,19 @@ export class HttpClient {
     return x
   }
 
+  /** Requests that carry the run's own credentials (not a probe's deliberate token, not an unauthenticated probe). */
+  private usesCredentials(spec: RequestSpec): boolean {
+    return !!this.opts.credentials?.dynamic && !spec.noAuth && spec.token === undefined && !hasHeader(spec.headers ?? {}, 'authorization')
+  }
+
   private async once(spec: RequestSpec, labels: SendLabels): Promise<Exchange> {
     const url = this.resolve(spec)
-    const headers: Record<string, string> = { accept: 'application/scim+json', ...lower(labels.headers), ...lower(spec.headers) }
+    const headers: Record<string, string> = { accept: 'application/scim+json', ...lower(labels.headers), ...lower(this.opts.headers), ...lower(spec.headers) }
     if (spec.purpose) headers['user-agent'] = `scim-check/${VERSION} (${spec.purpose})`
-    const token = spec.token ?? this.token
-    if (!spec.noAuth && token && !hasHeader(headers, 'authorization')) headers.authorization = `Bearer ${token}`
+    if (!spec.noAuth && !hasHeader(headers, 'authorization')) {
+      const value = this.usesCredentials(spec) ? await this.opts.credentials!.authorization() : (spec.token ?? this.token) ? `Bearer ${spec.token ?? this.token}` : undefined
+      if (value) headers.authorization = value
+    }
     // An empty value means "do not send this header at all" (e.g. the no-Accept probe of RFC 7644 §3.8).
     for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k]
     let body: string | undefined

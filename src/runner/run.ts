@@ -22,7 +22,8 @@ import { match, show } from './match.js'
 import type { Leftover, RunReport } from './report.js'
 import { resolveScenarios } from './scenarios.js'
 import { rotateToken, type Rotator } from './rotate.js'
-import { startTarget } from './target.js'
+import { authFor, startTarget } from './target.js'
+import { Credentials } from '../http/auth.js'
 import { VERSION } from '../version.js'
 
 export interface Progress {
@@ -59,7 +60,19 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
   const target = await startTarget(config)
   const redactor = new Redactor(config.redact)
   redactor.addSecret(target.token)
+  // Extra headers usually carry an API gateway's key: their values are treated as secrets.
+  for (const v of Object.values(config.headers ?? {})) redactor.addSecret(v)
+  let credentials: Credentials | undefined
+  try {
+    const auth = authFor(config.auth, target)
+    credentials = auth ? new Credentials(auth, { timeoutMs: config.timeoutMs, redactor, insecure: config.insecure }) : undefined
+  } catch (err) {
+    await target.close()
+    throw err
+  }
   const client = new HttpClient({
+    credentials,
+    headers: config.headers,
     baseUrl: target.url,
     token: target.token,
     timeoutMs: config.timeoutMs,

@@ -1,11 +1,14 @@
 import type { RunConfig } from '../config/types.js'
 import { UsageError } from '../errors.js'
+import type { AuthConfig } from '../http/auth.js'
 
 export interface Target {
   url: string
   token?: string
   builtin: boolean
   rotate?: () => string
+  /** The built-in server's OAuth token endpoint and demo client, for --auth oauth-client-credentials with --builtin. */
+  oauth?: { tokenUrl: string; clientId: string; clientSecret: string }
   close(): Promise<void>
 }
 
@@ -13,10 +16,11 @@ export interface Target {
 export async function startTarget(config: RunConfig): Promise<Target> {
   if (config.builtin) {
     const { startServer } = await import('../server/index.js')
+    const { DEMO_CLIENT } = await import('../server/oauth.js')
     const server = await startServer({ port: 0, faults: config.builtinFaults, variants: config.builtinVariants, quiet: true }).catch((err: Error) => {
       throw new UsageError(err.message)
     })
-    return { url: server.url, token: server.token, builtin: true, rotate: () => server.rotateToken(), close: () => server.close() }
+    return { url: server.url, token: server.token, builtin: true, rotate: () => server.rotateToken(), oauth: { tokenUrl: server.tokenUrl, clientId: DEMO_CLIENT.id, clientSecret: DEMO_CLIENT.secret }, close: () => server.close() }
   }
   if (!config.url) throw new UsageError('no target: pass --url <base> (or set SCIM_URL), or --builtin to test the built-in reference server')
   let url: URL
@@ -27,4 +31,18 @@ export async function startTarget(config: RunConfig): Promise<Target> {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http or https (got ${url.protocol})`)
   return { url: url.toString().replace(/\/+$/, ''), token: config.token, builtin: false, close: async () => {} }
+}
+
+/** The run's credentials: what the user gave, with the built-in server's token endpoint and demo client filling gaps. */
+export function authFor(auth: AuthConfig | undefined, target: Target): AuthConfig | undefined {
+  if (auth?.kind !== 'oauth-client-credentials') return auth
+  const filled = { ...auth }
+  if (target.oauth) {
+    filled.tokenUrl ||= target.oauth.tokenUrl
+    filled.clientId ||= target.oauth.clientId
+    if (!filled.clientSecret && !filled.privateKeyFile) filled.clientSecret = target.oauth.clientSecret
+  }
+  if (!filled.tokenUrl) throw new UsageError('--auth oauth-client-credentials needs --token-url (or SCIM_TOKEN_URL)')
+  if (!filled.clientId) throw new UsageError('--auth oauth-client-credentials needs --client-id (or SCIM_CLIENT_ID)')
+  return filled
 }

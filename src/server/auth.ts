@@ -2,6 +2,7 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Flags } from './flags.js'
+import { DEMO_BASIC, decodeBasic, type IssuedTokens } from './oauth.js'
 import { errorResponse, type ScimResponse } from './pipeline.js'
 
 export const DEFAULT_TOKEN = 'scim-check-demo-token'
@@ -49,13 +50,21 @@ export function bearerToken(header: string | undefined): string | undefined {
   return m?.[1]
 }
 
-export function authenticate(header: string | undefined, tokens: TokenState, flags: Flags): AuthResult {
+export function authenticate(header: string | undefined, tokens: TokenState, flags: Flags, issued?: IssuedTokens): AuthResult {
   if (flags.authDisabled) return { ok: true }
+  // Basic (RFC 7617) with the demo credentials, for vendors whose endpoints still use it.
+  const basic = /^\s*Basic\s+(\S+)\s*$/i.exec(header ?? '')
+  if (basic) {
+    const [user, password] = decodeBasic(basic[1])
+    return user === DEMO_BASIC.username && password === DEMO_BASIC.password ? { ok: true } : { ok: false, reason: 'invalid' }
+  }
   const token = bearerToken(header)
   // A request without a bearer token (or with another scheme) carries no
   // credentials for this realm: challenge without an error code (RFC 6750 §3.1).
   if (token === undefined) return { ok: false, reason: 'missing' }
   if (tokens.isCurrent(token)) return { ok: true }
+  // An access token from the OAuth endpoint, until it expires.
+  if (issued?.valid(token)) return { ok: true }
   if (flags.keepRotatedTokens && tokens.isRetired(token)) return { ok: true }
   if (flags.acceptWrongToken) return { ok: true }
   return { ok: false, reason: 'invalid' }

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { authenticate, bearerToken, DEFAULT_TOKEN, TokenState, unauthorized } from './auth.js'
+import { IssuedTokens, OAUTH_TOKEN_PATH, type OAuthOptions } from './oauth.js'
 import { ScimError } from './errors.js'
 import { activate, type BehaviourDefinition } from './faults.js'
 import { DEFAULT_FLAGS, type Flags } from './flags.js'
@@ -35,6 +36,8 @@ export interface ServerOptions {
   variants?: string[]
   /** When false (the default), one line per request is written to stderr. */
   quiet?: boolean
+  /** The OAuth 2.0 token endpoint at /oauth/token (client credentials for the demo client). */
+  oauth?: OAuthOptions
 }
 
 export interface RunningServer {
@@ -45,6 +48,9 @@ export interface RunningServer {
   readonly token: string
   /** Issues a new token; the old one now gets 401. Returns the new token. */
   rotateToken(): string
+  /** The OAuth token endpoint's URL, and every access token it issued. */
+  tokenUrl: string
+  issuedTokens(): string[]
   /** Direct access for tests: seed and read back resources. */
   store: Store
   /** Closes the server, including keep-alive sockets. */
@@ -110,6 +116,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const basePath = normalizeBasePath(opts.basePath ?? '/scim/v2')
   const host = opts.host ?? '127.0.0.1'
   const tokens = new TokenState(opts.token ?? DEFAULT_TOKEN)
+  const issued = new IssuedTokens(opts.oauth)
   const store = new Store({ flags })
   const shutdown = new AbortController()
   const log = (line: string) => {
@@ -133,7 +140,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     try {
       if (!isDiscovery(ctx.route) || flags.discoveryAuth) {
         const header = ctx.req.headers.authorization
-        const result = authenticate(typeof header === 'string' ? header : undefined, tokens, flags)
+        const result = authenticate(typeof header === 'string' ? header : undefined, tokens, flags, issued)
         if (!result.ok) response = unauthorized(result.reason)
       }
       if (!response) {
@@ -179,6 +186,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       const lowerBase = basePath.toLowerCase()
       if (pathname === ADMIN_ROTATE_PATH) {
         response = admin(req)
+      } else if (pathname === OAUTH_TOKEN_PATH) {
+        const auth = req.headers.authorization
+        response = issued.handle(method, typeof auth === 'string' ? auth : undefined, req.headers['content-type'], await readBody(req, 64 * 1024), `${baseFor(req).slice(0, baseFor(req).length - basePath.length)}${OAUTH_TOKEN_PATH}`)
       } else if (lowerPath !== lowerBase && !lowerPath.startsWith(`${lowerBase}/`) && basePath !== '') {
         response = errorResponse(404, `Not a SCIM endpoint; the SCIM base path is ${basePath}`)
       } else {
@@ -250,6 +260,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       return tokens.current
     },
     rotateToken: () => tokens.rotate(),
+    tokenUrl: `http://${defaultAuthority}${OAUTH_TOKEN_PATH}`,
+    issuedTokens: () => issued.all,
     store,
     close() {
       closing ??= new Promise<void>((resolve) => {
