@@ -104,6 +104,32 @@ export function program(): Command {
       process.exitCode = await sendCommand(action, opts)
     })
 
+  p.command('baseline')
+    .description('write an accepted-findings file from a JSON report (scim-check baseline write report.json)')
+    .argument('<action>', 'write')
+    .argument('<report>', 'JSON report written with --reporter json=<file>')
+    .option('--output <file>', 'where to write (default scim-check.baseline.yaml)')
+    .option('--reason <text>', 'the reason written into every entry (edit them afterwards)')
+    .option('--force', 'overwrite an existing file')
+    .action(async (action: string, report: string, opts) => {
+      if (action !== 'write') {
+        const { UsageError } = await import('../errors.js')
+        throw new UsageError(`unknown baseline action "${action}"; valid: write`)
+      }
+      const { baselineWriteCommand } = await import('./baseline.js')
+      process.exitCode = await baselineWriteCommand(report, opts)
+    })
+
+  p.command('diff')
+    .description('compare two JSON reports: what was fixed, what is new, what changed (exit 1 when something is new)')
+    .argument('<before>', 'the earlier JSON report')
+    .argument('<after>', 'the later JSON report')
+    .option('--json', 'print the comparison as JSON')
+    .action(async (before: string, after: string, opts) => {
+      const { diffCommand } = await import('./baseline.js')
+      process.exitCode = await diffCommand(before, after, opts)
+    })
+
   p.command('init')
     .description('write a commented scim-check.yaml for your endpoint')
     .option('--url <base>', 'your SCIM base URL')

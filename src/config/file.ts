@@ -78,6 +78,10 @@ interface RawConfig {
   maxJsonDepth?: number
   maxPages?: number
   transcript?: string
+  checks?: string | string[]
+  skipChecks?: string | string[]
+  baseline?: string
+  strictBaseline?: boolean
 }
 
 /** Parses and validates the text of a config file; relative paths in it resolve against the file's directory. */
@@ -173,6 +177,10 @@ export function loadConfigText(text: string, file: string, options: ConfigFileOp
   if (raw.maxJsonDepth !== undefined) out.maxJsonDepth = raw.maxJsonDepth
   if (raw.maxPages !== undefined) out.maxPages = raw.maxPages
   if (raw.transcript !== undefined) out.transcript = here(raw.transcript)
+  if (raw.checks !== undefined) out.checks = typeof raw.checks === 'string' ? [raw.checks] : raw.checks
+  if (raw.skipChecks !== undefined) out.skipChecks = typeof raw.skipChecks === 'string' ? [raw.skipChecks] : raw.skipChecks
+  if (raw.baseline !== undefined) out.baseline = here(raw.baseline)
+  if (raw.strictBaseline !== undefined) out.strictBaseline = raw.strictBaseline
   return out
 }
 

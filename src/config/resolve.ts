@@ -60,6 +60,10 @@ export function resolveRunConfig(flags: Partial<Record<keyof RunConfig | AuthInp
     maxPages: Number(pick('maxPages') ?? DEFAULTS.maxPages),
     transcript: pick('transcript') as string | undefined,
     progress: !!flags.progress,
+    checks: listOf(pick('checks')),
+    skipChecks: listOf(pick('skipChecks')),
+    baseline: pick('baseline') as string | undefined,
+    strictBaseline: bool(String(pick('strictBaseline') ?? 'false')),
   }
   if ((config.builtinFaults?.length || config.builtinVariants?.length) && !config.builtin) {
     throw new UsageError('--fault and --variant only apply to the built-in server: add --builtin, or start it with `scim-check serve --fault <name>`')
@@ -104,4 +108,11 @@ function authOf(pick: (key: AuthInput) => unknown): AuthConfig | undefined {
     return { kind, tokenUrl: tokenUrl ?? '', clientId: clientId ?? '', clientSecret: str('clientSecret'), privateKeyFile: str('privateKeyFile'), scope: str('scope'), audience: str('audience') }
   }
   return undefined
+}
+
+/** Repeatable, comma-separated pattern lists (`--checks patch.*,idp.entra.*`). */
+function listOf(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined
+  const out = (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean)
+  return out.length ? out : undefined
 }

@@ -50,6 +50,14 @@ export interface RunConfig {
   transcript?: string
   /** Show progress on a TTY. */
   progress: boolean
+  /** Keep only results of these checks (ids, areas, globs, RFC section prefixes). */
+  checks?: string[]
+  /** Drop results of these checks. */
+  skipChecks?: string[]
+  /** Expected-failures file (accepted findings). */
+  baseline?: string
+  /** Fail the run when a baseline entry no longer matches any finding. */
+  strictBaseline?: boolean
 }
 
 export const DEFAULTS = {

@@ -65,7 +65,8 @@ export function buildCompliance(
     else if (r.status === 'skip') row.skipped++
   }
   const judgedMust = results.filter((r) => r.level === 'MUST' && 'rfc' in r.source)
-  const mustCompliant = judgedMust.some((r) => r.status === 'pass') && !judgedMust.some((r) => r.status === 'fail' || r.status === 'error')
+  // A baseline accepts a finding for the build; the endpoint is still not compliant because of it.
+  const mustCompliant = judgedMust.some((r) => r.status === 'pass') && !judgedMust.some((r) => r.status === 'fail' || r.status === 'error' || r.accepted?.was === 'fail' || r.accepted?.was === 'error')
   const perIdp: Compliance['idps'] = {}
   for (const idp of idps) {
     const mine = results.filter((r) => r.idp === idp)
@@ -79,6 +80,7 @@ export function buildCompliance(
 }
 
 /** 0 = nothing breaks the run at --fail-on, 1 = failures. (2, for unusable input or target, is decided before a report exists.) */
-export function exitCodeOf(report: Pick<RunReport, 'results' | 'failOn' | 'incomplete'>): 0 | 1 {
+export function exitCodeOf(report: Pick<RunReport, 'results' | 'failOn' | 'incomplete' | 'baseline'>): 0 | 1 {
+  if (report.baseline?.strict && report.baseline.stale.length && report.failOn !== 'never') return 1
   return report.results.some((r) => breaksRun(r.status, report.failOn)) ? 1 : 0
 }

@@ -38,6 +38,8 @@ export interface Result {
    * blocked by a rejected request, or an expectation whose failure another check on the same exchange names.
    */
   cause?: Cause
+  /** A finding the baseline file accepts: reported as info, with what it would have been and why it is accepted. */
+  accepted?: { reason: string; was: 'fail' | 'warn' | 'error'; expires?: string }
   /** Set by the runner on results of ambient checks (judged on every exchange), so reporters can collapse their passes. */
   ambient?: boolean
 }

@@ -1,5 +1,6 @@
 import type { Exchange } from '../http/exchange.js'
 import type { Result, Status } from '../result/types.js'
+import type { BaselineOutcome } from '../result/baseline.js'
 
 export interface Summary {
   total: number
@@ -55,5 +56,7 @@ export interface RunReport {
   incomplete?: string
   /** Set first when most requests were rejected (e.g. 401 everywhere), so nobody reads a vacuous green. */
   warnings: string[]
+  /** What the baseline file accepted, and its stale and expired entries (strict: stale entries fail the run). */
+  baseline?: BaselineOutcome & { strict: boolean }
   exchanges: Exchange[]
 }

@@ -24,6 +24,10 @@ import { resolveScenarios } from './scenarios.js'
 import { rotateToken, type Rotator } from './rotate.js'
 import { authFor, startTarget } from './target.js'
 import { Credentials } from '../http/auth.js'
+import { applyBaseline, loadBaseline } from '../result/baseline.js'
+import { checkSelection, select } from '../result/select.js'
+import { PROFILES } from '../idp/registry.js'
+import { allChecks } from '../checks/registry.js'
 import { VERSION } from '../version.js'
 
 export interface Progress {
@@ -55,6 +59,9 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
   const idps = expandIdps(config.idps)
   const scenarios = opts.scenarios ?? resolveScenarios(config.scenarios)
   for (const idp of idps) checkOptions(getProfile(idp), config.idpOptions[idp] ?? {})
+  // Bad selections and baseline files are bad input: caught before the first request.
+  checkSelection(config, knownIds(scenarios))
+  const baselineEntries = config.baseline ? loadBaseline(config.baseline) : undefined
   const runId = randomBytes(4).toString('hex')
   const startedAt = new Date()
   const target = await startTarget(config)
@@ -129,6 +136,9 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
     await target.close()
   }
 
+  const kept = select(results, config)
+  if (kept !== results) results.splice(0, results.length, ...kept)
+  const baseline = baselineEntries ? { ...applyBaseline(results, baselineEntries, config.baseline!), strict: !!config.strictBaseline } : undefined
   const report: RunReport = {
     tool: { name: 'scim-check', version: VERSION },
     target: { url: target.builtin ? target.url : redactor.text(target.url), builtin: target.builtin },
@@ -144,10 +154,26 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
     compliance: buildCompliance(results, idps, (id, idp) => getCheck(id)?.breaks?.includes(idp) ?? false),
     leftovers,
     incomplete,
-    warnings: warningsOf(client.exchanges),
+    warnings: [...warningsOf(client.exchanges), ...baselineWarnings(baseline)],
+    baseline,
     exchanges: client.exchanges,
   }
   return report
+}
+
+/** Every id a selection pattern may name: the registry, each profile's expectations, and the scenarios' steps. */
+function knownIds(scenarios: Scenario[]): { id: string; source: Source }[] {
+  const out: { id: string; source: Source }[] = allChecks().map((c) => ({ id: c.id, source: c.source }))
+  for (const p of Object.values(PROFILES)) for (const e of p.expectations ?? []) out.push({ id: e.id, source: e.source })
+  for (const s of scenarios) for (const step of s.steps) out.push({ id: `${s.name}.${step.name}`, source: sourceOf(s) })
+  return out
+}
+
+function baselineWarnings(b: { stale: { check: string; idp?: string; scenario?: string }[]; expired: { check: string; expires?: string }[]; strict: boolean } | undefined): string[] {
+  if (!b) return []
+  const out = b.stale.map((e) => `baseline entry ${e.check}${e.idp ? ` (${e.idp}${e.scenario ? `/${e.scenario}` : ''})` : ''} is stale: it matched no finding; remove it${b.strict ? ' (--strict-baseline fails the run)' : ''}`)
+  out.push(...b.expired.map((e) => `baseline entry ${e.check} expired on ${e.expires}: its findings count again`))
+  return out
 }
 
 function applies(s: Scenario, idp: string, config: RunConfig): boolean {
