@@ -86,7 +86,7 @@ describe('against a separately started reference server', () => {
     expect(report.summary.failed).toBe(0)
     expect(report.summary.passed).toBeGreaterThan(0)
     expect(XMLValidator.validate(readFileSync(xml, 'utf8'))).toBe(true)
-  })
+  }, 60_000)
 
   it('exits 1 and names the failing check when the server has a fault, and leaves nothing behind', async () => {
     const before = broken.store.listUsers().length
