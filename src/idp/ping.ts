@@ -139,7 +139,7 @@ export const ping: IdpProfile = {
   description: 'Ping\'s outbound SCIM provisioner: users matched with the admin\'s filter expression, created by POST and updated only by PUT, deprovisioned by disable or delete as configured; groups found by listing /Groups and changed by PATCH.',
   options: [
     { name: 'removeUserAction', description: 'The "Remove User Action" setting: disable sends a PUT with active false; delete sends DELETE /Users/{id}', default: 'disable', values: ['disable', 'delete'] },
-    { name: 'filterExpression', description: `The "Filter Expression" SCIM override (%s is the user identifier). Default: what Unique User Identifier userName sets, ${DEFAULT_FILTER}; Ping's own example is ${EXAMPLE_FILTER}`, default: DEFAULT_FILTER },
+    { name: 'filterExpression', description: `The "Filter Expression" SCIM override (%s is the user identifier). Default: what Unique User Identifier userName sets, ${DEFAULT_FILTER}; Ping's own example is ${EXAMPLE_FILTER}`, default: DEFAULT_FILTER, validate: (v) => (v.includes('%s') ? undefined : `has no %s where the user identifier goes; write e.g. ${DEFAULT_FILTER}`) },
   ],
   behaviours: BEHAVIOURS,
   expectations: EXPECTATIONS,

@@ -55,6 +55,8 @@ export interface ProfileOption {
   default: string | boolean
   /** Allowed values for enumerated options. */
   values?: string[]
+  /** Why a given value cannot work (checked before the first request), or undefined when it can. */
+  validate?: (value: string) => string | undefined
 }
 
 /** One row of `scim-check list idps`: what the IdP does, and where that fact comes from. */

@@ -6,7 +6,7 @@ import { TargetError, UsageError } from '../errors.js'
 import { HttpClient } from '../http/client.js'
 import { pathOf, type Exchange, type RequestSpec } from '../http/exchange.js'
 import { Redactor } from '../http/redact.js'
-import { resolveMapping } from '../idp/mapping.js'
+import { parsePath, resolveMapping } from '../idp/mapping.js'
 import { expandIdps, getProfile } from '../idp/registry.js'
 import type { ActionContext, IdpProfile } from '../idp/types.js'
 import { buildCompliance, buildMatrix, summarize } from '../result/summary.js'
@@ -58,7 +58,10 @@ const DEAD_AFTER_SOME = 5
 export async function run(config: RunConfig, opts: RunOptions = {}): Promise<RunReport> {
   const idps = expandIdps(config.idps)
   const scenarios = opts.scenarios ?? resolveScenarios(config.scenarios)
-  for (const idp of idps) checkOptions(getProfile(idp), config.idpOptions[idp] ?? {})
+  for (const idp of idps) {
+    checkOptions(getProfile(idp), config.idpOptions[idp] ?? {})
+    checkMapping(getProfile(idp), config)
+  }
   // Bad selections and baseline files are bad input: caught before the first request.
   checkSelection(config, knownIds(scenarios))
   const baselineEntries = config.baseline ? loadBaseline(config.baseline) : undefined
@@ -191,6 +194,19 @@ function checkOptions(profile: IdpProfile, given: Record<string, unknown>): void
     }
     if (opt.values && !opt.values.includes(String(given[key]))) {
       throw new UsageError(`option ${profile.name}.${key} must be one of ${opt.values.join(', ')} (got "${String(given[key])}")`)
+    }
+    const why = opt.validate?.(String(given[key]))
+    if (why) throw new UsageError(`option ${profile.name}.${key} "${String(given[key])}" ${why}`)
+  }
+}
+
+/** Every mapping path a profile would write must be one the profiles can build, before any request is sent. */
+function checkMapping(profile: IdpProfile, config: RunConfig): void {
+  for (const [attr, path] of Object.entries(resolveMapping(profile.mapping ?? {}, config.mapping, profile.name))) {
+    try {
+      parsePath(path)
+    } catch {
+      throw new UsageError(`mapping ${profile.name}.${attr}: "${path}" is not a SCIM path scim-check can write; use attr, attr.sub, attr[type eq "x"].sub or urn:…:attr`)
     }
   }
 }

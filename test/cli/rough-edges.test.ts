@@ -38,3 +38,22 @@ describe('list --json', () => {
     expect(scenarios.map((s) => s.name)).toContain('deactivate')
   })
 })
+
+describe('bad input is caught before the first request', () => {
+  it('a Ping filter expression without %s, and a mapping path scim-check cannot write, exit 2 with one line', async () => {
+    // An unreachable URL: had a request been sent, the error would be "refused", not the input's.
+    const target = ['--url', 'http://127.0.0.1:9/scim/v2', '--token', 'x']
+    const ping = await cli(['run', ...target, '--idp', 'ping', '--idp-option', 'ping.filterExpression=userName eq "x"'])
+    expect(ping.code).toBe(2)
+    expect(ping.stderr).toMatch(/ping\.filterExpression .* has no %s/)
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const cwd = mkdtempSync(join(tmpdir(), 'scim-check-map-'))
+    writeFileSync(join(cwd, 'scim-check.yaml'), 'mapping:\n  okta:\n    title: "name[[bad"\n')
+    const mapping = await cli(['run', ...target, '--idp', 'okta'], { cwd })
+    expect(mapping.code).toBe(2)
+    expect(mapping.stderr.trim().split('\n')).toHaveLength(1)
+    expect(mapping.stderr).toMatch(/mapping okta\.title: "name\[\[bad" is not a SCIM path/)
+  })
+})
