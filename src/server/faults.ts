@@ -115,6 +115,14 @@ function mediaTypes(header: string | string[] | undefined): string[] {
   return text.split(',').map((t) => t.split(';')[0].trim().toLowerCase()).filter(Boolean)
 }
 
+/** What the reference-integrity faults keep of deleted resources, per server (a store is one server's data). */
+const GHOSTS = new WeakMap<object, { members: Map<string, Set<string>>; groups: Map<string, Record<string, unknown>[]> }>()
+function ghostsOf(store: object) {
+  let g = GHOSTS.get(store)
+  if (!g) GHOSTS.set(store, (g = { members: new Map(), groups: new Map() }))
+  return g
+}
+
 const isResourceRoute = (ctx: HookContext) => ['collection', 'item', 'search', 'rootSearch', 'me'].includes(ctx.route.kind)
 const isDiscoveryRoute = (ctx: HookContext) => isDiscovery(ctx.route)
 
@@ -896,6 +904,67 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
         if (Array.isArray(r['schemas']) && r['schemas'].includes(URN.user)) r[URN.scimcheck] = { ...(ext ?? {}), auditNote: ext?.['auditNote'] ?? 'returned by default' }
       })
       return res
+    },
+  },
+
+  // ---- reference integrity (what a delete leaves behind) ----
+  {
+    name: 'dangling-members',
+    description: 'Deleting a user leaves it in the members of the groups it belonged to (a dangling reference)',
+    before: (ctx) => {
+      if (ctx.req.method !== 'DELETE' || ctx.route.kind !== 'item' || ctx.route.resource !== 'User') return undefined
+      const id = ctx.route.id
+      const ghosts = ghostsOf(ctx.store).members
+      for (const g of ctx.store.groupsOf(id)) {
+        const set = ghosts.get(String(g['value'])) ?? new Set<string>()
+        set.add(id)
+        ghosts.set(String(g['value']), set)
+      }
+      return undefined
+    },
+    after: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || !isResourceRoute(ctx) || res.status !== 200) return res
+      const ghosts = ghostsOf(ctx.store).members
+      forEachResource(res.body, (r) => {
+        const extra = ghosts.get(String(r['id']))
+        if (!extra || !Array.isArray(r['schemas']) || !r['schemas'].includes(URN.group)) return
+        const members = Array.isArray(r['members']) ? (r['members'] as Record<string, unknown>[]) : []
+        r['members'] = [...members, ...[...extra].map((value) => ({ value, type: 'User' }))]
+      })
+      return res
+    },
+  },
+  {
+    name: 'dangling-user-groups',
+    description: "Deleting a group leaves it in its former members' User.groups",
+    before: (ctx) => {
+      if (ctx.req.method !== 'DELETE' || ctx.route.kind !== 'item' || ctx.route.resource !== 'Group') return undefined
+      const group = ctx.store.getGroup(ctx.route.id)
+      const ghosts = ghostsOf(ctx.store).groups
+      for (const m of Array.isArray(group?.['members']) ? (group!['members'] as Record<string, unknown>[]) : []) {
+        const list = ghosts.get(String(m['value'])) ?? []
+        list.push({ value: ctx.route.id, display: group!['displayName'], type: 'direct' })
+        ghosts.set(String(m['value']), list)
+      }
+      return undefined
+    },
+    after: (ctx, res) => {
+      if (ctx.req.method !== 'GET' || !isResourceRoute(ctx) || res.status !== 200) return res
+      const ghosts = ghostsOf(ctx.store).groups
+      forEachResource(res.body, (r) => {
+        const extra = ghosts.get(String(r['id']))
+        if (!extra || !Array.isArray(r['schemas']) || !r['schemas'].includes(URN.user)) return
+        r['groups'] = [...(Array.isArray(r['groups']) ? (r['groups'] as unknown[]) : []), ...extra]
+      })
+      return res
+    },
+  },
+  {
+    name: 'create-ignores-active',
+    description: 'POST /Users ignores "active": false and creates the user active',
+    before: (ctx) => {
+      if (ctx.req.method === 'POST' && ctx.route.kind === 'collection' && ctx.route.resource === 'User' && isPlainObject(ctx.req.body) && ctx.req.body['active'] === false) ctx.req.body['active'] = true
+      return undefined
     },
   },
 
