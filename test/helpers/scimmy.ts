@@ -5,10 +5,11 @@
 // `handler` of SCIMMYRouters). Everything on the wire, including every deviation scim-check reports, is SCIMMY's own.
 // Do not "fix" SCIMMY's protocol behaviour here: that would hide exactly what the SCIMMY test exists to show.
 //
-// Choices, each from SCIMMY's docs:
+// Choices, each from SCIMMY's docs or what any storage behind it does:
 // - User and Group are declared as in SCIMMY's "Basic usage"; the Enterprise User extension is only shown there as
 //   an optional extra ("Extending Resource Types"), so it is not declared.
-// - Storage assigns `id` and keeps `meta.created`/`meta.lastModified`, as any database behind SCIMMY would.
+// - Storage assigns `id` and keeps `meta.created`/`meta.lastModified`, as any database behind SCIMMY would; a write
+//   that changes nothing keeps lastModified (SCIMMY calls ingress for every PATCH, changed or not).
 // - userName uniqueness is the storage's unique constraint, answered with the 409 `uniqueness` error that SCIMMY's
 //   IngressHandler example throws; SCIMMY itself does not look at other resources.
 // - Lists are filtered with SCIMMY's own `Types.Filter#match` (`resource.filter`); sorting and paging are left to
