@@ -70,8 +70,16 @@ describe('the ledger and the catalogue probes', () => {
     expect(refuse(l, 'POST', '/Bulk', bulk('bulkId:elsewhere'))).toMatch(/refused bulk request/)
   })
 
-  it('owns what a BulkResponse says its POST operations created', () => {
+  it('holds what a BulkResponse says its POST operations created, to be read back before cleanup deletes it', () => {
     const l = new Ledger()
+    const sent = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [
+        { method: 'POST', path: '/Users', bulkId: 'b1', data: { userName: 'scimcheck-x-b1' } },
+        { method: 'POST', path: '/Groups', bulkId: 'g1', data: { displayName: 'scimcheck-x-g1' } },
+        { method: 'POST', path: '/Users', bulkId: 'b2', data: { userName: 'scimcheck-x-b2' } },
+      ],
+    }
     const response = {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkResponse'],
       Operations: [
@@ -81,8 +89,10 @@ describe('the ledger and the catalogue probes', () => {
         { method: 'PUT', location: `${BASE}/Users/u-8`, status: '200' },
       ],
     }
-    observe(l, 'POST', '/Bulk', 200, response)
-    expect(l.list().map((o) => `${o.type} ${o.id}`)).toEqual(['User u-9', 'Group g-9'])
+    observe(l, 'POST', '/Bulk', 200, response, sent)
+    expect(l.list().map((o) => `${o.type} ${o.id} ${o.name} ${o.verify}`)).toEqual(['User u-9 scimcheck-x-b1 true', 'Group g-9 scimcheck-x-g1 true'])
+    // Known only from a location: no write reaches it before cleanup has read it back as the run's.
+    expect(refuse(l, 'PATCH', '/Users/u-9')).toMatch(/only in a Bulk answer/)
   })
 })
 

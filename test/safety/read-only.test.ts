@@ -36,7 +36,7 @@ describe('--read-only', () => {
     const ledger = new Ledger(true)
     const base = 'http://127.0.0.1:1/scim/v2'
     for (const [method, path] of [['POST', '/Users'], ['PUT', '/Users/x'], ['PATCH', '/Groups/g'], ['DELETE', '/Users/x'], ['POST', '/Bulk']]) {
-      expect(ledger.refuse({ method, path }, new URL(base + path)), `${method} ${path}`).toMatch(/--read-only sends no writes/)
+      expect(ledger.refuse({ method, path }, new URL(base + path)), `${method} ${path}`).toMatch(/needs writes \(--read-only\)/)
     }
     expect(ledger.refuse({ method: 'POST', path: '/Users/.search' }, new URL(`${base}/Users/.search`))).toBeUndefined()
     expect(ledger.refuse({ method: 'GET', path: '/Users' }, new URL(`${base}/Users`))).toBeUndefined()
