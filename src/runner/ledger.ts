@@ -86,6 +86,10 @@ export class Ledger {
     if (this.readOnly && !(method === 'POST' && url.pathname.endsWith('/.search'))) return READ_ONLY
     // /Me is the account that owns the token: never the run's to change.
     if (/\/Me(\/|$)/.test(url.pathname) && !url.pathname.endsWith('/.search')) return `refused ${method} ${url.pathname}: /Me is the account that owns the token, and scim-check never changes data it did not create`
+    // A write that names someone else's resource anywhere (a member, a manager, a group, a filter path) changes
+    // that resource's relationships: refused, whichever attribute carries it.
+    const named = this.foreign.size ? stringsIn(spec.body).find((v) => this.foreign.has(v) && !v.startsWith('urn:')) : undefined
+    if (named !== undefined && !url.pathname.endsWith('/.search')) return `refused ${method} ${url.pathname}: its body names ${named}, a resource the server showed this run as someone else's, and scim-check never changes data it did not create`
     if (method === 'POST') {
       if (url.pathname.endsWith('/.search')) return undefined
       if (/\/Bulk\/?$/.test(url.pathname)) return this.refuseBulk(spec.body)
@@ -169,7 +173,8 @@ export class Ledger {
       this.noteForeign(json)
       return finding
     }
-    if (ok) this.noteForeign(json)
+    // Discovery documents have ids too (schema URNs): they name no one's resource.
+    if (ok && !/\/(Schemas|ResourceTypes|ServiceProviderConfigs?)(\/|$)/i.test(url.pathname)) this.noteForeign(json)
     if (method === 'GET' && (status === 404 || status === 200)) {
       const one = ONE_RESOURCE.exec(url.pathname)
       const id = one ? decode(one[2]) : undefined
@@ -469,4 +474,15 @@ function locatedId(x: Exchange): string | undefined {
 function short(v: unknown): string {
   const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v)
   return s.length > 600 ? `${s.slice(0, 600)}…` : s
+}
+
+/** Every string in a body, and the values `attr[value eq "…"]` filter paths name: where a foreign id could hide. */
+function stringsIn(body: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 32) return out
+  if (typeof body === 'string') {
+    out.push(body)
+    for (const m of body.matchAll(/\bvalue\s+eq\s+"((?:[^"\\]|\\.)*)"/gi)) out.push(m[1])
+  } else if (Array.isArray(body)) for (const v of body) stringsIn(v, out, depth + 1)
+  else if (body && typeof body === 'object') for (const v of Object.values(body)) stringsIn(v, out, depth + 1)
+  return out
 }
