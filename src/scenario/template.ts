@@ -99,6 +99,11 @@ export function render(value: unknown, vars: Record<string, unknown>): unknown {
 export function renderRequest(request: Record<string, unknown>, vars: Record<string, unknown>): Record<string, unknown> {
   const { path, ...rest } = request
   const out = render(rest, vars) as Record<string, unknown>
+  // A BulkRequest's operations carry paths too (RFC 7644 §3.7): each is built the same way.
+  const ops = isPlainObject(request.body) && Array.isArray(request.body.Operations) ? request.body.Operations : undefined
+  if (typeof path === 'string' && /\/Bulk\/?$/i.test(path) && ops && isPlainObject(out.body) && Array.isArray(out.body.Operations)) {
+    out.body = { ...out.body, Operations: out.body.Operations.map((op, i) => (isPlainObject(op) && isPlainObject(ops[i]) && typeof ops[i].path === 'string' ? { ...op, path: renderPath(ops[i].path as string, vars) } : op)) }
+  }
   return typeof path === 'string' ? { ...out, path: renderPath(path, vars) } : { ...out, path }
 }
 
