@@ -180,6 +180,9 @@ export class Ledger {
       const id = one ? decode(one[2]) : undefined
       if (id !== undefined && status === 404 && !this.foreign.has(id)) this.absent.add(id)
       else if (id !== undefined) this.absent.delete(id)
+      // A resource known only from a Bulk answer is proven the run's once read back with the name it was sent.
+      const held = id !== undefined && status === 200 ? this.owned.get(id) : undefined
+      if (held?.verify && (json as { id?: unknown } | undefined)?.id === id && nameOf(held.type, json)?.toLowerCase() === held.name?.toLowerCase()) delete held.verify
       return undefined
     }
     if (method === 'POST' && /\/Bulk\/?$/.test(url.pathname) && status === 200) return this.bulk(x, spec.body, json)
