@@ -1,6 +1,6 @@
 import type { HttpClient } from '../http/client.js'
 import type { Exchange } from '../http/exchange.js'
-import { encodeQuery, literal, patchOp, resourcePath } from '../idp/wire.js'
+import { encodeQuery, literal, patchOp, resourcePath, segment } from '../idp/wire.js'
 import type { Ledger, Owned } from './ledger.js'
 import type { Leftover } from './report.js'
 
@@ -31,6 +31,13 @@ export async function cleanup(client: HttpClient, ledger: Ledger, only: { scenar
       continue
     }
     const labels = { scenario: o.scenario, step: 'cleanup', idp: o.idp, action: 'cleanup', headers: HEADERS }
+    const unsafe = unsafeId(o.id)
+    if (unsafe) {
+      // An id that cannot be one path segment would address another resource (the collection, a parent): not sent.
+      ledger.abandon(o.id)
+      left.push({ type: o.type, id: o.id, name: o.name, state: 'left', reason: `not deleted: ${unsafe}` })
+      continue
+    }
     if (o.verify) {
       const doubt = await unlessProven(client, o, labels)
       if (doubt) {
@@ -123,4 +130,13 @@ async function unlessProven(client: HttpClient, o: Owned, labels: Parameters<Htt
   const name = key === undefined ? undefined : r[key]
   if (r.id !== o.id || typeof name !== 'string' || name.toLowerCase() !== o.name?.toLowerCase()) return `the server named it in a Bulk answer, but reading it back shows ${o.type} ${String(r.id)} ${attr} ${JSON.stringify(name)}, not the ${JSON.stringify(o.name)} the run sent`
   return undefined
+}
+
+function unsafeId(id: string): string | undefined {
+  try {
+    segment(id)
+    return undefined
+  } catch (err) {
+    return (err as Error).message
+  }
 }

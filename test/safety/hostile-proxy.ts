@@ -26,6 +26,8 @@ export const MISBEHAVIOURS = [
   'uncertain-lookalike',
   /** Lists carry foreign resources, groups list foreign members, and a GET of a foreign id then answers 404. */
   'foreign-in-lists-then-404',
+  /** POST answers with an id that cannot be one path segment ("." or ".."): nothing may be sent to it. */
+  'ids-that-are-not-segments',
 ] as const
 export type Misbehaviour = (typeof MISBEHAVIOURS)[number]
 
@@ -123,6 +125,8 @@ export async function startHostileProxy(upstreamUrl: string, store: Store, seede
         const other = pick(previous)
         const r = (k === 'User' ? store.getUser(other.id) : store.getGroup(other.id)) as Record<string, unknown> | undefined
         if (r) out = withBody(a, r, { location: locationOf(r) })
+      } else if (mode === 'ids-that-are-not-segments' && lie()) {
+        out = withBody(a, { ...got, id: pick(['.', '..']) })
       } else if (mode === 'location-foreign' && lie()) {
         out = withBody(a, got, { location: locationOf(foreign(k)) })
       }

@@ -52,6 +52,12 @@ describe('ownership is proven, never assumed', () => {
               for (const f of found) expect(f.status).toBe('fail')
             }
           }
+          if (mode === 'ids-that-are-not-segments') {
+            // Never sent: a "." or ".." segment would address the collection or its parent.
+            expect(proxy.requests.filter((q) => /\/(Users|Groups)\/(\.|%2e){1,2}(\/|\?|$)/i.test(q.target)).map((q) => `${q.method} ${q.target}`)).toEqual([])
+            const refused = [...report.results, ...life.results].filter((r) => r.status === 'skip' && /cannot be one path segment/.test(r.reason ?? ''))
+            expect(refused.length).toBeGreaterThan(0)
+          }
           // What cleanup would not delete is listed with its reason; a foreign id only ever as "not deleted".
           for (const l of [...report.leftovers, ...life.leftovers]) {
             expect(l.reason).toBeTruthy()
