@@ -92,6 +92,7 @@ export function program(): Command {
     .option('--with <key=value>', 'an action argument, e.g. userName=ada@example.com or changes.title=VP; JSON values allowed (repeatable)', collect)
     .option('--idp-option <idp.option=value>', 'profile option, e.g. okta.app=aiw (repeatable)', collect)
     .option('--dry-run', 'print the request without sending it')
+    .option('--yes-modify <id>', 'allow changing (PUT, PATCH, DELETE, membership) this existing resource, which send did not create')
     .option('--url <base>', 'SCIM base URL [env SCIM_URL]')
     .option('--token <token>', 'bearer token (prefer the SCIM_TOKEN environment variable) [env SCIM_TOKEN]')
     .option('--timeout <ms>', 'per-request timeout in ms')

@@ -14,6 +14,8 @@ export interface SendFlags {
   with?: string[]
   idpOption?: string[]
   dryRun?: boolean
+  /** The one existing resource send may change: it never changes data it did not create otherwise. */
+  yesModify?: string
   json?: boolean
   url?: string
   token?: string
@@ -46,7 +48,7 @@ export async function sendCommand(actionName: string, flags: SendFlags): Promise
   const input = { profile, action, args, config }
   let outcome
   try {
-    outcome = flags.dryRun ? await dryRunAction(input, client, redactor) : await sendAction(input, client)
+    outcome = flags.dryRun ? await dryRunAction(input, client, redactor) : await sendAction(input, client, flags.yesModify)
   } finally {
     await client.close()
     await target.close()
@@ -54,6 +56,11 @@ export async function sendCommand(actionName: string, flags: SendFlags): Promise
   if (flags.json) process.stdout.write(`${JSON.stringify({ idp: profile.name, action, dryRun: !!flags.dryRun, exchanges: outcome.exchanges, expectations: outcome.expectations.map(({ id, finding }) => ({ id, ok: finding.ok, message: finding.message })), error: outcome.error }, null, 2)}\n`)
   else process.stdout.write(renderSend(outcome, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, idp: profile.name, action, dryRun: !!flags.dryRun }))
   if (flags.dryRun) return outcome.error && outcome.exchanges.length === 0 ? 2 : 0
+  if (outcome.refused) {
+    // The refused request was printed above as the request send would have sent; the reason is one line.
+    process.stderr.write(`scim-check: not sent: ${refusalLine(outcome.refused, flags.yesModify)}\n`)
+    return 2
+  }
   const unreachable = outcome.exchanges.find((x) => x.error && ['refused', 'dns', 'tls'].includes(x.error.code))
   if (unreachable && !outcome.exchanges.some((x) => x.response)) {
     process.stderr.write(`scim-check: cannot reach ${redactor.text(target.url)}: ${unreachable.error!.message}\n`)
@@ -61,4 +68,11 @@ export async function sendCommand(actionName: string, flags: SendFlags): Promise
   }
   if (outcome.exchanges.length === 0) return 2
   return outcome.error || outcome.exchanges.some((x) => !x.response || x.response.status >= 300) ? 1 : 0
+}
+
+/** One line: what was not sent, and the flag that sends it. */
+function refusalLine(why: string, approved: string | undefined): string {
+  const id = /(?:Users|Groups)\/([^:]+):/.exec(why)?.[1] ?? /(?:put|user into group) (\S+)/.exec(why)?.[1]
+  const how = id ? `pass --yes-modify ${id} to change that resource anyway` : 'pass --yes-modify <id> naming the resource to change it anyway'
+  return `${why.replace(/^refused /, '')}${approved !== undefined ? ` (--yes-modify names ${approved})` : ''}; ${how}`
 }

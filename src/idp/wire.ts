@@ -1,4 +1,7 @@
 /** Small wire-format helpers every profile shares, so encoding differences between IdPs are a parameter, not a copy. */
+import { segment } from '../http/segment.js'
+
+export { segment, UnsafeSegment } from '../http/segment.js'
 
 export const SCHEMA = {
   user: 'urn:ietf:params:scim:schemas:core:2.0:User',
@@ -9,10 +12,10 @@ export const SCHEMA = {
   error: 'urn:ietf:params:scim:api:messages:2.0:Error',
 } as const
 
-/** A resource path with the id percent-encoded, so ids with '/', '?', '#' or spaces never break out of the path. */
+/** A resource path with the id as one percent-encoded segment. */
 export function resourcePath(type: 'Users' | 'Groups', id: unknown): string {
   if (typeof id !== 'string' && typeof id !== 'number') throw new Error(`${type} id is missing (got ${JSON.stringify(id)}); did the step that creates it succeed?`)
-  return `/${type}/${encodeURIComponent(String(id))}`
+  return `/${type}/${segment(id, `${type} id`)}`
 }
 
 /** A SCIM string literal for a filter: JSON string escaping, as RFC 7644 §3.4.2.2 defines comparison values. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { UsageError, TargetError } from '../errors.js'
 import { HttpClient } from '../http/client.js'
+import { UnsafeSegment } from '../http/segment.js'
 import type { Exchange, RequestSpec } from '../http/exchange.js'
 import { Redactor } from '../http/redact.js'
 import type { Har, HarEntry } from '../report/transcript.js'
@@ -159,7 +160,13 @@ async function replayOne(position: number, e: HarEntry, final: HarEntry, s: Stat
   }
   const relative = relativePath(e.request.url, s.recordedBase)
   if (relative === undefined) return { ...base, path: e.request.url, outcome: 'skipped', differences: [], reason: `not under the recorded target ${s.recordedBase}` }
-  const path = s.ids.path(relative)
+  let path: string
+  try {
+    path = s.ids.path(relative)
+  } catch (err) {
+    if (!(err instanceof UnsafeSegment)) throw err
+    return { ...base, path: relative, outcome: 'skipped', differences: [], reason: err.message }
+  }
   const never = e._scimCheck?.error?.code
   if (!e.response?.status && never && (never.startsWith('refused') || never === 'other-origin')) {
     return { ...base, path, outcome: 'skipped', differences: [], reason: `never sent in the recording either (${never})` }
@@ -204,7 +211,11 @@ function learn(e: HarEntry, final: HarEntry, x: Exchange, s: State): void {
   const ok = (n?: number) => n !== undefined && n >= 200 && n < 300
   if (e.request.method.toUpperCase() === 'POST' && ok(final.response?.status) && ok(x.response?.status)) {
     if (typeof rec?.id === 'string' && typeof got?.id === 'string') s.ids.set(rec.id, got.id)
+    // A BulkResponse names what each operation created only by location: paired by bulkId.
+    for (const [from, to] of bulkPairs(rec, got)) s.ids.set(from, to)
   }
+  // Timestamps are the recorded server's too: a filter on meta.created or meta.lastModified names the new target's.
+  if (ok(final.response?.status) && ok(x.response?.status)) for (const [from, to] of timePairs(rec, got, s.ids)) s.ids.set(from, to)
   const recTag = headerValue(final.response?.headers, 'etag') ?? metaVersion(rec)
   const gotTag = (x.response && headerValue(Object.entries(x.response.headers).map(([name, value]) => ({ name, value })), 'etag')) ?? metaVersion(got)
   if (recTag && gotTag) s.etags.set(recTag, gotTag)
@@ -304,4 +315,49 @@ function headerValue(headers: { name: string; value: string }[] | undefined, nam
 function metaVersion(body: Record<string, unknown> | undefined): string | undefined {
   const v = (body?.meta as { version?: unknown } | undefined)?.version
   return typeof v === 'string' ? v : undefined
+}
+
+/** Recorded id → replayed id for each Bulk POST operation that created a resource in both (matched by bulkId). */
+function bulkPairs(rec: Record<string, unknown> | undefined, got: Record<string, unknown> | undefined): [string, string][] {
+  const created = (body: Record<string, unknown> | undefined) => {
+    const out = new Map<string, string>()
+    const ops = body?.Operations
+    for (const op of Array.isArray(ops) ? ops : []) {
+      const o = op as { method?: unknown; bulkId?: unknown; location?: unknown }
+      if (String(o?.method).toUpperCase() !== 'POST' || typeof o.bulkId !== 'string' || typeof o.location !== 'string') continue
+      const last = safePath(new URL(o.location, 'http://bulk.invalid').toString()).split('/').pop()
+      if (last) out.set(o.bulkId, decodeSegment(last))
+    }
+    return out
+  }
+  const mine = created(got)
+  return [...created(rec)].flatMap(([bulkId, id]) => (mine.has(bulkId) ? [[id, mine.get(bulkId)!] as [string, string]] : []))
+}
+
+/**
+ * Recorded meta.created / meta.lastModified → the replayed ones, from the same resource in both answers (a single
+ * resource, or list items paired through the id map), so later filters and bodies carry the new target's times.
+ */
+function timePairs(rec: Record<string, unknown> | undefined, got: Record<string, unknown> | undefined, ids: ValueMap): [string, string][] {
+  const resources = (b: Record<string, unknown> | undefined): Record<string, unknown>[] =>
+    Array.isArray(b?.Resources) ? (b!.Resources as unknown[]).filter((r): r is Record<string, unknown> => !!r && typeof r === 'object') : b && typeof b.id === 'string' ? [b] : []
+  const replayed = new Map(resources(got).map((r) => [r.id, r]))
+  const out: [string, string][] = []
+  for (const r of resources(rec)) {
+    if (typeof r.id !== 'string') continue
+    const twin = replayed.get(ids.get(r.id) ?? r.id)
+    if (!twin) continue
+    const a = r.meta as Record<string, unknown> | undefined
+    const b = twin.meta as Record<string, unknown> | undefined
+    for (const key of ['created', 'lastModified']) if (typeof a?.[key] === 'string' && typeof b?.[key] === 'string') out.push([a[key] as string, b[key] as string])
+  }
+  return out
+}
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
 }

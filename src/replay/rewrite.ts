@@ -4,6 +4,8 @@
  * the old server gave>" becomes "PATCH /Users/<id the new server gave>".
  */
 
+import { segment } from '../http/segment.js'
+
 /** Below this length an id is only replaced where it stands alone (a path segment, a whole JSON string). */
 const MIN_EMBEDDED = 8
 
@@ -57,7 +59,8 @@ export class ValueMap {
         return seg
       }
       const to = this.map.get(decoded)
-      return to === undefined ? seg : encodeURIComponent(to)
+      // The new target's id, as one segment (refused when it cannot be one: UnsafeSegment).
+      return to === undefined ? seg : segment(to, 'the id the replay target gave')
     })
     return query === undefined ? segments.join('/') : `${segments.join('/')}?${this.query(query)}`
   }

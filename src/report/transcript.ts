@@ -49,6 +49,8 @@ export interface HarEntry {
     step?: string
     idp: string
     action?: string
+    /** The harness's own request (cleanup, ledger lookup, discovery, diagnostic), never the IdP's traffic. */
+    purpose?: string
     error?: { code: string; message: string }
     /** A resend after a 429: the index of the first attempt. */
     retry?: { of: number; attempt: number; waitedMs: number }
@@ -156,6 +158,7 @@ function entryOf(exchange: Exchange, redactor: Redactor): HarEntry {
       step: x.step,
       idp: x.idp,
       action: x.action,
+      ...(x.purpose ? { purpose: x.purpose } : {}),
       ...(x.error ? { error: { code: x.error.code, message: redactor.text(x.error.message) } } : {}),
       ...(x.retry ? { retry: x.retry } : {}),
       ...(x.response?.omitted !== undefined ? { omitted: x.response.omitted } : {}),

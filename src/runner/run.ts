@@ -3,6 +3,7 @@ import { DEFAULT_CUSTOM_EXTENSION, type RunConfig } from '../config/types.js'
 import type { CheckContext, CheckDef, Discovery, Finding } from '../checks/define.js'
 import { ambientChecks, getCheck } from '../checks/registry.js'
 import { TargetError, UsageError } from '../errors.js'
+import { UnsafeSegment } from '../idp/wire.js'
 import { HttpClient } from '../http/client.js'
 import { pathOf, type Exchange, type RequestSpec } from '../http/exchange.js'
 import { Redactor } from '../http/redact.js'
@@ -12,7 +13,7 @@ import type { ActionContext, IdpProfile } from '../idp/types.js'
 import { buildCompliance, buildMatrix, summarize } from '../result/summary.js'
 import type { Level, Result, Source } from '../result/types.js'
 import { statusOf } from '../result/verdict.js'
-import { TemplateError, render, uniqueValues } from '../scenario/template.js'
+import { TemplateError, render, renderRequest, runPrefix, uniqueValues } from '../scenario/template.js'
 import type { Expectation, Feature, Scenario, Step } from '../scenario/types.js'
 import { cleanup } from './cleanup.js'
 import { discover, featuresOf } from './discovery.js'
@@ -95,7 +96,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
     // A transcript holds every body as received; otherwise long walks keep full bodies only where results point.
     retention: { keepAll: !!config.transcript },
   })
-  const ledger = new Ledger(config.readOnly)
+  const ledger = new Ledger(config.readOnly, runPrefix(runId))
   opts.onLedger?.(ledger)
   const results: Result[] = []
   const leftovers: Leftover[] = []
@@ -313,14 +314,16 @@ class ScenarioRunner {
     try {
       if (step.when !== undefined && !render(step.when, inst.vars)) return
       args = (render(step.with ?? {}, inst.vars) ?? {}) as Record<string, unknown>
-      request = step.request ? (render(step.request, inst.vars) as Step['request']) : undefined
+      request = step.request ? (renderRequest(step.request, inst.vars) as Step['request']) : undefined
     } catch (err) {
+      if (err instanceof UnsafeSegment) return void inst.results.push(this.skip(inst, step, err.message))
       if (!(err instanceof TemplateError)) throw err
       inst.results.push(this.skip(inst, step, `depends on a value an earlier step did not produce (${err.message})`))
       return
     }
     let exchange: Exchange | undefined
     let value: unknown
+    const sentBefore = this.client.exchanges.length
     try {
       if (step.action === 'rotateToken') {
         inst.results.push(await this.rotate(inst, step))
@@ -343,10 +346,14 @@ class ScenarioRunner {
       if (err instanceof TargetError) throw err
       const earlierFailed = inst.results.some((r) => r.status === 'fail' || r.status === 'error')
       const msg = (err as Error).message
+      const refused = this.client.exchanges.slice(sentBefore).map(refusedBy).find(Boolean)
+      if (refused || err instanceof UnsafeSegment) return void inst.results.push(this.skip(inst, step, refused ?? msg))
       inst.results.push(earlierFailed ? this.skip(inst, step, `not run because an earlier step failed (${msg})`) : this.result(inst, stepDescriptor(inst, step), { ok: 'error', message: msg, reason: msg }))
       return
     }
     if (!exchange) return
+    // A request scim-check refused to send was reported once, as a skip with its reason: nothing here to judge.
+    if (refusedBy(exchange)) return
     if (isCapped(value)) inst.results.push(this.pageCap(inst, exchange, (value as { pages?: unknown }).pages))
     if (step.save) inst.vars[step.save] = value ?? exchange.response?.json
     for (const e of expectationsOf(step)) inst.results.push(...this.expect(inst, step, e, exchange))
@@ -405,7 +412,7 @@ class ScenarioRunner {
     const url = this.client.resolve(spec)
     const refusal = this.ledger.refuse(spec, url)
     const x = refusal ? this.client.refuse(spec, labels, refusal) : await this.client.send(spec, labels)
-    if (!refusal) this.ledger.observe(x, spec, url)
+    const owned = refusal ? undefined : this.ledger.observe(x, spec, url)
     if (x.response) this.anyResponse = true
     else if (x.error && !x.error.code.startsWith('refused-') && x.error.code !== 'other-origin') {
       // A peer that never answers must not hold the run for every remaining step's timeout (cleanup's requests count too).
@@ -414,6 +421,7 @@ class ScenarioRunner {
       if (silent >= DEAD_AFTER_SOME) throw new TargetError(`the target stopped answering (${silent} requests in a row got no response; last: ${x.error.message})`)
     }
     this.ambient(inst, x)
+    if (owned) inst.results.push(this.result(inst, getCheck(owned.check)!, owned, x))
     return x
   }
 
@@ -421,7 +429,8 @@ class ScenarioRunner {
     if (x.error) {
       const def = getCheck('transport.response')!
       const finding: Finding = { ok: 'error', message: `${x.request.method} ${pathOf(x)}: ${x.error.message}`, reason: x.error.message }
-      if (x.error.code.startsWith('refused-') || x.error.code === 'other-origin') finding.reason = 'scim-check refused to send this request'
+      // Never an error of the target: scim-check itself did not send it, and says why.
+      if (refusedBy(x)) Object.assign(finding, { ok: 'skip', message: `skipped ${x.request.method} ${pathOf(x)}: ${x.error.message}`, reason: x.error.message })
       inst.results.push(this.result(inst, def, finding, x))
       return
     }
@@ -485,6 +494,7 @@ class ScenarioRunner {
     const base = stepDescriptor(inst, step, e)
     const out: Result[] = []
     const named = (kind: string): Descriptor => (e.check || e.id ? base : { ...base, id: `${base.id}.${kind}`, title: `${base.title}: ${kind}` })
+    if (refusedBy(x)) return []
     if (!x.response) {
       return [this.result(inst, named('status'), { ok: 'error', message: x.error?.message ?? 'no response', reason: x.error?.message ?? 'no response' }, x)]
     }
@@ -564,11 +574,18 @@ function isCapped(value: unknown): boolean {
  */
 function unjudgeable(f: Finding, step: Step): Finding | undefined {
   if (f.ok === true || f.ok === 'skip') return undefined
+  const refused = f.exchange && refusedBy(f.exchange)
+  if (refused) return { ...f, ok: 'skip', message: `skipped: ${refused}`, reason: refused }
   const status = f.exchange?.response?.status
   const deliberate = step.auth !== undefined && step.auth !== 'current'
   if (!deliberate && status !== 401 && status !== 403) return undefined
   const reason = deliberate ? `the step sends ${step.auth === 'none' ? 'no' : `the ${step.auth}`} credentials on purpose` : `the request was refused with ${status} before its shape mattered`
   return { ...f, ok: 'skip', message: `skipped: ${reason}; the IdP's request shape is judged where it is authorised`, reason }
+}
+
+/** Why scim-check itself did not send this request (its guard, a path it would not build), or undefined. */
+function refusedBy(x: Exchange): string | undefined {
+  return x.error && (x.error.code.startsWith('refused-') || x.error.code === 'other-origin') ? x.error.message : undefined
 }
 
 function expectationsOf(step: Step): Expectation[] {

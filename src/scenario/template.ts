@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID, createHash } from 'node:crypto'
+import { segment } from '../http/segment.js'
 
 /**
  * `{{ expr }}` templating for scenario values. `expr` is a path into the variables: `user.id`,
@@ -87,6 +88,40 @@ export function render(value: unknown, vars: Record<string, unknown>): unknown {
     return out
   }
   return value
+}
+
+/**
+ * A raw request: like render, except that a value templated into `path` is percent-encoded as one path segment (or
+ * query component after '?'), so a saved id with '/', '?', '#', spaces or non-ASCII characters addresses exactly
+ * that resource; a value that cannot be one segment throws UnsafeSegment. A path that is one whole template (a
+ * saved meta.location) is a URL already and is used as given.
+ */
+export function renderRequest(request: Record<string, unknown>, vars: Record<string, unknown>): Record<string, unknown> {
+  const { path, ...rest } = request
+  const out = render(rest, vars) as Record<string, unknown>
+  // A BulkRequest's operations carry paths too (RFC 7644 §3.7): each is built the same way.
+  const ops = isPlainObject(request.body) && Array.isArray(request.body.Operations) ? request.body.Operations : undefined
+  if (typeof path === 'string' && /\/Bulk\/?$/i.test(path) && ops && isPlainObject(out.body) && Array.isArray(out.body.Operations)) {
+    out.body = { ...out.body, Operations: out.body.Operations.map((op, i) => (isPlainObject(op) && isPlainObject(ops[i]) && typeof ops[i].path === 'string' ? { ...op, path: renderPath(ops[i].path as string, vars) } : op)) }
+  }
+  return typeof path === 'string' ? { ...out, path: renderPath(path, vars) } : { ...out, path }
+}
+
+function renderPath(text: string, vars: Record<string, unknown>): unknown {
+  if (!text.includes('{{')) return text
+  const expressions = templateExpressions(text)
+  if (expressions.length === 1 && WHOLE.test(text)) return lookup(expressions[0], vars)
+  let out = ''
+  let from = 0
+  let inQuery = false
+  for (const expression of expressions) {
+    const literal = text.slice(from, expression.start)
+    inQuery ||= /[?#]/.test(literal)
+    const value = toText(lookup(expression, vars), expression)
+    out += literal + (inQuery ? encodeURIComponent(value) : segment(value, `the value of ${expression.raw}`))
+    from = expression.start + expression.raw.length
+  }
+  return out + text.slice(from)
 }
 
 function renderString(text: string, vars: Record<string, unknown>): unknown {

@@ -5,6 +5,7 @@ import type { CapturedRequest, Exchange, RequestSpec } from '../http/exchange.js
 import type { Redactor } from '../http/redact.js'
 import { resolveMapping } from '../idp/mapping.js'
 import type { ActionContext, ActionName, IdpProfile } from '../idp/types.js'
+import { Ledger } from '../runner/ledger.js'
 
 /**
  * `scim-check send`: one IdP action, built by the same profile code a run uses, so what is printed is exactly
@@ -24,6 +25,8 @@ export interface SendOutcome {
   expectations: { id: string; finding: Finding }[]
   /** Set when the action threw (a missing argument the profile needs, an id it cannot use). */
   error?: string
+  /** Set when a request would have changed a resource this command did not create: it was not sent, and why. */
+  refused?: string
 }
 
 type Sender = (spec: RequestSpec, labels: { idp: string; action: string; headers: Record<string, string> }) => Promise<Exchange>
@@ -40,7 +43,13 @@ async function perform(input: SendInput, sender: Sender, dryRun: boolean): Promi
     mapping: resolveMapping(profile.mapping ?? {}, config.mapping, profile.name),
     custom: config.customExtension ?? DEFAULT_CUSTOM_EXTENSION,
     send: async (spec) => {
-      const x = await sender(spec, { idp: profile.name, action, headers })
+      let x: Exchange
+      try {
+        x = await sender(spec, { idp: profile.name, action, headers })
+      } catch (err) {
+        if (err instanceof Refused) exchanges.push(err.exchange)
+        throw err
+      }
       exchanges.push(x)
       return x
     },
@@ -58,9 +67,39 @@ async function perform(input: SendInput, sender: Sender, dryRun: boolean): Promi
   return { exchanges, expectations }
 }
 
-/** Sends the action's requests through the client (which captures and redacts them). */
-export function sendAction(input: SendInput, client: HttpClient): Promise<SendOutcome> {
-  return perform(input, (spec, l) => client.send(spec, { scenario: 'send', idp: l.idp, action: l.action, headers: l.headers }), false)
+/**
+ * Sends the action's requests through the client (which captures and redacts them), behind the same guard a run
+ * uses: a write to a resource this command did not create is not sent unless `yesModify` names exactly that id.
+ * The first refused request is kept (captured, not sent) so it can be shown, and the action stops there.
+ */
+export async function sendAction(input: SendInput, client: HttpClient, yesModify?: string): Promise<SendOutcome> {
+  const ledger = new Ledger()
+  if (yesModify !== undefined) ledger.adopt({ type: 'User', id: yesModify, scenario: 'send', idp: input.profile.name })
+  let refused: string | undefined
+  const outcome = await perform(
+    input,
+    async (spec, l) => {
+      const labels = { scenario: 'send', idp: l.idp, action: l.action, headers: l.headers }
+      const url = client.resolve(spec)
+      const why = refused ?? ledger.refuse(spec, url)
+      if (why) {
+        refused ??= why
+        throw new Refused(client.refuse(spec, labels, why))
+      }
+      const x = await client.send(spec, labels)
+      ledger.observe(x, spec, url)
+      return x
+    },
+    false,
+  )
+  return refused ? { ...outcome, error: undefined, refused } : outcome
+}
+
+/** Stops an action at the first request the guard refuses (an action never gets to see a refusal as an answer). */
+class Refused extends Error {
+  constructor(readonly exchange: Exchange) {
+    super(exchange.error?.message ?? 'refused')
+  }
 }
 
 /**

@@ -982,6 +982,7 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
 export const VARIANTS: ReadonlyArray<BehaviourDefinition> = [
   { name: 'patch-204', description: 'PATCH answers 204 No Content (200 when attributes/excludedAttributes are given)', flags: { patch204: true } },
   { name: 'non-uuid-ids', description: 'Resource ids are short non-UUID strings such as u-17 and g-3', flags: { nonUuidIds: true } },
+  { name: 'ids-with-reserved-chars', description: "Resource ids hold '/', '?', '#', '%', a space and 'é' (u/1?a#b c%2Fé-…): any id is allowed, so clients must percent-encode it", flags: { reservedCharIds: true } },
   { name: 'no-etag', description: 'ETags unsupported: SPC etag false, no ETag header or meta.version, If-Match ignored', flags: { noEtag: true } },
   { name: 'discovery-auth', description: 'Discovery endpoints require the bearer token', flags: { discoveryAuth: true } },
   { name: 'no-sort', description: 'Sorting unsupported: SPC sort false and sortBy ignored', flags: { noSort: true } },

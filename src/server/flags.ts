@@ -52,6 +52,8 @@ export interface Flags {
   // --- ids and features ---
   /** Ids like u-17 / g-3 instead of UUIDs. */
   nonUuidIds: boolean
+  /** Ids holding characters reserved in a URL path (/ ? # % space) and non-ASCII ones (é). */
+  reservedCharIds: boolean
   /** SPC bulk false and POST /Bulk answers 501. */
   noBulk: boolean
 }
@@ -76,5 +78,6 @@ export const DEFAULT_FLAGS: Readonly<Flags> = Object.freeze({
   keepRotatedTokens: false,
   discoveryAuth: false,
   nonUuidIds: false,
+  reservedCharIds: false,
   noBulk: false,
 })

@@ -415,6 +415,8 @@ export class Store {
 
   private newId(kind: ResourceKind): string {
     // randomUUID() strings keep a large hidden backing store; a flat copy is a seventh of the size.
+    // RFC 7643 §3.1 asks only that an id be unique (and not "bulkId"): a client must encode it to put it in a path.
+    if (this.flags.reservedCharIds) return `${kind === 'User' ? 'u' : 'g'}/${++this.idSeq[kind]}?a#b c%2Fé-${randomUUID().slice(0, 8)}`
     if (!this.flags.nonUuidIds) return compact(randomUUID())
     const prefix = kind === 'User' ? 'u' : 'g'
     let id: string

@@ -70,8 +70,16 @@ describe('the ledger and the catalogue probes', () => {
     expect(refuse(l, 'POST', '/Bulk', bulk('bulkId:elsewhere'))).toMatch(/refused bulk request/)
   })
 
-  it('owns what a BulkResponse says its POST operations created', () => {
+  it('holds what a BulkResponse says its POST operations created, to be read back before cleanup deletes it', () => {
     const l = new Ledger()
+    const sent = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [
+        { method: 'POST', path: '/Users', bulkId: 'b1', data: { userName: 'scimcheck-x-b1' } },
+        { method: 'POST', path: '/Groups', bulkId: 'g1', data: { displayName: 'scimcheck-x-g1' } },
+        { method: 'POST', path: '/Users', bulkId: 'b2', data: { userName: 'scimcheck-x-b2' } },
+      ],
+    }
     const response = {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkResponse'],
       Operations: [
@@ -81,8 +89,10 @@ describe('the ledger and the catalogue probes', () => {
         { method: 'PUT', location: `${BASE}/Users/u-8`, status: '200' },
       ],
     }
-    observe(l, 'POST', '/Bulk', 200, response)
-    expect(l.list().map((o) => `${o.type} ${o.id}`)).toEqual(['User u-9', 'Group g-9'])
+    observe(l, 'POST', '/Bulk', 200, response, sent)
+    expect(l.list().map((o) => `${o.type} ${o.id} ${o.name} ${o.verify}`)).toEqual(['User u-9 scimcheck-x-b1 true', 'Group g-9 scimcheck-x-g1 true'])
+    // Known only from a location: no write reaches it before cleanup has read it back as the run's.
+    expect(refuse(l, 'PATCH', '/Users/u-9')).toMatch(/only in a Bulk answer/)
   })
 })
 
@@ -93,5 +103,87 @@ describe('the ledger follows a resource whose id a write changed', () => {
     observe(l, 'PUT', '/Users/u-1', 200, { id: 'u-99', userName: 'scimcheck-x-u1' })
     expect(l.list().map((o) => `${o.id} ${o.name}`)).toEqual(['u-99 scimcheck-x-u1'])
     expect(refuse(l, 'DELETE', '/Users/u-99')).toBeUndefined()
+  })
+})
+
+describe('ownership is proven from the answer', () => {
+  const PREFIX = 'scimcheck-run1-'
+  const post = (l: Ledger, path: string, sent: Record<string, unknown>, answer: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const x = exchange({ method: 'POST', path, status: 201, body: answer, requestBody: sent })
+    Object.assign(x.response!.headers, headers)
+    return l.observe(x, { method: 'POST', path, body: sent }, url(path))
+  }
+
+  it('owns a create whose answer echoes the run-prefixed userName, compared case-insensitively', () => {
+    const l = new Ledger(false, PREFIX)
+    expect(post(l, '/Users', { userName: `${PREFIX}a@example.com` }, { id: 'u1', userName: `${PREFIX.toUpperCase()}A@example.com` })).toBeUndefined()
+    expect(l.has('u1')).toBe(true)
+  })
+
+  it('reports a create answered with another resource, and never writes to it', () => {
+    const l = new Ledger(false, PREFIX)
+    const f = post(l, '/Users', { userName: `${PREFIX}a@example.com` }, { id: 'theirs', userName: 'ada@example.com' })
+    expect(f?.check).toBe('safety.foreign-answer')
+    expect(f?.message).toMatch(/^POST \/Users answered with a different resource/)
+    expect(f?.expected).toContain(`${PREFIX}a@example.com`)
+    expect(f?.actual).toContain('ada@example.com')
+    expect(l.has('theirs')).toBe(false)
+    expect(refuse(l, 'DELETE', '/Users/theirs')).toMatch(/someone else's/)
+    // Even a later 404 does not unlock it, and the name the run sent is looked up by cleanup.
+    observe(l, 'GET', '/Users/theirs', 404)
+    expect(refuse(l, 'PATCH', '/Users/theirs')).toMatch(/someone else's/)
+    expect(l.uncertain.map((u) => u.name)).toEqual([`${PREFIX}a@example.com`])
+  })
+
+  it('externalId is case-exact: a folded one is another resource', () => {
+    const l = new Ledger(false, PREFIX)
+    const f = post(l, '/Groups', { displayName: `${PREFIX}g`, externalId: 'ScimCheck-run1-g' }, { id: 'g1', displayName: `${PREFIX}g`, externalId: 'scimcheck-run1-g' })
+    expect(f?.check).toBe('safety.foreign-answer')
+  })
+
+  it('a Location naming another id than the body is another resource', () => {
+    const l = new Ledger(false, PREFIX)
+    const f = post(l, '/Users', { userName: `${PREFIX}a` }, { id: 'u1', userName: `${PREFIX}a` }, { location: `${BASE}/Users/theirs` })
+    expect(f?.check).toBe('safety.foreign-answer')
+    expect(refuse(l, 'DELETE', '/Users/theirs')).toMatch(/someone else's/)
+  })
+
+  it('a name without this run\'s prefix proves nothing: the resource is listed for cleanup, never touched', () => {
+    const l = new Ledger(false, PREFIX)
+    expect(post(l, '/Users', { userName: 'bjensen' }, { id: 'u9', userName: 'bjensen' })).toBeUndefined()
+    expect(l.has('u9')).toBe(false)
+    expect(l.unproven.map((u) => u.id)).toEqual(['u9'])
+  })
+
+  it('follows a re-keyed resource of its own, but never onto someone else\'s id', () => {
+    const l = new Ledger(false, PREFIX)
+    post(l, '/Users', { userName: `${PREFIX}a` }, { id: 'u1', userName: `${PREFIX}a` })
+    observe(l, 'GET', '/Users', 200, { Resources: [{ id: 'theirs', userName: 'ada' }] })
+    const moved = l.observe(exchange({ method: 'PUT', path: '/Users/u1', status: 200, body: { id: 'theirs', userName: `${PREFIX}a` } }), { method: 'PUT', path: '/Users/u1', body: { userName: `${PREFIX}a` } }, url('/Users/u1'))
+    expect(moved?.check).toBe('safety.write-answered-other')
+    expect(l.has('u1')).toBe(true)
+    expect(refuse(l, 'PATCH', '/Users/theirs')).toMatch(/someone else's/)
+    const other = l.observe(exchange({ method: 'PATCH', path: '/Users/u1', status: 200, body: { id: 'x2', userName: 'ada' } }), { method: 'PATCH', path: '/Users/u1', body: {} }, url('/Users/u1'))
+    expect(other?.check).toBe('safety.write-answered-other')
+    expect(refuse(l, 'DELETE', '/Users/x2')).toMatch(/someone else's/)
+  })
+
+  it('a resource created from a SearchRequest is the run\'s only when it holds the run\'s prefix', () => {
+    const l = new Ledger(false, PREFIX)
+    const search = (body: Record<string, unknown>) => l.observe(exchange({ method: 'POST', path: '/Users/.search', status: 201, body }), { method: 'POST', path: '/Users/.search', body: {} }, url('/Users/.search'))
+    search({ id: 's1', userName: `${PREFIX}s` })
+    search({ id: 's2', userName: 'ada' })
+    expect(l.has('s1')).toBe(true)
+    expect(l.has('s2')).toBe(false)
+    expect(l.unproven.map((u) => u.id)).toEqual(['s2'])
+  })
+
+  it('refuses any write whose body names a foreign id (member, manager, filter path)', () => {
+    const l = new Ledger(false, PREFIX)
+    post(l, '/Users', { userName: `${PREFIX}a` }, { id: 'u1', userName: `${PREFIX}a` })
+    observe(l, 'GET', '/Users', 200, { Resources: [{ id: 'boss', userName: 'boss' }] })
+    expect(refuse(l, 'PATCH', '/Users/u1', { Operations: [{ op: 'add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: 'boss' }] })).toMatch(/names boss/)
+    expect(refuse(l, 'POST', '/Users', { userName: `${PREFIX}b`, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: { value: 'boss' } } })).toMatch(/names boss/)
+    expect(refuse(l, 'PATCH', '/Users/u1', { Operations: [{ op: 'remove', path: 'emails[value eq "boss"]' }] })).toMatch(/names boss/)
   })
 })

@@ -32,11 +32,25 @@ describe('--read-only', () => {
     }
   }, 90_000)
 
+  it('is quiet on a correct server: every profile green, a write a read-only step would need is a skip saying so', async () => {
+    const r = await runCli(['run', '--builtin', '--idp', 'all', '--read-only', '--reporter', 'json'], { killAfterMs: 60_000 })
+    expectBounded(r, 60_000, [0])
+    const results = report(r).results
+    expect(results.filter((x) => x.status === 'error' || x.status === 'fail' || x.status === 'warn').map((x) => `${x.idp} ${x.id} ${x.message}`)).toEqual([])
+    // JumpCloud's connection test creates a user: under --read-only it is a skip with the reason, never an error.
+    const jc = results.filter((x) => x.idp === 'jumpcloud' && x.scenario === 'connection' && x.step === 'test-connection')
+    expect(jc.length).toBeGreaterThan(0)
+    for (const x of jc) {
+      expect(x.status).toBe('skip')
+      expect(x.reason).toContain('needs writes (--read-only)')
+    }
+  }, 90_000)
+
   it('refuses a write even when a scenario asks for one', () => {
     const ledger = new Ledger(true)
     const base = 'http://127.0.0.1:1/scim/v2'
     for (const [method, path] of [['POST', '/Users'], ['PUT', '/Users/x'], ['PATCH', '/Groups/g'], ['DELETE', '/Users/x'], ['POST', '/Bulk']]) {
-      expect(ledger.refuse({ method, path }, new URL(base + path)), `${method} ${path}`).toMatch(/--read-only sends no writes/)
+      expect(ledger.refuse({ method, path }, new URL(base + path)), `${method} ${path}`).toMatch(/needs writes \(--read-only\)/)
     }
     expect(ledger.refuse({ method: 'POST', path: '/Users/.search' }, new URL(`${base}/Users/.search`))).toBeUndefined()
     expect(ledger.refuse({ method: 'GET', path: '/Users' }, new URL(`${base}/Users`))).toBeUndefined()

@@ -49,7 +49,7 @@ describe('send: one IdP action from the command line', () => {
         const r = new Redactor()
         r.addSecret(server.token)
         const dry = await dryRunAction(input(idp, action, args), c, r)
-        const real = await sendAction(input(idp, action, args), c)
+        const real = await sendAction(input(idp, action, args), c, typeof args.id === 'string' ? args.id : undefined)
         await c.close()
         expect(real.error, `${idp} ${action}`).toBeUndefined()
         expect(dry.exchanges.length, `${idp} ${action}`).toBeGreaterThan(0)
@@ -64,7 +64,7 @@ describe('send: one IdP action from the command line', () => {
   it('sends for real through the client: captured, redacted, with the IdP expectations judged on the way', async () => {
     const user = server.store.createUser({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'entra-target@example.com', active: true })
     const c = client()
-    const out = await sendAction(input('entra', 'deactivateUser', { id: user.id }), c)
+    const out = await sendAction(input('entra', 'deactivateUser', { id: user.id }), c, user.id as string)
     await c.close()
     expect(out.exchanges).toHaveLength(1)
     expect(out.exchanges[0].response?.status).toBe(200)
@@ -93,7 +93,7 @@ describe('send: one IdP action from the command line', () => {
     const rendering = PROFILE_NAMES.filter((idp) => ['onelogin', 'ping'].includes(idp))
     for (const idp of rendering) {
       const c = client()
-      const out = await sendAction(input(idp, 'updateUser', { id: 'not-provisioned-here', changes: { title: 'VP' } }), c)
+      const out = await sendAction(input(idp, 'updateUser', { id: 'not-provisioned-here', changes: { title: 'VP' } }), c, 'not-provisioned-here')
       await c.close()
       expect(out.exchanges.filter((x) => x.request.method !== 'GET')).toEqual([])
       expect(out.error).toContain('not-provisioned-here')
