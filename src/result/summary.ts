@@ -2,9 +2,18 @@ import type { Compliance, Matrix, RunReport, Summary } from '../runner/report.js
 import type { Result } from './types.js'
 import { breaksRun, worst } from './verdict.js'
 
+/**
+ * Counts per status, plus the causality view: a blocked result is a skip that another result explains, so it never
+ * counts as a failure; the root causes are counted once each, however many results they block.
+ */
 export function summarize(results: readonly Result[]): Summary {
-  const s: Summary = { total: results.length, passed: 0, failed: 0, warned: 0, skipped: 0, info: 0, errors: 0 }
+  const s: Summary = { total: results.length, passed: 0, failed: 0, warned: 0, skipped: 0, info: 0, errors: 0, blocked: 0, rootCauses: 0 }
+  const roots = new Set<string>()
   for (const r of results) {
+    if (r.cause && r.status === 'skip') {
+      s.blocked++
+      roots.add(r.cause.id)
+    }
     if (r.status === 'pass') s.passed++
     else if (r.status === 'fail') s.failed++
     else if (r.status === 'warn') s.warned++
@@ -12,6 +21,7 @@ export function summarize(results: readonly Result[]): Summary {
     else if (r.status === 'info') s.info++
     else s.errors++
   }
+  s.rootCauses = roots.size
   return s
 }
 
