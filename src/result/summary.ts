@@ -88,6 +88,27 @@ export function buildCompliance(
   return { sections, mustCompliant, idps: perIdp }
 }
 
+const JUDGED = new Set(['pass', 'fail', 'warn'])
+
+/**
+ * Never green on nothing: a profile that was selected but judged nothing (every result skipped, informational or
+ * not judged) makes the run unusable, whatever the other profiles found. The one line says which, and the most
+ * common reason given.
+ */
+export function nothingJudged(report: Pick<RunReport, 'results' | 'idps'>): string | undefined {
+  const empty = report.idps.filter((idp) => !report.results.some((r) => r.idp === idp && JUDGED.has(r.status)))
+  if (empty.length === 0) return undefined
+  const reasons = new Map<string, number>()
+  for (const r of report.results) {
+    if (!empty.includes(r.idp) || !r.reason) continue
+    reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1)
+  }
+  const common = [...reasons].sort((a, b) => b[1] - a[1])[0]?.[0]
+  const which = empty.length === report.idps.length ? 'the run' : `profile ${empty.join(', ')}`
+  const why = common ? ` (most often: ${common})` : report.results.some((r) => empty.includes(r.idp)) ? '' : ' (no step produced a result)'
+  return `nothing was judged for ${which}: no check passed, failed or warned${why}`
+}
+
 /** 0 = nothing breaks the run at --fail-on, 1 = failures. (2, for unusable input or target, is decided before a report exists.) */
 export function exitCodeOf(report: Pick<RunReport, 'results' | 'failOn' | 'incomplete'>): 0 | 1 {
   return report.results.some((r) => breaksRun(r.status, report.failOn)) ? 1 : 0

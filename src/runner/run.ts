@@ -49,6 +49,8 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
   const idps = expandIdps(config.idps)
   const scenarios = opts.scenarios ?? resolveScenarios(config.scenarios)
   for (const idp of idps) checkOptions(getProfile(idp), config.idpOptions[idp] ?? {})
+  // Only scenarios the user chose must run somewhere: the built-in set holds RFC probes for generic alone.
+  if (opts.scenarios || config.scenarios.length) for (const s of scenarios) checkApplies(s, idps, config)
   const runId = randomBytes(4).toString('hex')
   const startedAt = new Date()
   const target = await startTarget(config)
@@ -135,6 +137,13 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
 function applies(s: Scenario, idp: string, config: RunConfig): boolean {
   if (config.readOnly && s.writes !== false) return false
   return !s.idps || s.idps.includes(idp) || s.idps.includes('all')
+}
+
+/** A chosen scenario that would run under none of the chosen profiles would make a green run of nothing. */
+function checkApplies(s: Scenario, idps: string[], config: RunConfig): void {
+  if (idps.some((idp) => applies(s, idp, config))) return
+  if (config.readOnly && s.writes !== false) throw new UsageError(`scenario "${s.name}" writes data and --read-only sends no writes: nothing of it would run`)
+  throw new UsageError(`scenario "${s.name}" runs only under ${s.idps!.join(', ')}, none of the selected profiles (${idps.join(', ')}): pass --idp ${s.idps![0]} or choose another scenario`)
 }
 
 function checkOptions(profile: IdpProfile, given: Record<string, unknown>): void {
