@@ -91,12 +91,14 @@ export function buildCompliance(
 const JUDGED = new Set(['pass', 'fail', 'warn'])
 
 /**
- * Never green on nothing: a profile that was selected but judged nothing (every result skipped, informational or
- * not judged) makes the run unusable, whatever the other profiles found. The one line says which, and the most
- * common reason given.
+ * Never green on nothing: a profile the user named that judged nothing (every result skipped, informational or
+ * not judged) makes the run unusable, whatever the other profiles found. Under `--idp all` no profile was named
+ * on its own, so only a run that judged nothing at all counts. The one line says which, and the most common reason.
  */
-export function nothingJudged(report: Pick<RunReport, 'results' | 'idps'>): string | undefined {
-  const empty = report.idps.filter((idp) => !report.results.some((r) => r.idp === idp && JUDGED.has(r.status)))
+export function nothingJudged(report: Pick<RunReport, 'results' | 'idps'>, opts: { each: boolean } = { each: true }): string | undefined {
+  const judged = (idp: string) => report.results.some((r) => r.idp === idp && JUDGED.has(r.status))
+  if (!opts.each && report.idps.some(judged)) return undefined
+  const empty = report.idps.filter((idp) => !judged(idp))
   if (empty.length === 0) return undefined
   const reasons = new Map<string, number>()
   for (const r of report.results) {

@@ -89,7 +89,7 @@ export class Causality {
     }
     for (const x of exchanges) {
       const method = x.request.method.toUpperCase()
-      if (x.purpose || !WRITES.has(method)) continue
+      if (x.purpose || !isWrite(x)) continue
       const judged = x === main ? expects.filter((r) => r.exchange === x.index) : []
       const badVerdict = judged.find((r) => r.status !== 'pass' && r.status !== 'info')
       const failed = judged.length ? !!badVerdict : !is2xx(x)
@@ -101,13 +101,19 @@ export class Causality {
         if (method === 'POST' && isCollection(x)) this.failedCreate = failed ? known : undefined
         continue
       }
-      if (!failed) this.resources.delete(id)
-      else if (known) this.resources.set(id, known)
+      // A write that failed for no named reason is still the last write: an older cause no longer explains the state.
+      if (failed && known) this.resources.set(id, known)
+      else this.resources.delete(id)
     }
   }
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** A request that changes data (a search is a POST that does not). */
+export function isWrite(x: Exchange): boolean {
+  return WRITES.has(x.request.method.toUpperCase()) && !/\/\.search\/?$/.test(pathnameOf(x))
+}
 
 /**
  * Results that say something is wrong with an exchange, and so may explain a failed expectation on it: failures and

@@ -15,7 +15,7 @@ import { TemplateError, render, uniqueValues } from '../scenario/template.js'
 import type { Expectation, Feature, Scenario, Step } from '../scenario/types.js'
 import { cleanup } from './cleanup.js'
 import { discover, featuresOf } from './discovery.js'
-import { Causality, resourceIdOf } from './causality.js'
+import { Causality, isWrite, resourceIdOf } from './causality.js'
 import { expectationsOf, judgeExpectation, scenarioDescriptor, stepDescriptor } from './expect.js'
 import { isRefusal, RequestGuard } from './guard.js'
 import { Ledger } from './ledger.js'
@@ -305,9 +305,12 @@ class ScenarioRunner {
     for (const ref of step.checks ?? []) checks.push(...this.stepCheck(inst, step, ref, exchange, addressed))
     const earlier = inst.causality.forIds(addressed)
     const missingCause = inst.causality.forMissing()
+    // A catalogue check on a write judges that write's own answer, which an earlier failed write does not change;
+    // on a read it judges state the failed write should have left.
+    const judgesOwnWrite = inst.sent.some((x) => !x.purpose && isWrite(x))
     const resolvedChecks = checks.map((r) => {
       if (r.status === 'pass' || r.status === 'info' || r.cause) return r
-      if (earlier) return blocked(r, earlier)
+      if (earlier && !judgesOwnWrite) return blocked(r, earlier)
       if ((r.status === 'error' || r.status === 'skip') && missingCause) return blocked(r, missingCause)
       return r
     })
