@@ -1,6 +1,7 @@
 /**
  * Exit codes: 0 = no failure at the --fail-on level, 1 = failures, 2 = bad usage, bad config or scenario file,
- * or target unreachable. Every code-2 path prints exactly one line on stderr and never a stack trace.
+ * target unreachable, or a run that judged nothing for a selected profile (never green on nothing). Every code-2
+ * path prints exactly one line on stderr and never a stack trace.
  */
 export const EXIT = { ok: 0, failures: 1, usage: 2 } as const
 

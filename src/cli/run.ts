@@ -6,10 +6,11 @@ import { findConfigFile, loadConfigFile } from '../config/file.js'
 import { resolveRunConfig } from '../config/resolve.js'
 import { UsageError } from '../errors.js'
 import { loadReporter } from '../report/index.js'
-import { exitCodeOf } from '../result/summary.js'
+import { exitCodeOf, nothingJudged } from '../result/summary.js'
 import type { Ledger } from '../runner/ledger.js'
 import type { RunReport } from '../runner/report.js'
 import { run } from '../runner/run.js'
+import { EXIT } from './exit.js'
 import { RUN_OPTIONS, type AuthInput } from './options.js'
 import { progressPrinter } from './progress.js'
 
@@ -61,8 +62,12 @@ export async function runCommand(opts: Record<string, unknown>): Promise<number>
     process.off('SIGTERM', onSignal)
   }
 
+  // A run that judged nothing exits 2 with one line; report files are still written, for whoever looks at them.
+  const named = !config.idps.some((spec) => spec.split(',').some((s) => s.trim() === 'all'))
+  const nothing = stoppedBy || report.incomplete ? undefined : nothingJudged(report, { each: named })
   const color = !!process.stdout.isTTY && !process.env.NO_COLOR
   for (const { spec, reporter } of reporters) {
+    if (nothing && !spec.file) continue
     const text = reporter.render(report, { color: spec.file ? false : color, verbose: !!opts.verbose })
     if (spec.file) {
       mkdirSync(dirname(spec.file), { recursive: true })
@@ -74,6 +79,10 @@ export async function runCommand(opts: Record<string, unknown>): Promise<number>
     writeTranscript(config.transcript, report, { redact: config.redact, secrets: [config.token ?? ''] })
   }
   if (stoppedBy) return exitOnSignal(stoppedBy)
+  if (nothing) {
+    process.stderr.write(`scim-check: ${nothing}\n`)
+    return EXIT.usage
+  }
   return exitCodeOf(report)
 }
 

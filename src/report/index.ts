@@ -92,3 +92,48 @@ function distance(a: string, b: string): number {
   }
   return prev[b.length]
 }
+
+/**
+ * One root cause, shown once: blocked results (they carry `cause`) under the result they point at. A blocked result
+ * whose root is not in the report (filtered out, say) stays `loose` and is shown where it is, as a skip.
+ */
+export interface RootCauses {
+  /** Results blocked by this one, in run order (empty for most). */
+  blockedBy(root: Result): Result[]
+  /** True for a blocked result shown under its root instead of on its own. */
+  grouped(r: Result): boolean
+}
+
+export function rootCausesOf(results: readonly Result[]): RootCauses {
+  const key = (idp: string, scenario: string | undefined, id: string, step: string | undefined, exchange: number | undefined) => [idp, scenario ?? '', id, step ?? '', exchange ?? ''].join('\u0000')
+  const roots = new Map<string, Result>()
+  for (const r of results) {
+    if (r.cause) continue
+    const k = key(r.idp, r.scenario, r.id, r.step, r.exchange)
+    if (!roots.has(k)) roots.set(k, r)
+  }
+  const under = new Map<Result, Result[]>()
+  const grouped = new Set<Result>()
+  for (const r of results) {
+    if (!r.cause) continue
+    const root = roots.get(key(r.idp, r.cause.scenario ?? r.scenario, r.cause.id, r.cause.step, r.cause.exchange))
+    if (!root) continue
+    under.set(root, [...(under.get(root) ?? []), r])
+    grouped.add(r)
+  }
+  return { blockedBy: (root) => under.get(root) ?? [], grouped: (r) => grouped.has(r) }
+}
+
+/** "2 checks blocked: a [step], b [step]" — the names, capped so one broken create cannot flood a report. */
+export function blockedLine(blocked: readonly Result[], max = 8): string {
+  const names = blocked.slice(0, max).map((b) => (b.step ? `${b.id} [${b.step}]` : b.id))
+  const more = blocked.length > max ? `, and ${blocked.length - max} more` : ''
+  return `${blocked.length} check${blocked.length === 1 ? '' : 's'} blocked: ${names.join(', ')}${more}`
+}
+
+/** "1 root cause, 7 checks blocked", or nothing when no result was blocked. */
+export function causalityLine(summary: { blocked?: number; rootCauses?: number }): string | undefined {
+  if (!summary.blocked) return undefined
+  const roots = summary.rootCauses ?? 0
+  return `${roots} root cause${roots === 1 ? '' : 's'}, ${summary.blocked} check${summary.blocked === 1 ? '' : 's'} blocked (skipped, never counted as failures)`
+}

@@ -19,7 +19,7 @@ export type JsonReport = Omit<RunReport, 'exchanges'>
 /** Result fields in the order Result declares them; fields added later follow, so nothing is lost. */
 const RESULT_KEYS: (keyof Result)[] = [
   'id', 'title', 'source', 'level', 'status', 'scenario', 'step', 'idp', 'message',
-  'expected', 'actual', 'exchange', 'reason', 'evidence', 'preExisting', 'ambient',
+  'expected', 'actual', 'exchange', 'reason', 'evidence', 'preExisting', 'requirement', 'cause', 'ambient',
 ]
 
 function orderedResult(r: Result): Result {
@@ -48,6 +48,8 @@ export function toJsonReport(report: RunReport): JsonReport {
       info: report.summary.info,
       errors: report.summary.errors,
       total: report.summary.total,
+      blocked: report.summary.blocked,
+      rootCauses: report.summary.rootCauses,
     },
     results: report.results.map(orderedResult),
     matrix: report.matrix,

@@ -7,12 +7,13 @@
  *   the verdict                   → one heading: "passed" or "failed at --fail-on <level>", with the counts
  *   tool, target, idps, runId,
  *   duration                      → one line under the heading
- *   summary                       → one table row of counts per status
+ *   summary                       → one table row of counts per status, then "N root causes, M checks blocked"
  *   compliance                    → "Compliant at MUST level", then compatibility per IdP, on one line
  *   matrix                        → scenario × IdP table, only when more than one IdP ran
  *   fail, error, warn results     → "Failures", in that order (run order within each): heading with symbol,
  *                                   id and title; IdP · scenario · step · requirement source · level; message;
- *                                   expected/actual/reason; request and response in a collapsed <details>;
+ *                                   the requirement sentence, expected/actual/reason, and for a root cause
+ *                                   the checks it blocked (result.cause points at it; they are not failures); request and response in a collapsed <details>;
  *                                   the curl reproduction. Evidence is shown once per exchange; later verdicts
  *                                   on it point back. Past MAX_DETAILED, failures are one line each.
  *   pass, skip, info              → counted only (this is the compact format; json and html list them)
@@ -21,7 +22,7 @@
  * hostile response cannot inject markup, links or images; code blocks use a fence longer than any backtick
  * run inside them. The output stays far below GitHub's 1 MiB job-summary limit.
  */
-import { cellsOf, type Reporter, type RenderOptions } from './index.js'
+import { blockedLine, causalityLine, cellsOf, rootCausesOf, type Reporter, type RenderOptions, type RootCauses } from './index.js'
 import type { RunReport } from '../runner/report.js'
 import { formatSource, type Result, type Status } from '../result/types.js'
 import { exitCodeOf } from '../result/summary.js'
@@ -86,10 +87,12 @@ function header(report: RunReport): string {
 
 function summaryTable(report: RunReport): string[] {
   const s = report.summary
+  const causality = causalityLine(s)
   return [
     '| Passed | Failed | Warnings | Info | Skipped | Errors | Total |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     `| ${s.passed} | ${s.failed} | ${s.warned} | ${s.info} | ${s.skipped} | ${s.errors} | ${s.total} |`,
+    ...(causality ? ['', mdText(causality)] : []),
   ]
 }
 
@@ -127,14 +130,17 @@ function failuresOf(report: RunReport): Result[] {
   return FAILURE_ORDER.flatMap((status) => inRunOrder.filter((r) => r.status === status))
 }
 
-function failureBlock(r: Result, report: RunReport, shown: Map<string, string>): string[] {
+function failureBlock(r: Result, report: RunReport, shown: Map<string, string>, causes: RootCauses): string[] {
   const where = [r.idp, r.scenario, r.step].filter((x): x is string => !!x).map(mdText).join(' · ')
   const out = [`#### ${MARKDOWN_SYMBOLS[r.status]} \`${inlineCode(r.id)}\` ${mdText(r.title)}`, '', `${where} · ${mdText(formatSource(r.source))} · ${r.level}${r.preExisting ? ' · pre-existing data' : ''}`, '']
   if (r.message && r.message !== r.title) out.push(mdText(r.message), '')
   const facts: string[] = []
+  if (r.requirement) facts.push(`- **requirement:** ${mdText(r.requirement)}`)
   if (r.expected !== undefined) facts.push(`- **expected:** ${mdText(r.expected)}`)
   if (r.actual !== undefined) facts.push(`- **actual:** ${mdText(r.actual)}`)
   if (r.reason && r.reason !== r.message) facts.push(`- **reason:** ${mdText(r.reason)}`)
+  const blocked = causes.blockedBy(r)
+  if (blocked.length) facts.push(`- **root cause:** ${mdText(blockedLine(blocked))}`)
   if (facts.length) out.push(...facts, '')
   const ev = evidenceFor(r, report.exchanges)
   if (!ev) return out
@@ -162,7 +168,8 @@ function failureSection(report: RunReport): string[] {
   if (failures.length === 0) return []
   const out = [`### Failures (${failures.length})`, '']
   const shown = new Map<string, string>()
-  failures.slice(0, MAX_DETAILED).forEach((r) => out.push(...failureBlock(r, report, shown)))
+  const causes = rootCausesOf(report.results)
+  failures.slice(0, MAX_DETAILED).forEach((r) => out.push(...failureBlock(r, report, shown, causes)))
   const rest = failures.slice(MAX_DETAILED)
   if (rest.length) {
     out.push(`${plural(rest.length, 'more failure')} (see the JSON or HTML report for their evidence):`, '')

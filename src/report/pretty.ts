@@ -6,14 +6,17 @@
  *   tool, target, idps, runId, duration → one header line
  *   results                             → grouped by IdP (report.idps order), then scenario (matrix order);
  *                                         one line each: status symbol, id, title, [step]
- *     fail / warn / error               → plus message, requirement source and level, expected vs actual,
+ *     fail / warn / error               → plus message, requirement source and level, the requirement
+ *                                         sentence, expected vs actual,
  *                                         reason, the redacted request/response excerpt and a one-line
  *                                         reproduction (from result.evidence, else excerpted from the exchange;
  *                                         printed once per exchange, later verdicts on it point back)
  *     skip / info                       → plus their reason on the same line
+ *     blocked (result.cause)            → not listed on their own: "↳ N checks blocked: id [step], …" under
+ *                                         the root cause they point at (one line each when verbose)
  *     pass                              → plus its message when verbose ("37 responses checked")
  *     passing ambient checks            → one count per scenario unless verbose
- *   summary                             → table of counts per status
+ *   summary                             → table of counts per status, then "N root causes, M checks blocked"
  *   matrix                              → scenario × IdP table, only when more than one IdP ran
  *   compliance                          → "Compliant at MUST level: yes/no", compatibility per IdP
  *                                         (and the per-section table when verbose)
@@ -25,7 +28,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk'
 import Table from 'cli-table3'
-import { cellsOf, type Reporter, type RenderOptions } from './index.js'
+import { blockedLine, causalityLine, cellsOf, rootCausesOf, type Reporter, type RenderOptions } from './index.js'
 import type { RunReport } from '../runner/report.js'
 import { formatSource, type Result, type Status } from '../result/types.js'
 import { worst } from '../result/verdict.js'
@@ -82,6 +85,7 @@ function details(r: Result, report: RunReport, p: Paint, shown: Shown): string[]
   const out: string[] = []
   if (r.message && r.message !== r.title) out.push(oneLine(r.message))
   out.push(c.dim(`${oneLine(formatSource(r.source))} · ${r.level}`))
+  if (r.requirement) out.push(`${c.dim('requires:')} ${oneLine(r.requirement)}`)
   if (r.expected !== undefined) out.push(`${c.green('expected:')} ${printable(r.expected)}`)
   if (r.actual !== undefined) out.push(`${c.red('actual:  ')} ${printable(r.actual)}`)
   if (r.reason) out.push(`${c.dim('reason:  ')} ${oneLine(r.reason)}`)
@@ -104,6 +108,7 @@ function renderResults(report: RunReport, opts: RenderOptions, p: Paint): string
   const lines: string[] = []
   let idp: string | undefined
   const shown: Shown = new Map()
+  const causes = rootCausesOf(report.results)
   for (const cell of cellsOf(report)) {
     if (cell.idp !== idp) {
       idp = cell.idp
@@ -117,8 +122,16 @@ function renderResults(report: RunReport, opts: RenderOptions, p: Paint): string
         collapsed++
         continue
       }
+      if (causes.grouped(r)) continue
       lines.push(`    ${resultLine(r, p, !!opts.verbose)}`)
       if (DETAILED.has(r.status)) lines.push(...details(r, report, p, shown).map((d) => indent(d, 8)))
+      const blocked = causes.blockedBy(r)
+      if (blocked.length === 0) continue
+      // The root cause once, what it blocked beneath it: one line, or each on its own when verbose.
+      if (opts.verbose) {
+        lines.push(c.dim(`        ↳ ${blocked.length} check${blocked.length === 1 ? '' : 's'} blocked:`))
+        for (const b of blocked) lines.push(`          ${p.symbol('skip')} ${oneLine(b.id)}${b.step ? c.dim(`  [${oneLine(b.step)}]`) : ''}`)
+      } else lines.push(c.dim(`        ↳ ${oneLine(blockedLine(blocked))}`))
     }
     if (collapsed > 0) lines.push(c.dim(`    ${p.symbol('pass')} ${collapsed} ambient check${collapsed === 1 ? '' : 's'} passed`))
   }
@@ -144,6 +157,8 @@ function renderSummary(report: RunReport, opts: RenderOptions, p: Paint): string
       c,
     ),
   )
+  const causality = causalityLine(s)
+  if (causality) lines.push(causality)
   if (report.matrix.idps.length > 1) {
     const { scenarios, idps, cells } = report.matrix
     lines.push('', c.bold('Compatibility matrix (scenario × IdP)'))

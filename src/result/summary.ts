@@ -2,9 +2,18 @@ import type { Compliance, Matrix, RunReport, Summary } from '../runner/report.js
 import type { Result } from './types.js'
 import { breaksRun, worst } from './verdict.js'
 
+/**
+ * Counts per status, plus the causality view: a blocked result is a skip that another result explains, so it never
+ * counts as a failure; the root causes are counted once each, however many results they block.
+ */
 export function summarize(results: readonly Result[]): Summary {
-  const s: Summary = { total: results.length, passed: 0, failed: 0, warned: 0, skipped: 0, info: 0, errors: 0 }
+  const s: Summary = { total: results.length, passed: 0, failed: 0, warned: 0, skipped: 0, info: 0, errors: 0, blocked: 0, rootCauses: 0 }
+  const roots = new Set<string>()
   for (const r of results) {
+    if (r.cause && r.status === 'skip') {
+      s.blocked++
+      roots.add(r.cause.id)
+    }
     if (r.status === 'pass') s.passed++
     else if (r.status === 'fail') s.failed++
     else if (r.status === 'warn') s.warned++
@@ -12,6 +21,7 @@ export function summarize(results: readonly Result[]): Summary {
     else if (r.status === 'info') s.info++
     else s.errors++
   }
+  s.rootCauses = roots.size
   return s
 }
 
@@ -77,6 +87,29 @@ export function buildCompliance(
   }
   const sections = [...rows.values()].sort((a, b) => a.section.localeCompare(b.section, 'en', { numeric: true }) || a.level.localeCompare(b.level))
   return { sections, mustCompliant, idps: perIdp }
+}
+
+const JUDGED = new Set(['pass', 'fail', 'warn'])
+
+/**
+ * Never green on nothing: a profile the user named that judged nothing (every result skipped, informational or
+ * not judged) makes the run unusable, whatever the other profiles found. Under `--idp all` no profile was named
+ * on its own, so only a run that judged nothing at all counts. The one line says which, and the most common reason.
+ */
+export function nothingJudged(report: Pick<RunReport, 'results' | 'idps'>, opts: { each: boolean } = { each: true }): string | undefined {
+  const judged = (idp: string) => report.results.some((r) => r.idp === idp && JUDGED.has(r.status))
+  if (!opts.each && report.idps.some(judged)) return undefined
+  const empty = report.idps.filter((idp) => !judged(idp))
+  if (empty.length === 0) return undefined
+  const reasons = new Map<string, number>()
+  for (const r of report.results) {
+    if (!empty.includes(r.idp) || !r.reason) continue
+    reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1)
+  }
+  const common = [...reasons].sort((a, b) => b[1] - a[1])[0]?.[0]
+  const which = empty.length === report.idps.length ? 'the run' : `profile ${empty.join(', ')}`
+  const why = common ? ` (most often: ${common})` : report.results.some((r) => empty.includes(r.idp)) ? '' : ' (no step produced a result)'
+  return `nothing was judged for ${which}: no check passed, failed or warned${why}`
 }
 
 /** 0 = nothing breaks the run at --fail-on, 1 = failures. (2, for unusable input or target, is decided before a report exists.) */

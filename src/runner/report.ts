@@ -10,6 +10,10 @@ export interface Summary {
   skipped: number
   info: number
   errors: number
+  /** Of the skipped, results blocked by a root cause (they carry `cause`); never failures. */
+  blocked: number
+  /** Distinct root causes (by result id) that blocked at least one other result. */
+  rootCauses: number
 }
 
 /** scenario × IdP: the worst status seen in that cell ('skip' when nothing ran). */

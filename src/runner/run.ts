@@ -9,17 +9,17 @@ import { pathOf, type Exchange, type RequestSpec } from '../http/exchange.js'
 import { Redactor } from '../http/redact.js'
 import { parsePath, resolveMapping } from '../idp/mapping.js'
 import { expandIdps, getProfile } from '../idp/registry.js'
-import type { ActionContext, IdpProfile } from '../idp/types.js'
+import type { ActionContext, IdpExpectation, IdpProfile } from '../idp/types.js'
 import { buildCompliance, buildMatrix, summarize } from '../result/summary.js'
 import type { Level, Result, Source } from '../result/types.js'
-import { statusOf } from '../result/verdict.js'
 import { TemplateError, render, renderRequest, runPrefix, uniqueValues } from '../scenario/template.js'
 import type { Expectation, Feature, Scenario, Step } from '../scenario/types.js'
 import { cleanup } from './cleanup.js'
 import { discover, featuresOf } from './discovery.js'
-import { evidenceOf } from '../report/excerpt.js'
+import { Causality, isWrite, resourceIdOf } from './causality.js'
+import { expectationsOf, judgeExpectation, scenarioDescriptor, sourceOf, stepDescriptor } from './expect.js'
+import { isRefusal, RequestGuard } from './guard.js'
 import { Ledger } from './ledger.js'
-import { match, show } from './match.js'
 import type { Leftover, RunReport } from './report.js'
 import { resolveScenarios } from './scenarios.js'
 import { rotateToken, type Rotator } from './rotate.js'
@@ -29,6 +29,8 @@ import { applyBaseline, loadBaseline } from '../result/baseline.js'
 import { checkSelection, select } from '../result/select.js'
 import { PROFILES } from '../idp/registry.js'
 import { allChecks } from '../checks/registry.js'
+import { blocked, causeOf, ResultBuilder, type Descriptor } from './results.js'
+import { warningsOf } from './warnings.js'
 import { VERSION } from '../version.js'
 
 export interface Progress {
@@ -48,13 +50,6 @@ export interface RunOptions {
   onLedger?: (ledger: Ledger) => void
 }
 
-/** Transport failures that mean the target cannot be tested at all, rather than a defect of it. */
-const FATAL_CODES = new Set(['refused', 'dns', 'tls'])
-/** Requests in a row that got no response before the run gives up: before any answer, and after. */
-const DEAD_BEFORE_ANY = 2
-const DEAD_AFTER_SOME = 5
-
-
 /** Run every selected scenario under every selected IdP profile against one target and return the report. */
 export async function run(config: RunConfig, opts: RunOptions = {}): Promise<RunReport> {
   const idps = expandIdps(config.idps)
@@ -66,6 +61,8 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
   // Bad selections and baseline files are bad input: caught before the first request.
   checkSelection(config, knownIds(scenarios))
   const baselineEntries = config.baseline ? loadBaseline(config.baseline) : undefined
+  // Only scenarios the user chose must run somewhere: the built-in set holds RFC probes for generic alone.
+  if (opts.scenarios || config.scenarios.length) for (const s of scenarios) checkApplies(s, idps, config)
   const runId = randomBytes(4).toString('hex')
   const startedAt = new Date()
   const target = await startTarget(config)
@@ -158,7 +155,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
     compliance: buildCompliance(results, idps, (id, idp) => getCheck(id)?.breaks?.includes(idp) ?? false),
     leftovers,
     incomplete,
-    warnings: [...warningsOf(client.exchanges), ...baselineWarnings(baseline)],
+    warnings: [...warningsOf(client.exchanges, { tokenGiven: !!target.token || !!credentials }), ...baselineWarnings(baseline)],
     baseline,
     exchanges: client.exchanges,
   }
@@ -183,6 +180,13 @@ function baselineWarnings(b: { stale: { check: string; idp?: string; scenario?: 
 function applies(s: Scenario, idp: string, config: RunConfig): boolean {
   if (config.readOnly && s.writes !== false) return false
   return !s.idps || s.idps.includes(idp) || s.idps.includes('all')
+}
+
+/** A chosen scenario that would run under none of the chosen profiles would make a green run of nothing. */
+function checkApplies(s: Scenario, idps: string[], config: RunConfig): void {
+  if (idps.some((idp) => applies(s, idp, config))) return
+  if (config.readOnly && s.writes !== false) throw new UsageError(`scenario "${s.name}" writes data and --read-only sends no writes: nothing of it would run`)
+  throw new UsageError(`scenario "${s.name}" runs only under ${s.idps!.join(', ')}, none of the selected profiles (${idps.join(', ')}): pass --idp ${s.idps![0]} or choose another scenario`)
 }
 
 function checkOptions(profile: IdpProfile, given: Record<string, unknown>): void {
@@ -212,23 +216,6 @@ function checkMapping(profile: IdpProfile, config: RunConfig): void {
   }
 }
 
-/** Say first when most requests were rejected, so a run of 401s never reads as a clean bill of health. */
-function warningsOf(exchanges: Exchange[]): string[] {
-  const answered = exchanges.filter((x) => x.response && x.step !== 'cleanup')
-  const out: string[] = []
-  const rejected = answered.filter((x) => x.response!.status === 401 || x.response!.status === 403).length
-  const probes = answered.filter((x) => x.request.headers.authorization === undefined).length
-  if (answered.length >= 4 && rejected - probes > answered.length / 2) {
-    out.push(`${rejected} of ${answered.length} requests were rejected with 401/403: check the token; most verdicts below could not be judged`)
-  }
-  const failed = exchanges.filter((x) => x.error && x.step !== 'cleanup').length
-  if (exchanges.length >= 4 && failed > exchanges.length / 2) {
-    out.push(`${failed} of ${exchanges.length} requests got no usable response (timeouts, resets): the target could not be tested properly`)
-  }
-  return out
-}
-
-type Descriptor = Pick<CheckDef, 'id' | 'title' | 'level' | 'source'>
 
 interface Instance {
   profile: IdpProfile
@@ -238,11 +225,14 @@ interface Instance {
   results: Result[]
   ambient: Map<string, { checked: number; broken: boolean }>
   discovery: Discovery
-  /** The first transport failure decides whether the target is reachable at all. */
+  causality: Causality
+  /** The exchanges the current step sent, for the causality bookkeeping after it. */
+  sent: Exchange[]
 }
 
 class ScenarioRunner {
-  private anyResponse = false
+  private guard: RequestGuard
+  private build: ResultBuilder
   constructor(
     private config: RunConfig,
     private client: HttpClient,
@@ -251,7 +241,10 @@ class ScenarioRunner {
     private runId: string,
     private rotator: Rotator | undefined,
     private opts: RunOptions,
-  ) {}
+  ) {
+    this.guard = new RequestGuard(client, ledger)
+    this.build = new ResultBuilder(client, redactor)
+  }
 
   /** The generic profile reads the discovery documents before anything else; IdP profiles never do (they do not send it). */
   async discovery(profile: IdpProfile, results: Result[]): Promise<Discovery> {
@@ -271,6 +264,8 @@ class ScenarioRunner {
       results: [],
       ambient: new Map(),
       discovery,
+      causality: new Causality(),
+      sent: [],
     }
   }
 
@@ -285,6 +280,7 @@ class ScenarioRunner {
     for (const step of scenario.steps) {
       if (this.opts.signal?.aborted) break
       inst.step = step
+      inst.sent = []
       this.opts.onProgress?.({ idp: profile.name, scenario: scenario.name, step: step.name, index: 0, total: 0 })
       try {
         await this.step(inst, step, features)
@@ -292,7 +288,7 @@ class ScenarioRunner {
         // Whatever the server sent, one step's surprise is one error result, never the end of the run.
         if (err instanceof TargetError) throw err
         const msg = `scim-check could not run this step: ${(err as Error)?.message ?? String(err)}`
-        inst.results.push(this.result(inst, stepDescriptor(inst, step), { ok: 'error', message: msg, reason: `${msg} (please report it)` }))
+        this.add(inst, this.result(inst, stepDescriptor(inst.scenario, step), { ok: 'error', message: msg, reason: `${msg} (please report it)` }))
       }
     }
     inst.step = undefined
@@ -306,7 +302,7 @@ class ScenarioRunner {
       const why = missing.includes('rotation')
         ? 'no --rotate-command given: pass a command that rotates the token and prints the new one to test rotation'
         : `the target does not support ${missing.join(', ')}`
-      inst.results.push(this.skip(inst, step, why))
+      this.add(inst, this.skip(inst, step, why))
       return
     }
     let args: Record<string, unknown>
@@ -316,24 +312,25 @@ class ScenarioRunner {
       args = (render(step.with ?? {}, inst.vars) ?? {}) as Record<string, unknown>
       request = step.request ? (renderRequest(step.request, inst.vars) as Step['request']) : undefined
     } catch (err) {
-      if (err instanceof UnsafeSegment) return void inst.results.push(this.skip(inst, step, err.message))
+      if (err instanceof UnsafeSegment) return void this.add(inst, this.skip(inst, step, err.message))
       if (!(err instanceof TemplateError)) throw err
-      inst.results.push(this.skip(inst, step, `depends on a value an earlier step did not produce (${err.message})`))
+      this.missingValue(inst, step, err, this.skip(inst, step, `depends on a value an earlier step did not produce (${err.message})`))
       return
     }
     let exchange: Exchange | undefined
     let value: unknown
+    const before = inst.results.length
     const sentBefore = this.client.exchanges.length
     try {
       if (step.action === 'rotateToken') {
-        inst.results.push(await this.rotate(inst, step))
+        this.add(inst, await this.rotate(inst, step))
         return
       }
       if (step.action) {
         const impl = inst.profile.actions[step.action]
         if (!impl) {
           const never = inst.profile.never?.[step.action]
-          inst.results.push(this.skip(inst, step, never ?? `${inst.profile.title} has no ${step.action} action`))
+          this.add(inst, this.skip(inst, step, never ?? `${inst.profile.title} has no ${step.action} action`))
           return
         }
         const out = await impl(this.actionContext(inst, step), args)
@@ -344,37 +341,89 @@ class ScenarioRunner {
       }
     } catch (err) {
       if (err instanceof TargetError) throw err
-      const earlierFailed = inst.results.some((r) => r.status === 'fail' || r.status === 'error')
       const msg = (err as Error).message
+      // A request scim-check refused to send, or a path it would not build: a skip with the reason, never an error of the target.
       const refused = this.client.exchanges.slice(sentBefore).map(refusedBy).find(Boolean)
-      if (refused || err instanceof UnsafeSegment) return void inst.results.push(this.skip(inst, step, refused ?? msg))
-      inst.results.push(earlierFailed ? this.skip(inst, step, `not run because an earlier step failed (${msg})`) : this.result(inst, stepDescriptor(inst, step), { ok: 'error', message: msg, reason: msg }))
+      if (refused || err instanceof UnsafeSegment) return void this.add(inst, this.skip(inst, step, refused ?? msg))
+      const cause = inst.causality.latest
+      const r = cause ? blocked(this.skip(inst, step, `not run because an earlier step failed (${msg})`), cause) : this.result(inst, stepDescriptor(inst.scenario, step), { ok: 'error', message: msg, reason: msg })
+      this.add(inst, r)
+      inst.causality.afterStep(step.save, inst.sent, undefined, [], [r])
       return
     }
     if (!exchange) return
     // A request scim-check refused to send was reported once, as a skip with its reason: nothing here to judge.
     if (refusedBy(exchange)) return
-    if (isCapped(value)) inst.results.push(this.pageCap(inst, exchange, (value as { pages?: unknown }).pages))
+    if (isCapped(value)) this.add(inst, this.pageCap(inst, exchange, (value as { pages?: unknown }).pages))
     if (step.save) inst.vars[step.save] = value ?? exchange.response?.json
-    for (const e of expectationsOf(step)) inst.results.push(...this.expect(inst, step, e, exchange))
-    for (const ref of step.checks ?? []) {
-      const def = getCheck(ref.id)
-      if (!def?.judge) {
-        inst.results.push(this.result(inst, stepDescriptor(inst, step), { ok: 'error', message: `check ${ref.id} cannot judge a step`, reason: 'no judge' }))
-        continue
-      }
-      let args: Record<string, unknown>
-      try {
-        args = (render(ref.with ?? {}, inst.vars) ?? {}) as Record<string, unknown>
-      } catch (err) {
-        // A value an earlier step should have saved is missing (the server answered with something else): not judged.
-        if (!(err instanceof TemplateError)) throw err
-        inst.results.push(this.result(inst, def, { ok: 'skip', message: `skipped: depends on a value an earlier step did not produce (${err.message})`, reason: err.message }, exchange))
-        continue
-      }
-      const ctx = this.checkContext(inst, args)
-      this.judge(inst, def, exchange, (x) => def.judge!(x, ctx))
+
+    // Judged before the expectations, so a check that names the cause is there when a failed expectation looks for it.
+    const checks: Result[] = []
+    const addressed = new Set<string>()
+    for (const x of inst.sent) {
+      const sentTo = resourceIdOf(x)
+      if (sentTo && !x.purpose) addressed.add(sentTo)
     }
+    if (typeof args.id === 'string') addressed.add(args.id)
+    for (const ref of step.checks ?? []) checks.push(...this.stepCheck(inst, step, ref, exchange, addressed))
+    const earlier = inst.causality.forIds(addressed)
+    const missingCause = inst.causality.forMissing()
+    // A catalogue check on a write judges that write's own answer, which an earlier failed write does not change;
+    // on a read it judges state the failed write should have left.
+    const judgesOwnWrite = inst.sent.some((x) => !x.purpose && isWrite(x))
+    const resolvedChecks = checks.map((r) => {
+      if (r.status === 'pass' || r.status === 'info' || r.cause) return r
+      if (earlier && !judgesOwnWrite) return blocked(r, earlier)
+      if ((r.status === 'error' || r.status === 'skip') && missingCause) return blocked(r, missingCause)
+      return r
+    })
+    for (const r of resolvedChecks) inst.causality.note(r.exchange, r)
+
+    const expects: Result[] = []
+    // A wrong status explains the wrong body and headers that come with it: the first failure is the one.
+    let first: Result | undefined
+    for (const e of expectationsOf(step)) {
+      for (const r of this.expect(inst, step, e, exchange)) {
+        if (r.status === 'pass' || r.status === 'info' || r.cause) expects.push(r)
+        else {
+          const cause = (r.exchange !== undefined ? inst.causality.sameExchange(r.exchange) : undefined) ?? earlier ?? (first && causeOf(first))
+          expects.push(cause ? blocked(r, cause) : r)
+          first ??= r
+        }
+      }
+    }
+    inst.results.push(...expects, ...resolvedChecks)
+    for (const r of expects) inst.causality.note(r.exchange, r)
+    inst.causality.afterStep(step.save, inst.sent, exchange, expects, inst.results.slice(before))
+  }
+
+  /** A value the step needs is missing: blocked by whatever failed to save it, else skipped for want of it. */
+  private missingValue(inst: Instance, step: Step, err: TemplateError, skipped: Result): void {
+    const cause = inst.causality.forTemplate(err)
+    const r = cause ? blocked(skipped, cause) : skipped
+    this.add(inst, r)
+    if (step.save) inst.causality.afterStep(step.save, [], undefined, [], [r])
+  }
+
+  private stepCheck(inst: Instance, step: Step, ref: NonNullable<Step['checks']>[number], exchange: Exchange, addressed: Set<string>): Result[] {
+    const def = getCheck(ref.id)
+    if (!def?.judge) {
+      return [this.result(inst, stepDescriptor(inst.scenario, step), { ok: 'error', message: `check ${ref.id} cannot judge a step`, reason: 'no judge' })]
+    }
+    let args: Record<string, unknown>
+    try {
+      args = (render(ref.with ?? {}, inst.vars) ?? {}) as Record<string, unknown>
+    } catch (err) {
+      // A value an earlier step should have saved is missing (the server answered with something else): not judged.
+      if (!(err instanceof TemplateError)) throw err
+      const skipped = this.result(inst, def, { ok: 'skip', message: `skipped: depends on a value an earlier step did not produce (${err.message})`, reason: err.message }, exchange)
+      const cause = inst.causality.forTemplate(err)
+      return [cause ? blocked(skipped, cause) : skipped]
+    }
+    if (typeof args.id === 'string') addressed.add(args.id)
+    const out: Result[] = []
+    this.judge(inst, def, exchange, (x) => def.judge!(x, this.checkContext(inst, args)), out)
+    return out
   }
 
   private rawSpec(req: NonNullable<Step['request']>): RequestSpec {
@@ -399,29 +448,18 @@ class ScenarioRunner {
       custom: this.config.customExtension ?? DEFAULT_CUSTOM_EXTENSION,
       send: (spec) => this.send(inst, this.withAuth(spec, step.auth), step.name, step.action),
       expectation: (id, finding) => {
-        const e = profile.expectations?.find((x) => x.id === id)
-        const def: Descriptor = e ? { id, title: e.title, level: 'IDP', source: e.source } : getCheck(id) ?? { id, title: id, level: 'IDP', source: { scenario: inst.scenario.name, note: 'IdP expectation' } }
-        inst.results.push(this.result(inst, def, unjudgeable(finding, step) ?? finding, finding.exchange))
+        this.add(inst, this.result(inst, idpDescriptor(profile, id, inst.scenario.name), unjudgeable(finding, step) ?? finding, finding.exchange))
       },
     }
   }
 
-  /** Every request of a run goes through here: the safety guard, the client, the ledger and the ambient checks. */
+  /** Every request of a run goes through here: the request guard, then the ambient checks. */
   private async send(inst: Instance, spec: RequestSpec, step?: string, action?: string): Promise<Exchange> {
     const labels = { scenario: inst.scenario.name, step: step ?? inst.step?.name, idp: inst.profile.name, action, headers: inst.profile.headers(this.config.idpOptions[inst.profile.name] ?? {}) }
-    const url = this.client.resolve(spec)
-    const refusal = this.ledger.refuse(spec, url)
-    const x = refusal ? this.client.refuse(spec, labels, refusal) : await this.client.send(spec, labels)
-    const owned = refusal ? undefined : this.ledger.observe(x, spec, url)
-    if (x.response) this.anyResponse = true
-    else if (x.error && !x.error.code.startsWith('refused-') && x.error.code !== 'other-origin') {
-      // A peer that never answers must not hold the run for every remaining step's timeout (cleanup's requests count too).
-      const silent = this.client.unanswered
-      if (!this.anyResponse && (FATAL_CODES.has(x.error.code) || silent >= DEAD_BEFORE_ANY)) throw new TargetError(`cannot reach the target: ${x.error.message}`)
-      if (silent >= DEAD_AFTER_SOME) throw new TargetError(`the target stopped answering (${silent} requests in a row got no response; last: ${x.error.message})`)
-    }
+    const { exchange: x, owned } = await this.guard.send(spec, labels)
+    inst.sent.push(x)
     this.ambient(inst, x)
-    if (owned) inst.results.push(this.result(inst, getCheck(owned.check)!, owned, x))
+    if (owned) this.add(inst, this.result(inst, getCheck(owned.check)!, owned, x))
     return x
   }
 
@@ -430,16 +468,20 @@ class ScenarioRunner {
       const def = getCheck('transport.response')!
       const finding: Finding = { ok: 'error', message: `${x.request.method} ${pathOf(x)}: ${x.error.message}`, reason: x.error.message }
       // Never an error of the target: scim-check itself did not send it, and says why.
-      if (refusedBy(x)) Object.assign(finding, { ok: 'skip', message: `skipped ${x.request.method} ${pathOf(x)}: ${x.error.message}`, reason: x.error.message })
-      inst.results.push(this.result(inst, def, finding, x))
+      if (isRefusal(x)) Object.assign(finding, { ok: 'skip', message: `skipped ${x.request.method} ${pathOf(x)}: ${x.error.message}`, reason: x.error.message })
+      this.add(inst, this.result(inst, def, finding, x))
       return
     }
     const ctx = this.checkContext(inst, {})
-    for (const def of ambientChecks()) this.judge(inst, def, x, (ex) => def.ambient!(ex, ctx), true)
+    for (const def of ambientChecks()) this.judge(inst, def, x, (ex) => def.ambient!(ex, ctx), undefined)
   }
 
-  /** Run one check's judge and turn its findings into results; ambient passes are counted, not listed, per scenario. */
-  private judge(inst: Instance, def: CheckDef, x: Exchange, fn: (x: Exchange) => Finding | Finding[] | undefined | void, ambient = false): void {
+  /**
+   * Run one check's judge and turn its findings into results, into `into` (a step's checks) or, for ambient checks
+   * (no `into`), straight into the scenario's results: their passes are counted, not listed, and a repeated
+   * message is reported once per scenario but still marks this exchange as broken.
+   */
+  private judge(inst: Instance, def: CheckDef, x: Exchange, fn: (x: Exchange) => Finding | Finding[] | undefined | void, into: Result[] | undefined): void {
     let out: Finding | Finding[] | undefined | void
     try {
       out = fn(x)
@@ -447,18 +489,25 @@ class ScenarioRunner {
       out = { ok: 'error', message: `check ${def.id} could not judge ${x.request.method} ${pathOf(x)}: ${(err as Error).message}`, reason: 'check error' }
     }
     for (const f of out === undefined ? [] : Array.isArray(out) ? out : [out]) {
-      if (ambient) {
+      if (!into) {
         const a = inst.ambient.get(def.id) ?? { checked: 0, broken: false }
         a.checked++
         inst.ambient.set(def.id, a)
         if (f.ok === true) continue
         a.broken = true
         // One root cause, one line: the same message from the same check is reported once per scenario.
-        if (inst.results.some((r) => r.id === def.id && r.message === f.message)) continue
+        const first = inst.results.find((r) => r.id === def.id && r.message === this.redactor.text(f.message))
+        if (first) {
+          inst.causality.note((f.exchange ?? x).index, first)
+          continue
+        }
       }
       const r = this.result(inst, def, f, f.exchange ?? x)
-      if (ambient) r.ambient = true
-      inst.results.push(r)
+      if (into) into.push(r)
+      else {
+        r.ambient = true
+        this.add(inst, r)
+      }
     }
   }
 
@@ -489,36 +538,16 @@ class ScenarioRunner {
     try {
       rendered = render(e, inst.vars) as Expectation
     } catch (err) {
-      return [this.skip(inst, step, `expectation depends on a missing value (${(err as Error).message})`)]
+      if (!(err instanceof TemplateError)) throw err
+      const skipped = this.skip(inst, step, `expectation depends on a missing value (${err.message})`)
+      const cause = inst.causality.forTemplate(err)
+      return [cause ? blocked(skipped, cause) : skipped]
     }
-    const base = stepDescriptor(inst, step, e)
-    const out: Result[] = []
-    const named = (kind: string): Descriptor => (e.check || e.id ? base : { ...base, id: `${base.id}.${kind}`, title: `${base.title}: ${kind}` })
-    if (refusedBy(x)) return []
-    if (!x.response) {
-      return [this.result(inst, named('status'), { ok: 'error', message: x.error?.message ?? 'no response', reason: x.error?.message ?? 'no response' }, x)]
-    }
-    if (rendered.status !== undefined) {
-      const want = Array.isArray(rendered.status) ? rendered.status : [rendered.status]
-      const ok = want.includes(x.response.status)
-      out.push(this.result(inst, named('status'), { ok, message: ok ? `${x.request.method} ${pathOf(x)} answered ${x.response.status}` : `${x.request.method} ${pathOf(x)} answered ${x.response.status}, expected ${want.join(' or ')}${errorDetail(x)}`, expected: want.join(' or '), actual: String(x.response.status) }, x))
-    }
-    if (rendered.headers) {
-      for (const [name, want] of Object.entries(rendered.headers)) {
-        const got = x.response.headers[name.toLowerCase()]
-        const ok = want === 'absent' ? got === undefined : want === 'present' ? got !== undefined : got !== undefined && got.toLowerCase().includes(String(want).toLowerCase())
-        out.push(this.result(inst, named(`header ${name}`), { ok, message: ok ? `${name}: ${got ?? '(absent)'}` : `header ${name} is ${got === undefined ? 'absent' : `"${got}"`}, expected ${want}`, expected: String(want), actual: got ?? '(absent)' }, x))
-      }
-    }
-    if (rendered.body !== undefined) {
-      const mm = x.response.json === undefined ? { path: '(body)', expected: 'a JSON body', actual: x.response.parseError ?? '(none)' } : match(rendered.body, x.response.json)
-      out.push(this.result(inst, named('body'), mm ? { ok: false, message: `response body ${mm.path} is ${mm.actual}, expected ${mm.expected}`, expected: mm.expected, actual: mm.actual } : { ok: true, message: `body matches ${show(rendered.body)}` }, x))
-    }
-    return out
+    return judgeExpectation(inst.scenario, step, e, rendered, x, this.client.base.pathname).map((j) => this.result(inst, j.def, j.finding, x))
   }
 
   private async rotate(inst: Instance, step: Step): Promise<Result> {
-    const def: Descriptor = { id: `${inst.scenario.name}.${step.name}`, title: 'Token rotation command', level: 'MUST', source: { scenario: inst.scenario.name, note: '--rotate-command' } }
+    const def: Descriptor = { id: `${inst.scenario.name}.${step.name}`, title: 'Token rotation command', level: 'MUST', source: { scenario: inst.scenario.name, note: '--rotate-command' }, requirement: 'The --rotate-command rotates the token and prints the new one; the new token is accepted and the old one refused' }
     if (!this.rotator) return this.skip(inst, step, 'no --rotate-command given: pass a command that rotates the token and prints the new one to test rotation')
     const out = await rotateToken(this.rotator, { token: this.client.currentToken, url: this.client.base.toString(), timeoutMs: Math.max(this.config.timeoutMs, 10_000) })
     if ('error' in out) return this.result(inst, def, { ok: 'error', message: this.redactor.text(out.error), reason: 'the rotate command failed' })
@@ -532,35 +561,29 @@ class ScenarioRunner {
   }
 
   private skip(inst: Instance, step: Step | undefined, reason: string): Result {
-    const def = step ? stepDescriptor(inst, step) : { id: inst.scenario.name, title: inst.scenario.title, level: inst.scenario.level ?? 'MUST', source: sourceOf(inst.scenario) }
+    const def = step ? stepDescriptor(inst.scenario, step) : scenarioDescriptor(inst.scenario)
     return this.result(inst, def, { ok: 'skip', message: `skipped: ${reason}`, reason })
   }
 
   private result(inst: Instance, def: Descriptor, f: Finding, x?: Exchange): Result {
-    const r: Result = {
-      id: def.id,
-      title: def.title,
-      source: def.source,
-      level: f.level ?? def.level,
-      status: statusOf(f, def.level),
-      scenario: inst.scenario.name,
-      idp: inst.profile.name,
-      message: this.redactor.text(f.message),
-    }
-    const stepName = x?.step ?? inst.step?.name
-    if (stepName) r.step = stepName
-    if (f.expected !== undefined) r.expected = this.redactor.text(f.expected)
-    if (f.actual !== undefined) r.actual = this.redactor.text(f.actual)
-    if (f.reason) r.reason = this.redactor.text(f.reason)
-    else if (r.status === 'skip' || r.status === 'info' || r.status === 'error') r.reason = r.message
-    if (f.preExisting) r.preExisting = true
-    if (x) {
-      r.exchange = x.index
-      this.client.pin(x.index)
-      if (r.status !== 'pass') r.evidence = evidenceOf(x)
-    }
-    return r
+    return this.build.build({ scenario: inst.scenario.name, idp: inst.profile.name, step: inst.step?.name }, def, f, x)
   }
+
+  /** Adds a result as it is produced, so a later expectation on the same exchange can find its cause. */
+  private add(inst: Instance, r: Result): void {
+    inst.results.push(r)
+    inst.causality.note(r.exchange, r)
+  }
+}
+
+/** What an IdP expectation is judged against: the profile's declaration, or a catalogue check of that id. */
+function idpDescriptor(profile: IdpProfile, id: string, scenario: string): Descriptor {
+  const e = profile.expectations?.find((x) => x.id === id) as (IdpExpectation & { requirement?: string }) | undefined
+  if (e) {
+    const requirement = e.requirement ?? `${e.title}: a server ${profile.title} provisions must accept it ("${e.source.behaviour}", ${e.source.url})`
+    return { id, title: e.title, level: 'IDP', source: e.source, requirement }
+  }
+  return getCheck(id) ?? { id, title: id, level: 'IDP', source: { scenario, note: 'IdP expectation' }, requirement: `${profile.title} expects the server to accept its request (${id})` }
 }
 
 /** List walks (pageThrough) say when they stopped at the page cap rather than at the end. */
@@ -585,29 +608,7 @@ function unjudgeable(f: Finding, step: Step): Finding | undefined {
 
 /** Why scim-check itself did not send this request (its guard, a path it would not build), or undefined. */
 function refusedBy(x: Exchange): string | undefined {
-  return x.error && (x.error.code.startsWith('refused-') || x.error.code === 'other-origin') ? x.error.message : undefined
-}
-
-function expectationsOf(step: Step): Expectation[] {
-  return step.expect === undefined ? [] : Array.isArray(step.expect) ? step.expect : [step.expect]
-}
-
-function stepDescriptor(inst: Instance, step: Step, e?: Expectation): Descriptor {
-  const named = e?.check ? getCheck(e.check) : undefined
-  if (named) return { id: named.id, title: named.title, level: e?.level ?? named.level, source: named.source }
-  return {
-    id: e?.id ?? `${inst.scenario.name}.${step.name}`,
-    title: e?.title ?? `${inst.scenario.title}: ${step.name}`,
-    level: e?.level ?? inst.scenario.level ?? 'MUST',
-    source: sourceOf(inst.scenario),
-  }
-}
-
-/** Scenario sources are written as "RFC 7644 §3.3" or free text; the former become RFC sources for the compliance summary. */
-export function sourceOf(s: Scenario): Source {
-  const m = /^RFC\s*(\d{4})\s+(.+)$/i.exec(s.source ?? '')
-  if (m) return { rfc: Number(m[1]), section: m[2].trim() }
-  return { scenario: s.name, note: s.source ?? s.title }
+  return isRefusal(x) ? x.error!.message : undefined
 }
 
 function defaultsOf(p: IdpProfile): Record<string, unknown> {
@@ -618,10 +619,5 @@ function reasonOf(missing: Feature[], d: Discovery): string {
   return d.spc ? `ServiceProviderConfig says ${missing.map((f) => `${f}.supported = false`).join(', ')}` : 'not advertised and not found'
 }
 
-
-function errorDetail(x: Exchange): string {
-  const d = (x.response?.json as { detail?: unknown } | undefined)?.detail
-  return typeof d === 'string' && d ? ` (detail: "${d.slice(0, 160)}")` : ''
-}
-
+export { sourceOf }
 export type { Level }

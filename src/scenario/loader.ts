@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { checkSchema, closest, compileSchema, displayPath, LocatedError, YamlSource } from '../yaml/index.js'
 import type { JsonPath, Located, SchemaValidator } from '../yaml/index.js'
+import { PROFILE_NAMES } from '../idp/registry.js'
 import schema from './scenario.schema.json' with { type: 'json' }
 import { TemplateError, templateExpressions } from './template.js'
 import type { CheckRef, Scenario, Step } from './types.js'
@@ -16,7 +17,7 @@ export class ScenarioError extends LocatedError {
 export interface LoadOptions {
   /** Registered check ids; when given, `checks:` and `check:` must name one of them. */
   knownChecks?: ReadonlySet<string>
-  /** Profile names; when given, `idps:` must name them. */
+  /** Profile names `idps:` may name; by default the registered profiles (and `all`). */
   knownIdps?: ReadonlySet<string>
 }
 
@@ -43,7 +44,7 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   const source = YamlSource.parse(text, file, ScenarioError)
   checkSchema(source, schemaValidator())
   const raw = source.value as Omit<Scenario, 'file' | 'steps'> & { steps: RawStep[] }
-  checkIdps(source, raw.idps, options.knownIdps)
+  checkIdps(source, raw.idps, options.knownIdps ?? new Set([...PROFILE_NAMES, 'all']))
   const steps = checkSteps(source, raw.steps, options)
   return { ...raw, steps, file }
 }
@@ -132,12 +133,13 @@ function checkCheckId(source: YamlSource, path: JsonPath, id: string, known: Rea
   throw source.error(path, `unknown check "${id}"${hint}`)
 }
 
-function checkIdps(source: YamlSource, idps: string[] | undefined, known: ReadonlySet<string> | undefined): void {
-  if (!idps || !known) return
+/** A scenario whose `idps:` names no profile would never run, and a run of it would read green on nothing. */
+function checkIdps(source: YamlSource, idps: string[] | undefined, known: ReadonlySet<string>): void {
+  if (!idps) return
   idps.forEach((idp, i) => {
     if (known.has(idp)) return
     const suggestion = closest(idp, known)
-    throw source.error(['idps', i], `unknown profile "${idp}"${suggestion ? ` (did you mean "${suggestion}"?)` : ` (known: ${[...known].join(', ')})`}`)
+    throw source.error(['idps', i], `unknown profile "${idp}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; valid: ${[...known].join(', ')}`)
   })
 }
 

@@ -38,7 +38,7 @@ export function exchange(partial: Partial<Exchange> & Pick<Exchange, 'scenario' 
 
 function result(partial: Partial<Result> & Pick<Result, 'id' | 'status' | 'scenario' | 'idp'>): Result {
   const title = partial.title ?? partial.id
-  return { title, source: { rfc: 7644, section: '3.3' }, level: 'MUST', message: title, ...partial }
+  return { title, source: { rfc: 7644, section: '3.3' }, level: 'MUST', message: title, requirement: `${title} (sample requirement)`, ...partial }
 }
 
 /** The sample run; `overrides` replace top-level fields after summary, matrix and compliance are computed. */
@@ -145,11 +145,27 @@ export function sampleReport(overrides: Partial<RunReport> = {}): RunReport {
       step: 'deactivate user',
       idp: 'okta',
       message: 'PATCH replace active=false answered 200 but the returned user is still active',
+      requirement: 'The scenario expects the response to PATCH /Users/{id} to contain {"active":false} (RFC 7644 §3.5.2)',
       expected: 'active: false',
       actual: 'active: true',
       exchange: deactivate.index,
       evidence: evidenceOf(deactivate),
     }),
+    ...['read inactive', 'find inactive'].map((step) =>
+      result({
+        id: `users.${step.replace(' ', '-')}`,
+        title: `Deactivated user: ${step}`,
+        source: { rfc: 7644, section: '3.5.2' },
+        status: 'skip',
+        scenario: 'user-lifecycle',
+        step,
+        idp: 'okta',
+        message: 'blocked by users.deactivate-active-false at deactivate user',
+        reason: 'blocked by users.deactivate-active-false at deactivate user; on its own: response body active is true, expected false',
+        requirement: `The scenario expects GET /Users/{id} to answer with active false (RFC 7644 §3.5.2)`,
+        cause: { id: 'users.deactivate-active-false', scenario: 'user-lifecycle', step: 'deactivate user', exchange: deactivate.index },
+      }),
+    ),
     result({
       id: 'http.etag',
       title: 'Resources carry an ETag when versioning is advertised',

@@ -45,7 +45,7 @@ describe('html reporter', () => {
   it('summarises by RFC section, marking sections with failures', () => {
     const rows = tableRows(html(sampleReport()), 'sections')
     expect(rows[0]).toEqual(['Section', 'Level', 'Passed', 'Failed', 'Warnings', 'Skipped'])
-    expect(rows).toContainEqual(['RFC 7644 3.5.2', 'MUST', '0', '1', '0', '0'])
+    expect(rows).toContainEqual(['RFC 7644 3.5.2', 'MUST', '0', '1', '0', '2'])
     expect(rows).toContainEqual(['RFC 7644 3.14', 'SHOULD', '0', '0', '1', '0'])
     expect(html(sampleReport())).toContain('<tr class="failing"><td>RFC 7644 3.5.2</td>')
   })
@@ -65,6 +65,14 @@ describe('html reporter', () => {
     expect(page).toContain('<pre>\nno response: UND_ERR_HEADERS_TIMEOUT no response headers within 10000 ms\n</pre>')
     // Every result is on the page for the filters, passes included.
     expect(page.match(/<li class="result"/g)).toHaveLength(report.results.length)
+  })
+
+  it('shows the requirement and, under a root cause, the checks it blocked; those stay listed as skips naming it', () => {
+    const page = html(sampleReport())
+    expect(page).toContain('<dt>requirement</dt><dd>The scenario expects the response to PATCH /Users/{id} to contain {"active":false} (RFC 7644 §3.5.2)</dd>')
+    expect(page).toContain('<dt>root cause of</dt><dd>2 checks blocked: users.read-inactive [read inactive], users.find-inactive [find inactive]</dd>')
+    expect(page).toContain('<li>1 root cause, 2 checks blocked (skipped, never counted as failures)</li>')
+    expect(page).toMatch(/data-status="skip"[^>]*><div class="line">.*users\.read-inactive.*blocked by users\.deactivate-active-false at deactivate user/)
   })
 
   it('offers filters for status and IdP, starting on the problems', () => {

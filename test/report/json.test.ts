@@ -27,7 +27,7 @@ describe('json reporter', () => {
       'tool', 'target', 'idp', 'idps', 'runId', 'startedAt', 'durationMs', 'failOn',
       'summary', 'results', 'matrix', 'compliance', 'leftovers', 'warnings',
     ])
-    expect(Object.keys(doc.summary)).toEqual(['passed', 'failed', 'skipped', 'warned', 'info', 'errors', 'total'])
+    expect(Object.keys(doc.summary)).toEqual(['passed', 'failed', 'skipped', 'warned', 'info', 'errors', 'total', 'blocked', 'rootCauses'])
     expect(doc).not.toHaveProperty('exchanges')
   })
 
@@ -38,7 +38,7 @@ describe('json reporter', () => {
     expect(doc.matrix).toEqual(report.matrix)
     expect(doc.compliance).toEqual(report.compliance)
     expect(doc.leftovers).toEqual(report.leftovers)
-    expect(doc.summary).toEqual({ passed: 5, failed: 1, skipped: 1, warned: 1, info: 1, errors: 1, total: 10 })
+    expect(doc.summary).toEqual({ passed: 5, failed: 1, skipped: 3, warned: 1, info: 1, errors: 1, total: 12, blocked: 2, rootCauses: 1 })
   })
 
   it('says when the run was incomplete, before the warnings, and hostile strings survive as valid JSON', () => {
@@ -62,6 +62,12 @@ describe('json reporter', () => {
     const skip = noReason.results.find((r: { status: string }) => r.status === 'skip')
     delete skip.reason
     expect(validate(noReason)).toBe(false)
+    const noRequirement = structuredClone(doc)
+    delete noRequirement.results[0].requirement
+    expect(validate(noRequirement)).toBe(false)
+    const badCause = structuredClone(doc)
+    badCause.results.find((r: { cause?: unknown }) => r.cause).cause = { step: 'deactivate user' }
+    expect(validate(badCause)).toBe(false)
     const { summary, ...missing } = doc
     expect(summary).toBeDefined()
     expect(validate(missing)).toBe(false)

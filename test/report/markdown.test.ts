@@ -49,6 +49,14 @@ describe('markdown reporter', () => {
     expect(out).not.toContain('groups.patch-members')
   })
 
+  it('shows a root cause once, with its requirement and the checks it blocked, which are not failures', () => {
+    const out = md(sampleReport())
+    expect(out).toContain('- **requirement:** The scenario expects the response to PATCH /Users/{id} to contain {"active":false} (RFC 7644 §3.5.2)')
+    expect(out).toContain('- **root cause:** 2 checks blocked: users.read-inactive \\[read inactive\\], users.find-inactive \\[find inactive\\]')
+    expect(out).toContain('1 root cause, 2 checks blocked (skipped, never counted as failures)')
+    expect(out).not.toContain('#### ⏭️')
+  })
+
   it('shows the matrix only when more than one IdP ran, and leftovers with their ids', () => {
     expect(md(sampleReport())).toContain('| user-lifecycle | ❌ fail | ❓ error |')
     expect(md(singleIdpReport())).not.toContain('Compatibility matrix')

@@ -41,13 +41,29 @@ describe('pretty reporter', () => {
   it('explains a failure: message, source and level, expected vs actual, excerpts, reproduction', () => {
     const out = plain(sampleReport())
     const start = out.indexOf('✗ users.deactivate-active-false')
-    const block = out.slice(start, out.indexOf('\n    ! http.etag', start))
+    const block = out.slice(start, out.indexOf('\n        ↳', start))
     expect(block).toContain('\n        PATCH replace active=false answered 200 but the returned user is still active\n')
     expect(block).toContain('\n        RFC 7644 3.5.2 · MUST\n')
+    expect(block).toContain('\n        requires: The scenario expects the response to PATCH /Users/{id} to contain {"active":false} (RFC 7644 §3.5.2)\n')
     expect(block).toContain('\n        expected: active: false\n        actual:   active: true\n')
     expect(block).toContain('\n        request:\n          PATCH https://api.example.test/scim/v2/Users/2819c223-7f76-453a-919d-413861904646\n          Authorization: Bearer $SCIM_TOKEN\n')
     expect(block).toContain('\n        response:\n          HTTP 200\n')
     expect(block).toMatch(/\n {8}reproduce: curl -sS -i -X PATCH '[^'\n]+' -H "Authorization: Bearer \$SCIM_TOKEN" [^\n]+$/)
+  })
+
+  it('shows a root cause once, with the checks it blocked beneath it instead of as lines of their own', () => {
+    const out = plain(sampleReport())
+    expect(out).toContain('        ↳ 2 checks blocked: users.read-inactive [read inactive], users.find-inactive [find inactive]\n')
+    expect(out).not.toContain('- users.read-inactive')
+    expect(out).toContain('1 root cause, 2 checks blocked (skipped, never counted as failures)\n')
+    const verbose = plain(sampleReport(), true)
+    expect(verbose).toContain('        ↳ 2 checks blocked:\n          - users.read-inactive  [read inactive]\n          - users.find-inactive  [find inactive]\n')
+  })
+
+  it('a blocked result whose root cause is not in the report is still shown, naming its cause', () => {
+    const report = sampleReport()
+    const out = plain({ ...report, results: report.results.filter((r) => r.id !== 'users.deactivate-active-false') })
+    expect(out).toContain('- users.read-inactive  Deactivated user: read inactive  [read inactive] — blocked by users.deactivate-active-false at deactivate user')
   })
 
   it('prints an exchange once: a second verdict on it points back', () => {
@@ -83,7 +99,7 @@ describe('pretty reporter', () => {
   it('ends with the summary table, the matrix, the verdicts and leftovers', () => {
     const out = plain(sampleReport())
     expect(out).toContain('│ Passed │ Failed │ Warnings │ Info │ Skipped │ Errors │ Total │')
-    expect(out).toContain('│ 5      │ 1      │ 1        │ 1    │ 1       │ 1      │ 10    │')
+    expect(out).toContain('│ 5      │ 1      │ 1        │ 1    │ 3       │ 1      │ 12    │')
     expect(out).toContain('│ Scenario       │ okta │ entra │')
     expect(out).toContain('│ user-lifecycle │ ✗    │ ?     │')
     expect(out).toContain('│ group-push     │ -    │ ✓     │')
@@ -111,7 +127,7 @@ describe('pretty reporter', () => {
     const out = plain({
       ...report,
       results,
-      summary: { total: 3, passed: 3, failed: 0, warned: 0, skipped: 0, info: 0, errors: 0 },
+      summary: { total: 3, passed: 3, failed: 0, warned: 0, skipped: 0, info: 0, errors: 0, blocked: 0, rootCauses: 0 },
       compliance: { sections: [], mustCompliant: true, idps: { okta: { compatible: true, failures: 0 } } },
       leftovers: [],
       warnings: [],

@@ -45,7 +45,7 @@ describe('cellsOf', () => {
   it('groups by IdP in run order, then scenario in matrix order, leaving out empty cells', () => {
     const report = sampleReport()
     const cells = cellsOf(report).map((c) => `${c.idp}/${c.scenario}:${c.results.length}`)
-    expect(cells).toEqual(['okta/user-lifecycle:6', 'okta/group-push:1', 'entra/user-lifecycle:2', 'entra/group-push:1'])
+    expect(cells).toEqual(['okta/user-lifecycle:8', 'okta/group-push:1', 'entra/user-lifecycle:2', 'entra/group-push:1'])
   })
 
   it('keeps results whose IdP or scenario the declared lists miss', () => {

@@ -83,12 +83,15 @@ describe('loadScenarioText', () => {
     expect(() => loadScenarioText(s, 'x.yaml')).not.toThrow()
   })
 
-  it('checks profile names when the caller passes them', () => {
+  it('checks profile names against the registered profiles, or the ones the caller passes', () => {
     const s = 'name: s\ntitle: S\nidps: [generic, octa]\nsteps:\n  - name: a\n    action: createUser\n'
-    expect(() => loadScenarioText(s, 'x.yaml')).not.toThrow()
-    expect(errorOf(() => loadScenarioText(s, 'x.yaml', { knownIdps: new Set(['generic', 'okta']) })).message).toBe(
-      'x.yaml:3:17: idps[1]: unknown profile "octa" (did you mean "okta"?)',
+    expect(errorOf(() => loadScenarioText(s, 'x.yaml')).message).toBe(
+      'x.yaml:3:17: idps[1]: unknown profile "octa" (did you mean "okta"?); valid: generic, okta, entra, onelogin, jumpcloud, ping, all',
     )
+    expect(errorOf(() => loadScenarioText(s, 'x.yaml', { knownIdps: new Set(['generic', 'okta']) })).message).toBe(
+      'x.yaml:3:17: idps[1]: unknown profile "octa" (did you mean "okta"?); valid: generic, okta',
+    )
+    expect(() => loadScenarioText(s.replace('octa', 'all'), 'x.yaml')).not.toThrow()
   })
 
   it('shows a typo before the errors it causes', () => {

@@ -6,6 +6,7 @@
  *   tool, target, idps, runId, startedAt, duration → title and one header line
  *   warnings, incomplete                            → banners before anything else
  *   exit decision, compliance                       → the verdict box: passes or fails at --fail-on, counts,
+ *                                                     "N root causes, M checks blocked",
  *                                                     "compliant at MUST level", compatibility per IdP
  *   summary                                         → one tile per status
  *   matrix                                          → the compliance matrix, scenario × IdP (always, even for
@@ -14,7 +15,9 @@
  *   results                                         → grouped by IdP, then scenario (like pretty); one row each
  *                                                     with status, id, title, step; fail / warn / error add the
  *                                                     message, requirement source and level, expected vs actual,
- *                                                     reason, the redacted request and response and the curl
+ *                                                     the requirement sentence and, for a root cause, the
+ *                                                     checks it blocked (they stay listed as skips that name
+ *                                                     it), reason, the redacted request and response and the curl
  *                                                     reproduction (from result.evidence, else excerpted from
  *                                                     the exchange); skip and info add their reason
  *   filters                                         → status checkboxes and an IdP select over the results;
@@ -24,7 +27,7 @@
  * Rendering is pure: the same report gives the same bytes (no clock, no randomness), which the screenshot
  * test relies on. Text from the target goes through `printable` and is HTML-escaped, never inserted as markup.
  */
-import { cellsOf, type Reporter, type RenderOptions } from '../index.js'
+import { blockedLine, causalityLine, cellsOf, rootCausesOf, type Reporter, type RenderOptions, type RootCauses } from '../index.js'
 import type { RunReport } from '../../runner/report.js'
 import { formatSource, type Result, type Status } from '../../result/types.js'
 import { exitCodeOf } from '../../result/summary.js'
@@ -101,6 +104,8 @@ function verdict(report: RunReport): string {
     items.push(`<li>Compatible with ${esc1(idp)}: <strong>${v.compatible ? 'yes' : 'no'}</strong>${why}</li>`)
   }
   const line = failing ? `Run fails at --fail-on ${report.failOn}` : `Run passes at --fail-on ${report.failOn}${report.failOn === 'never' ? ' (failures never fail the run)' : ''}`
+  const causality = causalityLine(s)
+  if (causality) items.push(`<li>${esc1(causality)}</li>`)
   return `<section class="verdict ${failing ? 'failing' : 'passing'}" id="verdict">
 <strong>${line}</strong>${counts ? ` — ${counts}` : ''}
 <ul>${items.join('')}</ul>
@@ -179,17 +184,18 @@ ${boxes}
 </form>`
 }
 
-function resultItem(r: Result, report: RunReport, n: number): string {
+function resultItem(r: Result, report: RunReport, n: number, causes: RootCauses): string {
   let line = `${badge(r.status)}<span class="id">${esc1(r.id)}</span><span class="title">${esc1(r.title)}</span>`
   if (r.step) line += `<span class="step">[${esc1(r.step)}]</span>`
   if (r.preExisting) line += '<span class="st-warn">(pre-existing data)</span>'
   if ((r.status === 'skip' || r.status === 'info') && (r.reason || r.message)) line += `<span class="why">— ${esc1(r.reason ?? r.message)}</span>`
   if (r.status === 'pass' && r.message && r.message !== r.title) line += `<span class="why">— ${esc1(r.message)}</span>`
-  const details = DETAILED.has(r.status) ? detailsOf(r, report) : ''
+  const blocked = causes.blockedBy(r)
+  const details = DETAILED.has(r.status) ? detailsOf(r, report, blocked) : ''
   return `<li class="result" id="r${n}" data-status="${r.status}" data-idp="${attr(r.idp)}"><div class="line">${line}</div>${details}</li>`
 }
 
-function detailsOf(r: Result, report: RunReport): string {
+function detailsOf(r: Result, report: RunReport, blocked: readonly Result[]): string {
   const out: string[] = []
   if (r.message && r.message !== r.title) out.push(`<p>${esc1(r.message)}</p>`)
   const source = 'idp' in r.source
@@ -197,6 +203,8 @@ function detailsOf(r: Result, report: RunReport): string {
     : esc1(formatSource(r.source))
   out.push(`<p class="muted">${source} · ${r.level}</p>`)
   const facts: string[] = []
+  if (r.requirement) facts.push(`<dt>requirement</dt><dd>${esc(r.requirement)}</dd>`)
+  if (blocked.length) facts.push(`<dt>root cause of</dt><dd>${esc(blockedLine(blocked))}</dd>`)
   if (r.expected !== undefined) facts.push(`<dt>expected</dt><dd>${esc(r.expected)}</dd>`)
   if (r.actual !== undefined) facts.push(`<dt>actual</dt><dd>${esc(r.actual)}</dd>`)
   if (r.reason && r.reason !== r.message) facts.push(`<dt>reason</dt><dd>${esc(r.reason)}</dd>`)
@@ -225,10 +233,11 @@ function safeUrl(url: string): string {
 function results(report: RunReport, refs: CellRef[]): string {
   if (report.results.length === 0) return '<h2>Results</h2><p>No results: nothing was judged.</p>'
   let n = 0
+  const causes = rootCausesOf(report.results)
   const groups = cellsOf(report).map((cell, i) => {
     const ref: CellRef = { id: `cell${i}`, idp: cell.idp, scenario: cell.scenario }
     refs.push(ref)
-    const items = cell.results.map((r) => resultItem(r, report, n++)).join('\n')
+    const items = cell.results.map((r) => resultItem(r, report, n++, causes)).join('\n')
     return `<section class="cell" id="${ref.id}" data-idp="${attr(cell.idp)}"><header>${badge(worst(cell.results.map((r) => r.status)))}<h3>${esc1(cell.scenario)}</h3><span class="muted">${esc1(cell.idp)}</span></header>
 <ol>
 ${items}
