@@ -187,6 +187,8 @@ interface Instance {
 
 class ScenarioRunner {
   private anyResponse = false
+  /** Each profile's per-run memory (ActionContext.state): owned by this run, so runs never share it. */
+  private profileState = new Map<string, Map<string, unknown>>()
   constructor(
     private config: RunConfig,
     private client: HttpClient,
@@ -336,6 +338,8 @@ class ScenarioRunner {
       mapping: resolveMapping(profile.mapping ?? {}, this.config.mapping, profile.name),
       custom: this.config.customExtension ?? DEFAULT_CUSTOM_EXTENSION,
       send: (spec) => this.send(inst, this.withAuth(spec, step.auth), step.name, step.action),
+      state: this.profileState.get(profile.name) ?? this.profileState.set(profile.name, new Map()).get(profile.name)!,
+      diagnose: this.config.diagnose !== false && !this.config.readOnly,
       expectation: (id, finding) => {
         const e = profile.expectations?.find((x) => x.id === id)
         const def: Descriptor = e ? { id, title: e.title, level: 'IDP', source: e.source } : getCheck(id) ?? { id, title: id, level: 'IDP', source: { scenario: inst.scenario.name, note: 'IdP expectation' } }
