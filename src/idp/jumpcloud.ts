@@ -62,21 +62,21 @@ const membershipOf = (ctx: ActionContext) => runState(ctx, 'jumpcloud.membership
 
 /** JumpCloud's request shapes, for the shared quirk judge; only the PUT carries something a minimal pair can undo. */
 const Q = {
-  patch: { id: 'idp.jumpcloud.patch-per-attribute', what: 'JumpCloud updates users with PATCH, one replace with a path per attribute and JSON booleans', source: SOURCES['RUST-FIX'], confidence: 'S' },
-  putId: { id: 'idp.jumpcloud.put-user', what: "JumpCloud's captured PUTs carry the user's id", source: SOURCES['JC-SAMPLES'], confidence: 'S', normalise: (spec: RequestSpec) => mapBody(spec, ({ id: _id, ...b }) => b) },
+  patch: { id: 'idp.jumpcloud.patch-per-attribute', what: 'JumpCloud updates users with PATCH, one replace with a path per attribute and JSON booleans', source: cite('RUST-FIX'), confidence: 'S', method: true },
+  putId: { id: 'idp.jumpcloud.put-user', what: "JumpCloud's captured PUTs carry the user's id", source: cite('JC-SAMPLES'), confidence: 'S', normalise: (spec: RequestSpec) => mapBody(spec, ({ id: _id, ...b }) => b) },
   putEmpty: {
     id: 'idp.jumpcloud.put-user',
     what: "JumpCloud's captured PUTs carry [] for multi-valued attributes without values",
-    source: SOURCES['JC-SAMPLES'],
+    source: cite('JC-SAMPLES'),
     confidence: 'S',
     normalise: (spec: RequestSpec) => mapBody(spec, (b) => Object.fromEntries(Object.entries(b).filter(([, v]) => !(Array.isArray(v) && v.length === 0)))),
   },
-  put: { id: 'idp.jumpcloud.put-user', what: 'JumpCloud updates users with PUT under userUpdate=put', source: SOURCES['JC-SAMPLES'], confidence: 'S', method: true },
-  addMembers: { id: 'idp.jumpcloud.group-management', what: 'JumpCloud adds members with {"op":"add","path":"members","value":[{"value":"<id>"}]} and needs Group Updates for group management', source: SOURCES['JC-TROUBLE'], confidence: 'S' },
-  groupPatch: { id: 'idp.jumpcloud.group-management', what: 'JumpCloud changes groups with PATCH /Groups/{id} (Group Updates)', source: SOURCES['JC-TROUBLE'], confidence: 'D', method: true },
-  deleteGroup: { id: 'idp.jumpcloud.group-management', what: 'JumpCloud deletes the application group when the managed group is deleted (Group Deletion)', source: SOURCES['JC-HEAP'], confidence: 'D', method: true },
-  removeList: { id: 'idp.jumpcloud.value-list-member-removal', what: 'JumpCloud removes members with {"op":"remove","path":"members","value":[{"value":"<id>"}]}, no filter', source: SOURCES.UNIMONI, confidence: 'S', normalise: memberFilterRemove },
-  inferred: (what: string): Quirk => ({ id: 'idp.jumpcloud.inferred', what: `JumpCloud ${what} but does not document the request; scim-check sends the least-assuming RFC form`, source: SOURCES['JC-DOC'], confidence: 'I' }),
+  put: { id: 'idp.jumpcloud.put-user', what: "JumpCloud's captured PUTs carry the whole user with its id, schemas [enterprise, core] and [] for empty multi-valued attributes", source: cite('JC-SAMPLES'), confidence: 'S', method: true },
+  addMembers: { id: 'idp.jumpcloud.group-management', what: 'JumpCloud adds members with {"op":"add","path":"members","value":[{"value":"<id>"}]} and needs Group Updates for group management', source: cite('RUST-FIX', 'JC-TROUBLE'), confidence: 'S', method: true },
+  groupPatch: { id: 'idp.jumpcloud.group-management', what: 'JumpCloud changes groups with PATCH /Groups/{id} and needs Group Updates for group management', source: cite('JC-TROUBLE'), confidence: 'D', method: true },
+  deleteGroup: { id: 'idp.jumpcloud.group-management', what: 'JumpCloud deletes the application group when the managed group is deleted and needs Group Deletion for group management', source: cite('JC-HEAP', 'JC-TROUBLE'), confidence: 'D', method: true },
+  removeList: { id: 'idp.jumpcloud.value-list-member-removal', what: 'JumpCloud removes members with {"op":"remove","path":"members","value":[{"value":"<id>"}]}, no filter', source: cite('UNIMONI'), confidence: 'S', normalise: memberFilterRemove },
+  inferred: (what: string): Quirk => ({ id: 'idp.jumpcloud.inferred', what: `JumpCloud ${what} but does not document the request; scim-check sends the least-assuming RFC form`, source: cite('JC-DOC'), confidence: 'I' }),
 } satisfies Record<string, Quirk | ((what: string) => Quirk)>
 
 function putMode(ctx: ActionContext): boolean {
@@ -265,7 +265,7 @@ export const jumpcloud: IdpProfile = {
       const off = groupsOff(ctx)
       if (off) return off
       const ids = memberList(args.members).map((m) => m.value)
-      const x = await sendJudged(ctx, { method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }]) }, [Q.addMembers, Q.groupPatch])
+      const x = await sendJudged(ctx, { method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }]) }, [Q.addMembers])
       const membership = membershipOf(ctx)
       if (accepted(x)) for (const id of ids) (membership.get(String(args.id)) ?? membership.set(String(args.id), new Set()).get(String(args.id))!).add(id)
       return { exchange: x }
@@ -312,7 +312,7 @@ async function removeMembers(ctx: ActionContext, groupId: string, ids: string[])
     await judgeQuirks(ctx, x, spec, [Q.removeList, Q.groupPatch])
     return x
   }
-  const behaviour = `${Q.removeList.what} (${cite('UNIMONI')})`
+  const behaviour = `${Q.removeList.what} (${Q.removeList.source})`
   const expectedLeft = known ? [...known].filter((m) => !ids.includes(m)) : []
   let finding: Finding = { ok: true, message: `answered ${x.response!.status}`, exchange: x }
   const group = x.response?.json as { id?: unknown; members?: { value?: unknown }[] } | undefined

@@ -76,7 +76,7 @@ const Q = {
   legacyUrns: {
     id: 'idp.onelogin.legacy-urns',
     what: `OneLogin's default SCIM v2 Enterprise template sends schemas ["${LEGACY.core}","${LEGACY.enterprise}"]`,
-    source: SOURCES['AK-11249'],
+    source: cite('AK-11249'),
     confidence: 'S',
     // The RFC URNs in `schemas`, and the enterprise attributes under the RFC key: nothing else changes.
     normalise: (spec: RequestSpec) =>
@@ -93,7 +93,7 @@ const Q = {
   stringValues: {
     id: 'idp.onelogin.string-template-values',
     what: 'vendor templates quote placeholders ("active": "{$user.active}"), so OneLogin may send active as a string',
-    source: SOURCES['OL-VENDORS'],
+    source: cite('OL-VENDORS'),
     confidence: 'I',
     normalise: (spec: RequestSpec) => mapBody(spec, (b) => (typeof b.active === 'string' && /^(true|false)$/i.test(b.active) ? { ...b, active: b.active.toLowerCase() === 'true' } : b)),
     tokens: (spec: RequestSpec) => [(spec.body as { active?: unknown } | undefined)?.active].filter((v): v is string => typeof v === 'string'),
@@ -101,15 +101,15 @@ const Q = {
   trailingQuestionMark: {
     id: 'idp.onelogin.put-trailing-question-mark',
     what: "OneLogin updates with PUT /Users/{id}? (a trailing '?') and the whole template body",
-    source: SOURCES['AK-11249'],
+    source: cite('AK-11249'),
     confidence: 'S',
     normalise: (spec: RequestSpec) => (spec.path.endsWith('?') ? { ...spec, path: spec.path.slice(0, -1) } : undefined),
   },
   /** PUT is the only way OneLogin updates a user: a server that refuses the method breaks every update. */
-  put: { id: 'idp.onelogin.put-trailing-question-mark', what: 'OneLogin updates users only with PUT (Update User)', source: SOURCES['OL-IMPL'], confidence: 'D', method: true },
-  suspend: { id: 'idp.onelogin.inferred', what: 'OneLogin documents suspension (active false) but not its request; scim-check sends PUT /Users/{id}? with the template and the new active', source: SOURCES.LIVINGSEC, confidence: 'I' },
-  groupPatch: { id: 'idp.onelogin.group-patch', what: 'OneLogin changes group membership with PATCH /Groups/{id} (Patch Group)', source: SOURCES['OL-IMPL'], confidence: 'D', method: true },
-  groupPatchBody: { id: 'idp.onelogin.group-patch', what: "OneLogin's SCIM v2 Patch Group body is undocumented; scim-check sends the RFC 7644 form", source: SOURCES['AK-11249'], confidence: 'I' },
+  put: { id: 'idp.onelogin.put-trailing-question-mark', what: "OneLogin updates users only with PUT /Users/{id}? (Update User) and the whole template body", source: cite('OL-IMPL', 'AK-11249'), confidence: 'D', method: true },
+  suspend: { id: 'idp.onelogin.inferred', what: 'OneLogin documents suspension (active false) but not its request; scim-check sends PUT /Users/{id}? with the template and the new active', source: cite('LIVINGSEC'), confidence: 'I' },
+  groupPatch: { id: 'idp.onelogin.group-patch', what: 'OneLogin changes group membership with PATCH /Groups/{id} (Patch Group), so a server without it cannot sync membership', source: cite('OL-IMPL', 'AK-11249'), confidence: 'D', method: true },
+  groupPatchBody: { id: 'idp.onelogin.group-patch', what: "OneLogin's SCIM v2 Patch Group body is undocumented; scim-check sends the RFC 7644 form", source: cite('AK-11249'), confidence: 'I' },
 } satisfies Record<string, Quirk>
 
 /** The quirks a rendered template body carries under the chosen template. */

@@ -59,11 +59,11 @@ const directoryOf = (ctx: ActionContext) => runState(ctx, 'ping.directory', () =
 
 /** Ping's request shapes for the shared quirk judge: documented methods, an undocumented group PATCH body. */
 const Q = {
-  putOnly: { id: 'idp.ping.put-only', what: 'Ping never PATCHes users: every update, disable and re-enable is a PUT of the whole user', source: SOURCES['PING-CONN'], confidence: 'D', method: true },
-  putBody: { id: 'idp.ping.put-only', what: "Ping's PUT carries the whole user rendered from its datastore through the attribute mapping", source: SOURCES['PING-CONN'], confidence: 'D' },
-  disable: { id: 'idp.ping.inferred', what: 'Ping disables and re-enables with a PUT of the whole user and the new active (the request is inferred: users are never PATCHed)', source: SOURCES['PING-CONN'], confidence: 'I' },
-  groupPatch: { id: 'idp.ping.group-patch', what: 'Ping updates groups with PATCH', source: SOURCES['PING-CONN'], confidence: 'D', method: true },
-  groupPatchBody: { id: 'idp.ping.inferred', what: "Ping does not document its group PATCH bodies; scim-check sends the RFC 7644 form", source: SOURCES['PING-MGMT'], confidence: 'I' },
+  putOnly: { id: 'idp.ping.put-only', what: 'Ping never PATCHes users: every update, disable and re-enable is a PUT of the whole user', source: cite('PING-CONN'), confidence: 'D', method: true },
+  putBody: { id: 'idp.ping.put-only', what: "Ping's PUT carries the whole user rendered from its datastore through the attribute mapping", source: cite('PING-CONN'), confidence: 'D' },
+  disable: { id: 'idp.ping.inferred', what: 'Ping disables and re-enables with a PUT of the whole user and the new active (the request is inferred: users are never PATCHed)', source: cite('PING-CONN'), confidence: 'I' },
+  groupPatch: { id: 'idp.ping.group-patch', what: 'Ping updates groups with PATCH', source: cite('PING-CONN'), confidence: 'D', method: true },
+  groupPatchBody: { id: 'idp.ping.inferred', what: "Ping does not document its group PATCH bodies; scim-check sends the RFC 7644 form", source: cite('PING-MGMT'), confidence: 'I' },
 } satisfies Record<string, Quirk>
 
 function deleteMode(ctx: ActionContext): boolean {

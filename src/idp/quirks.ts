@@ -17,7 +17,7 @@ export interface Quirk {
   id: string
   /** The behaviour in one clause, for messages ("Entra sends active as the string \"False\"/\"True\""). */
   what: string
-  /** Where the behaviour is documented or seen. */
+  /** Where the behaviour is documented or seen: a URL, or a citation such as "AK-11249 https://…". */
   source: string
   confidence: Behaviour['confidence']
   /** The same request with only this quirk normalised; undefined when the request does not carry it in a form that can be undone. */
@@ -98,7 +98,7 @@ export async function judgeQuirks(ctx: ActionContext, x: Exchange, spec: Request
   const inferred = implicated.every((q) => q.confidence === 'I')
   const finding: Finding = {
     ok: inferred ? 'info' : false,
-    message: `${name(ctx)}'s ${requestLine(x)} was rejected; cause not isolated: ${answer(x)}. The request carries: ${implicated.map((q) => `${q.what} (${q.source})`).join('; ')}. ${why}`,
+    message: `${name(ctx)}'s ${requestLine(x)} was rejected; cause not isolated: ${answer(x)}. The request carries: ${implicated.map((q) => `${q.what} (${cite(q.source)})`).join('; ')}. ${why}`,
     expected: 'the request accepted as the IdP sends it',
     actual: String(s),
     exchange: x,
@@ -112,7 +112,7 @@ function report(ctx: ActionContext, q: Quirk, x: Exchange, proof: string): void 
   const inferred = q.confidence === 'I'
   ctx.expectation(q.id, {
     ok: inferred ? 'info' : false,
-    message: `${q.what} (source: ${q.source}); ${answer(x)}, and ${proof}`,
+    message: `${q.what} (${cite(q.source)}); ${answer(x)}, and ${proof}`,
     reason: inferred ? `inferred ${name(ctx)} shape: recorded, not failed` : undefined,
     expected: 'the request accepted as the IdP sends it',
     actual: String(x.response!.status),
@@ -132,6 +132,7 @@ function detailOf(x: Exchange): string {
   return typeof d === 'string' ? d : ''
 }
 
+const cite = (source: string) => (/^https?:/.test(source) ? `source: ${source}` : source)
 const quote = (t: string | undefined) => (t === undefined ? '(nothing)' : JSON.stringify(t))
 const name = (ctx: ActionContext) => NAMES[ctx.idp] ?? ctx.idp
 
