@@ -226,7 +226,8 @@ function label(exchanges: Exchange[], requests: RecordedRequest[]): Sent[] {
     const r = requests[i]
     const u = new URL(x.request.url)
     if (x.request.method !== r.method || !r.target.startsWith(u.pathname)) throw new Error(`request ${i} differs: run ${x.request.method} ${u.pathname}, wire ${r.method} ${r.target}`)
-    if (x.step === 'cleanup' || x.purpose === 'cleanup') return
+    // scim-check's own housekeeping (cleanup, discovery, ledger lookups) is left out; diagnostics are kept, labelled.
+    if (x.step === 'cleanup' || (x.purpose !== undefined && x.purpose !== 'diagnostic')) return
     out.push({ ...r, scenario: x.scenario, step: x.step, action: x.action, ...(x.purpose ? { purpose: x.purpose } : {}) })
   })
   return out
