@@ -41,6 +41,13 @@ function strings(v: unknown, at = '', out: [string, string][] = []): [string, st
   return out
 }
 
+/** The uniqueness the server's /Schemas declares for Group displayName, when it declares one. */
+function groupDisplayNameUniqueness(schemas: Record<string, any>[] | undefined): string | undefined {
+  const group = (schemas ?? []).find((d) => typeof d?.id === 'string' && d.id.toLowerCase() === 'urn:ietf:params:scim:schemas:core:2.0:group')
+  const attr = (Array.isArray(group?.attributes) ? group!.attributes : []).find((a: Json) => typeof a?.name === 'string' && a.name.toLowerCase() === 'displayname')
+  return typeof attr?.uniqueness === 'string' ? attr.uniqueness.toLowerCase() : undefined
+}
+
 const loose = (s: string) => s.toLowerCase().replace(/[\s()+.-]/g, '')
 
 export const checks: CheckDef[] = [
@@ -57,12 +64,17 @@ export const checks: CheckDef[] = [
     return s === 200 ? { ok: true, message: 'the deactivated user is still readable by id' } : { ok: false, message: `Deactivated user disappears: GET by id answered ${s}`, expected: '200', actual: String(s) }
   }),
 
-  idp('idp.group-displayName-unique', 'Group displayName is unique', ['entra'], { idp: 'entra', behaviour: 'Group displayName is unique; Entra matches groups by displayName', url: DOCS.entraTutorial }, 'A second group with an existing displayName is refused with 409: Entra matches groups by displayName, and a duplicate makes its lookups ambiguous.', (x) => {
+  idp('idp.group-displayName-unique', 'Group displayName is unique', ['entra'], { idp: 'entra', behaviour: 'Group displayName is unique; Entra matches groups by displayName', url: DOCS.entraTutorial }, 'A second group with an existing displayName is refused with 409: Entra matches groups by displayName, and a duplicate makes its lookups ambiguous.', (x, ctx) => {
     const none = answered(x)
     if (none) return none
     if (x.request.method !== 'POST') return skip(`the profile did not POST a second group (it sent ${requestLine(x)})`)
     const s = x.response!.status
-    return s === 409 ? { ok: true, message: 'a duplicate group displayName was refused with 409' } : { ok: false, message: `Duplicate group displayName accepted (${s}): Entra matches groups by displayName`, expected: '409', actual: String(s) }
+    if (s === 409) return { ok: true, message: 'a duplicate group displayName was refused with 409' }
+    // RFC 7643 §2.1 lets a server declare the names non-unique; then a duplicate is its declared behaviour, not a defect.
+    if (groupDisplayNameUniqueness(ctx.discovery.schemas) === 'none') {
+      return { ok: 'info', message: `Duplicate group displayName accepted (${s}); the server declares Group displayName uniqueness "none", which RFC 7643 §2.1 allows ("none: The values are not intended to be unique in any way"), but Entra matches groups by displayName`, reason: 'the server declares displayName uniqueness none: allowed by RFC 7643, an Entra expectation only' }
+    }
+    return { ok: false, message: `Duplicate group displayName accepted (${s}): Entra matches groups by displayName`, expected: '409', actual: String(s) }
   }),
 
   idp('idp.stable-order', 'Unsorted paging returns a stable order', ['okta'], { idp: 'okta', behaviour: 'Imports page with startIndex/count=100 and need a consistent order across pages', url: DOCS.okta }, 'Two identical walks of the user list, without sortBy, return the resources in the same order, so a paged import neither skips nor repeats users.', (x, ctx) => {

@@ -51,6 +51,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { flags: '--insecure', help: 'do not verify the TLS certificate', key: 'insecure' },
   { flags: '--ca <file>', help: 'PEM file with the CA that signed the server certificate', key: 'caFile', fileKey: 'ca' },
   { flags: '--read-only', help: 'send no writes: discovery, lookups and listing only (for production tenants)', key: 'readOnly' },
+  { flags: '--no-diagnose', help: 'never resend a rejected IdP request with one quirk normalised to name its cause (diagnostics are marked scim-check/<v> (diagnostic); never sent under --read-only)', key: 'diagnose' },
   { flags: '--transcript <file>', help: 'write every exchange as a HAR 1.2 file (redacted)', key: 'transcript' },
   { flags: '--fault <name>', help: 'with --builtin: inject a named defect into the reference server (repeatable)', key: 'builtinFaults', repeatable: true },
   { flags: '--variant <name>', help: 'with --builtin: a correct-but-different reference server behaviour (repeatable)', key: 'builtinVariants', repeatable: true },

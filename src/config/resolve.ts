@@ -55,6 +55,7 @@ export function resolveRunConfig(flags: Partial<Record<keyof RunConfig | AuthInp
     customExtension: file.customExtension,
     redact: file.redact ?? [],
     readOnly: bool(String(pick('readOnly') ?? 'false')),
+    diagnose: bool(String(pick('diagnose') ?? 'true')),
     maxBodyBytes: Number(pick('maxBodyBytes') ?? DEFAULTS.maxBodyBytes),
     maxJsonDepth: Number(pick('maxJsonDepth') ?? DEFAULTS.maxJsonDepth),
     maxPages: Number(pick('maxPages') ?? DEFAULTS.maxPages),

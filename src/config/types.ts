@@ -43,6 +43,8 @@ export interface RunConfig {
   /** Extra body field names to redact everywhere (besides password, token, secret...). */
   redact: string[]
   readOnly: boolean
+  /** Send diagnostic minimal pairs to name the IdP quirk a server rejects (default true; never under readOnly). */
+  diagnose?: boolean
   /** Caps on what the server may send us. */
   maxBodyBytes: number
   maxJsonDepth: number

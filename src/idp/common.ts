@@ -1,6 +1,12 @@
 import type { ActionContext, ActionResult, IdpExpectation } from './types.js'
 import type { RequestSpec } from '../http/exchange.js'
 
+/** A per-run value of a profile, made on first use and kept in the run's context. */
+export function runState<T>(ctx: ActionContext, key: string, make: () => T): T {
+  if (!ctx.state.has(key)) ctx.state.set(key, make())
+  return ctx.state.get(key) as T
+}
+
 export interface Member {
   value: string
   display?: string
@@ -19,6 +25,8 @@ export interface ImportValue {
   pages: number
   /** Set when the walk stopped at the page cap instead of at the end. */
   capped?: boolean
+  /** Set when the IdP does not document how it pages (the walk is scim-check's guess): a short walk is information, not a failure. */
+  inferred?: string
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ActionContext, ActionResult, IdpExpectation, IdpProfile } from './
 import { BASE_MAPPING, buildUser, flattenChanges, getPath, parsePath, pathFor } from './mapping.js'
 import { SCHEMA, filterQuery, literal, opName, patchOp, resourcePath } from './wire.js'
 import { answer, firstResource, memberList } from './common.js'
+import { booleanTokens, dropKeys, dropNullRefs, jsonBooleans, keepSchemas, keyTokens, lowerOps, managerObject, memberFilterRemove, opTokens, rejectedExpectation, sendJudged, withPaths, type Quirk } from './quirks.js'
 
 /**
  * Microsoft Entra ID provisioning to a non-gallery SCIM app ("scim" job). By default it writes capitalised PatchOp
@@ -53,6 +54,7 @@ const EXPECTATIONS: IdpExpectation[] = [
   { id: EXPECT.managerString, title: 'Entra sets manager with a PATCH whose value is the bare manager id', source: source('manager written as a bare id string on the enterprise manager path', SRC.manager) },
   { id: EXPECT.pathlessReplace, title: 'With aadOptscim062020 Entra replaces several attributes in one path-less op with dotted and URN keys', source: source('Requests to replace multiple attributes, with feature flag', SRC.compat) },
   { id: EXPECT.testGroups, title: "Entra's connection test also looks up a random group", source: source('Microsoft Entra ID makes requests to fetch a random user and group ... as a part of the Test Connection flow', SRC.tut) },
+  rejectedExpectation('entra', SRC.tut),
 ]
 
 const flag = (ctx: ActionContext) => ctx.options.aadOptscim062020 === true || String(ctx.options.aadOptscim062020) === 'true'
@@ -66,48 +68,21 @@ function send(ctx: ActionContext, spec: RequestSpec) {
   return ctx.send(spec)
 }
 
-interface Quirk {
-  id: string
-  what: string
-  src: string
-  /** Words in a rejection's detail that point at this quirk. */
-  words: RegExp
-  /** Inferred shape: a rejection is recorded as info, never failed. */
-  inferred?: boolean
-}
-
+/** Entra's quirks, most specific first: a rejection is diagnosed in this order, one normalised quirk at a time. */
 const Q = {
-  ops: { id: EXPECT.capitalisedOps, what: 'Entra writes PatchOp ops capitalised ("Add", "Replace", "Remove")', src: SRC.tut, words: /\bop\b|operation|Add|Replace|Remove/ },
-  bool: { id: EXPECT.stringBooleans, what: 'Entra sends active as the string "False"/"True"', src: SRC.compat, words: /active|boolean|bool|type|"?(True|False)"?/i },
-  removeList: { id: EXPECT.valueListRemove, what: 'Entra removes members with {"op":"Remove","path":"members","value":[{"$ref":null,"value":…}]}', src: SRC.compat, words: /remove|members|value|filter/i },
-  refNull: { id: EXPECT.memberRefNull, what: 'Entra adds members as [{"$ref":null,"value":…}]', src: SRC.tut, words: /\$ref|null|reference|members/i },
-  groupSchema: { id: EXPECT.groupSchema, what: 'Entra creates groups with schemas [core Group, "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"] and meta', src: SRC.tut, words: /schema|urn|microsoft|meta/i },
-  createExtras: { id: EXPECT.createExtras, what: 'Entra creates users with "meta": {"resourceType":"User"} and "roles": []', src: SRC.tut, words: /meta|roles|resourceType|readOnly|mutab/i },
-  manager: { id: EXPECT.managerString, what: 'Entra sets the enterprise manager to the bare manager id (a string, not {"value": …})', src: SRC.manager, words: /manager|complex|object|value/i },
-  pathless: { id: EXPECT.pathlessReplace, what: 'With aadOptscim062020 Entra replaces attributes in one path-less op whose keys are dotted and URN paths', src: SRC.compat, words: /path|name\.|urn|value|key/i },
+  bool: { id: EXPECT.stringBooleans, what: 'Entra sends active as the string "False"/"True"', source: SRC.compat, confidence: 'D', normalise: jsonBooleans, tokens: booleanTokens },
+  manager: { id: EXPECT.managerString, what: 'Entra sets the enterprise manager to the bare manager id (a string, not {"value": …})', source: SRC.manager, confidence: 'S', normalise: managerObject },
+  pathless: { id: EXPECT.pathlessReplace, what: 'With aadOptscim062020 Entra replaces attributes in one path-less op whose keys are dotted and URN paths', source: SRC.compat, confidence: 'D', normalise: withPaths },
+  removeList: { id: EXPECT.valueListRemove, what: 'Entra removes members with {"op":"Remove","path":"members","value":[{"$ref":null,"value":…}]}', source: SRC.compat, confidence: 'D', normalise: memberFilterRemove },
+  refNull: { id: EXPECT.memberRefNull, what: 'Entra adds members as [{"$ref":null,"value":…}]', source: SRC.tut, confidence: 'D', normalise: dropNullRefs },
+  groupSchema: { id: EXPECT.groupSchema, what: `Entra creates groups with schemas [core Group, "${MS_GROUP_SCHEMA}"] and meta`, source: SRC.tut, confidence: 'D', normalise: keepSchemas((u) => u !== MS_GROUP_SCHEMA), tokens: () => [MS_GROUP_SCHEMA] },
+  createExtras: { id: EXPECT.createExtras, what: 'Entra creates users with "meta": {"resourceType":"User"} and "roles": []', source: SRC.tut, confidence: 'D', normalise: dropKeys('meta', 'roles'), tokens: keyTokens('meta', 'roles') },
+  ops: { id: EXPECT.capitalisedOps, what: 'Entra writes PatchOp ops capitalised ("Add", "Replace", "Remove")', source: SRC.tut, confidence: 'D', normalise: lowerOps, tokens: opTokens },
 } satisfies Record<string, Quirk>
 
-/**
- * Judge a request carrying Entra quirks. Accepted: each quirk passes. A 4xx that is not about auth, existence or
- * duplicates: the quirk the server's detail points at fails (or all of them in one finding when the detail names none),
- * so one rejection shows once, under the behaviour that most likely caused it.
- */
-function judge(ctx: ActionContext, x: ActionResult['exchange'], quirks: Quirk[]): void {
-  const s = x.response?.status
-  if (s === undefined || quirks.length === 0) return
-  if (s >= 200 && s < 300) {
-    for (const q of quirks) ctx.expectation(q.id, { ok: true, message: `${q.what}: accepted (${s})` })
-    return
-  }
-  if (s < 400 || s >= 500 || [401, 403, 404, 409, 429].includes(s)) return
-  const detail = String((x.response?.json as { detail?: unknown } | undefined)?.detail ?? '')
-  const named = quirks.filter((q) => q.words.test(detail))
-  const blamed = named.length ? named : [quirks[0]]
-  const also = named.length ? '' : quirks.length > 1 ? ` (the request also carries: ${quirks.slice(1).map((q) => q.what).join('; ')})` : ''
-  for (const q of blamed) {
-    const inferred = q.inferred === true
-    ctx.expectation(q.id, { ok: inferred ? 'info' : false, message: `${q.what} (source: ${q.src}); ${answer(x)}${also}`, reason: inferred ? 'inferred Entra shape: recorded, not failed' : undefined, exchange: x })
-  }
+/** Send a request carrying Entra quirks and judge it with the shared quirk judge (proof by minimal pair or detail). */
+function judged(ctx: ActionContext, spec: RequestSpec, quirks: Quirk[]) {
+  return sendJudged(ctx, spec, quirks)
 }
 
 /** The value Entra puts in a PATCH for an attribute: active as a string unless flagged, manager as a bare id. */
@@ -157,12 +132,11 @@ async function patchUser(ctx: ActionContext, args: Record<string, any>, changes:
   if (!flag(ctx)) quirks.add(Q.ops)
   // Nothing differs: Entra sends no update, and the lookup is all that happened on the wire.
   if (ops.length === 0 && lookup) return { exchange: lookup }
-  const x = await send(ctx, { method: 'PATCH', path: resourcePath('Users', args.id), body: patchOp(ops) })
-  judge(ctx, x, quirkOverride ?? [...quirks].sort((a, b) => order(a) - order(b)))
+  const x = await judged(ctx, { method: 'PATCH', path: resourcePath('Users', args.id), body: patchOp(ops) }, quirkOverride ?? [...quirks].sort((a, b) => order(a) - order(b)))
   return { exchange: x }
 }
 
-/** Most specific quirk first, so an unexplained rejection is filed under it. */
+/** Most specific quirk first: minimal pairs are tried in this order. */
 const order = (q: Quirk) => [Q.bool, Q.manager, Q.pathless, Q.ops].indexOf(q as never)
 
 export const entra: IdpProfile = {
@@ -230,8 +204,7 @@ export const entra: IdpProfile = {
       Object.assign(body, dropUndefined({ externalId, userName, active, emails, meta: { resourceType: 'User' }, name: name && { formatted: name.formatted, familyName: name.familyName, givenName: name.givenName, ...name } }), rest, { roles: [] })
       // Custom extension attributes go under their URN, which Entra does not add to schemas (EN-MAP).
       if (custom && typeof custom === 'object') body[ctx.custom.urn] = { ...(custom as object) }
-      const x = await send(ctx, { method: 'POST', path: '/Users', body })
-      if (x.response?.status !== 409) judge(ctx, x, [Q.createExtras])
+      const x = await judged(ctx, { method: 'POST', path: '/Users', body }, [Q.createExtras])
       const id = (x.response?.json as { id?: unknown } | undefined)?.id
       // Reference attributes follow in a separate PATCH once the user exists (EN-HOW, provisioning cycles step 6).
       if (manager !== undefined && typeof id === 'string') await patchUser(ctx, { id }, { manager })
@@ -245,13 +218,12 @@ export const entra: IdpProfile = {
     },
     async deactivateUser(ctx, args) {
       const value = flag(ctx) ? false : 'False'
-      const x = await send(ctx, { method: 'PATCH', path: resourcePath('Users', args.id), body: patchOp([{ op: op(ctx, 'replace'), path: 'active', value }]) })
-      judge(ctx, x, flag(ctx) ? [] : [Q.bool, Q.ops])
+      const x = await judged(ctx, { method: 'PATCH', path: resourcePath('Users', args.id), body: patchOp([{ op: op(ctx, 'replace'), path: 'active', value }]) }, flag(ctx) ? [] : [Q.bool, Q.ops])
       return { exchange: x }
     },
     async reactivateUser(ctx, args) {
       // "True" mirrors the documented "False"; no reactivation request is shown: a rejection is recorded as info.
-      const inferred = [{ ...Q.bool, what: 'Entra re-enables with active as the string "True" (inferred from its "False")', inferred: true }, Q.ops]
+      const inferred: Quirk[] = [{ ...Q.bool, what: 'Entra re-enables with active as the string "True" (inferred from its "False")', confidence: 'I' }, Q.ops]
       return patchUser(ctx, { id: args.id, userName: args.userName }, { active: true }, flag(ctx) ? [] : inferred)
     },
     async deleteUser(ctx, args) {
@@ -260,8 +232,7 @@ export const entra: IdpProfile = {
     },
     async createGroup(ctx, args) {
       const body = { schemas: [SCHEMA.group, MS_GROUP_SCHEMA], externalId: String(args.externalId ?? randomUUID()), displayName: args.displayName, meta: { resourceType: 'Group' } }
-      const x = await send(ctx, { method: 'POST', path: '/Groups', body })
-      if (x.response?.status !== 409) judge(ctx, x, [Q.groupSchema])
+      const x = await judged(ctx, { method: 'POST', path: '/Groups', body }, [Q.groupSchema])
       const id = (x.response?.json as { id?: unknown } | undefined)?.id
       const members = memberList(args.members)
       if (members.length && typeof id === 'string') await addMembers(ctx, id, members.map((m) => m.value))
@@ -284,13 +255,11 @@ export const entra: IdpProfile = {
         return { exchange: await send(ctx, { method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp(ops) }) }
       }
       const body = patchOp([{ op: op(ctx, 'remove'), path: 'members', value: ids.map((value) => ({ $ref: null, value })) }])
-      const x = await send(ctx, { method: 'PATCH', path: resourcePath('Groups', args.id), body })
-      judge(ctx, x, [Q.removeList, Q.ops])
+      const x = await judged(ctx, { method: 'PATCH', path: resourcePath('Groups', args.id), body }, [Q.removeList, Q.ops])
       return { exchange: x }
     },
     async renameGroup(ctx, args) {
-      const x = await send(ctx, { method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: op(ctx, 'replace'), path: 'displayName', value: args.displayName }]) })
-      judge(ctx, x, flag(ctx) ? [] : [Q.ops])
+      const x = await judged(ctx, { method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: op(ctx, 'replace'), path: 'displayName', value: args.displayName }]) }, flag(ctx) ? [] : [Q.ops])
       return { exchange: x }
     },
     async deleteGroup(ctx, args) {
@@ -302,8 +271,7 @@ export const entra: IdpProfile = {
 
 async function addMembers(ctx: ActionContext, groupId: unknown, ids: string[]) {
   const body = patchOp([{ op: op(ctx, 'add'), path: 'members', value: ids.map((value) => ({ $ref: null, value })) }])
-  const x = await send(ctx, { method: 'PATCH', path: resourcePath('Groups', groupId), body })
-  judge(ctx, x, flag(ctx) ? [Q.refNull] : [Q.refNull, Q.ops])
+  const x = await judged(ctx, { method: 'PATCH', path: resourcePath('Groups', groupId), body }, flag(ctx) ? [Q.refNull] : [Q.refNull, Q.ops])
   return x
 }
 

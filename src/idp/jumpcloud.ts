@@ -4,8 +4,10 @@ import type { Exchange } from '../http/exchange.js'
 import type { Finding } from '../checks/define.js'
 import { BASE_MAPPING, buildUser, flattenChanges, parsePath, pathFor } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
-import { accepted, answer, deleted, expectationFactory, firstResource, memberList, notSent } from './common.js'
+import { accepted, answer, deleted, expectationFactory, firstResource, memberList, notSent, runState } from './common.js'
 import { IdpDirectory, type NeutralUser } from './directory.js'
+import { judgeQuirks, mapBody, memberFilterRemove, rejectedExpectation, sendJudged, type Quirk } from './quirks.js'
+import type { RequestSpec } from '../http/exchange.js'
 
 /**
  * JumpCloud's Custom SCIM Identity Management connector. JumpCloud documents behaviour at the feature level
@@ -34,6 +36,7 @@ const EXPECTATIONS: IdpExpectation[] = [
   expectation('group-management', 'Groups: JumpCloud needs group create, update and delete to enable group management', 'JumpCloud enables group management only for service providers that support Group Creation, Group Updates and Group Deletion', 'JC-TROUBLE'),
   expectation('inferred', 'Requests whose shape JumpCloud does not document', 'Where JumpCloud documents a behaviour but not its request, scim-check sends the least-assuming RFC form; a rejection is reported as information', 'JC-DOC'),
   expectation('not-sent', 'Steps JumpCloud does not send', 'JumpCloud never creates empty groups and documents no other user lookup than its own', 'JC-HEAP'),
+  rejectedExpectation('jumpcloud', SOURCES['JC-DOC']),
 ]
 
 const BEHAVIOURS: Behaviour[] = [
@@ -52,10 +55,29 @@ const BEHAVIOURS: Behaviour[] = [
   { topic: 'Headers, import, errors', does: 'Bearer token or "SCIM API Key"; User-Agent, paging and retry behaviour undocumented (scim-check\'s default headers are sent)', source: cite('JC-DOC'), confidence: 'D' },
 ]
 
-/** With userUpdate=put JumpCloud sends its own values of the whole user, so the profile remembers them. */
-const directory = new IdpDirectory()
-/** Members this profile put into each group, to tell a remove-all from a targeted removal. */
-const membership = new Map<string, Set<string>>()
+/** With userUpdate=put JumpCloud sends its own values of the whole user, so the profile remembers them (per run). */
+const directoryOf = (ctx: ActionContext) => runState(ctx, 'jumpcloud.directory', () => new IdpDirectory())
+/** Members this profile put into each group (per run), to tell a remove-all from a targeted removal. */
+const membershipOf = (ctx: ActionContext) => runState(ctx, 'jumpcloud.membership', () => new Map<string, Set<string>>())
+
+/** JumpCloud's request shapes, for the shared quirk judge; only the PUT carries something a minimal pair can undo. */
+const Q = {
+  patch: { id: 'idp.jumpcloud.patch-per-attribute', what: 'JumpCloud updates users with PATCH, one replace with a path per attribute and JSON booleans', source: cite('RUST-FIX'), confidence: 'S', method: true },
+  putId: { id: 'idp.jumpcloud.put-user', what: "JumpCloud's captured PUTs carry the user's id", source: cite('JC-SAMPLES'), confidence: 'S', normalise: (spec: RequestSpec) => mapBody(spec, ({ id: _id, ...b }) => b) },
+  putEmpty: {
+    id: 'idp.jumpcloud.put-user',
+    what: "JumpCloud's captured PUTs carry [] for multi-valued attributes without values",
+    source: cite('JC-SAMPLES'),
+    confidence: 'S',
+    normalise: (spec: RequestSpec) => mapBody(spec, (b) => Object.fromEntries(Object.entries(b).filter(([, v]) => !(Array.isArray(v) && v.length === 0)))),
+  },
+  put: { id: 'idp.jumpcloud.put-user', what: "JumpCloud's captured PUTs carry the whole user with its id, schemas [enterprise, core] and [] for empty multi-valued attributes", source: cite('JC-SAMPLES'), confidence: 'S', method: true },
+  addMembers: { id: 'idp.jumpcloud.group-management', what: 'JumpCloud adds members with {"op":"add","path":"members","value":[{"value":"<id>"}]} and needs Group Updates for group management', source: cite('RUST-FIX', 'JC-TROUBLE'), confidence: 'S', method: true },
+  groupPatch: { id: 'idp.jumpcloud.group-management', what: 'JumpCloud changes groups with PATCH /Groups/{id} and needs Group Updates for group management', source: cite('JC-TROUBLE'), confidence: 'D', method: true },
+  deleteGroup: { id: 'idp.jumpcloud.group-management', what: 'JumpCloud deletes the application group when the managed group is deleted and needs Group Deletion for group management', source: cite('JC-HEAP', 'JC-TROUBLE'), confidence: 'D', method: true },
+  removeList: { id: 'idp.jumpcloud.value-list-member-removal', what: 'JumpCloud removes members with {"op":"remove","path":"members","value":[{"value":"<id>"}]}, no filter', source: cite('UNIMONI'), confidence: 'S', normalise: memberFilterRemove },
+  inferred: (what: string): Quirk => ({ id: 'idp.jumpcloud.inferred', what: `JumpCloud ${what} but does not document the request; scim-check sends the least-assuming RFC form`, source: cite('JC-DOC'), confidence: 'I' }),
+} satisfies Record<string, Quirk | ((what: string) => Quirk)>
 
 function putMode(ctx: ActionContext): boolean {
   return ctx.options.userUpdate === 'put'
@@ -93,24 +115,14 @@ async function patchUser(ctx: ActionContext, id: string, changes: Record<string,
   const ops = Object.entries(changes)
     .filter(([attr]) => !attr.startsWith('custom.'))
     .map(([attr, value]) => ({ op: 'replace', path: pathFor(attr, ctx.mapping, ctx.custom.urn), value: patchValue(ctx, attr, value) }))
-  const x = await ctx.send({ method: 'PATCH', path: resourcePath('Users', id), body: patchOp(ops) })
-  ctx.expectation('idp.jumpcloud.patch-per-attribute', judge(x, `JumpCloud updates users with PATCH, one replace with a path per attribute and JSON booleans (${cite('RUST-FIX')})`))
-  return x
+  return sendJudged(ctx, { method: 'PATCH', path: resourcePath('Users', id), body: patchOp(ops) }, [Q.patch])
 }
 
 async function putUser(ctx: ActionContext, id: string, changes: Record<string, unknown>): Promise<Exchange> {
+  const directory = directoryOf(ctx)
   await directory.values(ctx, id)
   const user = directory.change(id, changes)!
-  const x = await ctx.send({ method: 'PUT', path: resourcePath('Users', id), body: putBody(ctx, id, user) })
-  ctx.expectation('idp.jumpcloud.put-user', judge(x, `JumpCloud's captured PUTs carry the whole user with its id, schemas [enterprise, core] and [] for empty multi-valued attributes (${cite('JC-SAMPLES')})`))
-  return x
-}
-
-/** A quirk judged on its exchange: 2xx passes, a 4xx/5xx fails naming the behaviour (409 is left to the scenario). */
-function judge(x: Exchange, behaviour: string): Finding {
-  if (!x.response) return { ok: 'error', message: `${behaviour}: ${answer(x)}`, reason: answer(x), exchange: x }
-  if (accepted(x) || x.response.status === 409) return { ok: true, message: `answered ${x.response.status}`, exchange: x }
-  return { ok: false, message: `${behaviour}; ${answer(x)}`, expected: '2xx', actual: String(x.response.status), exchange: x }
+  return sendJudged(ctx, { method: 'PUT', path: resourcePath('Users', id), body: putBody(ctx, id, user) }, [Q.putId, Q.putEmpty, Q.put])
 }
 
 async function updateUser(ctx: ActionContext, id: string, changes: Record<string, unknown>): Promise<Exchange> {
@@ -120,7 +132,7 @@ async function updateUser(ctx: ActionContext, id: string, changes: Record<string
 async function createUser(ctx: ActionContext, user: NeutralUser): Promise<Exchange> {
   const x = await ctx.send({ method: 'POST', path: '/Users', body: createBody(ctx, user) })
   const id = (x.response?.json as { id?: unknown } | undefined)?.id
-  if (accepted(x) && typeof id === 'string') directory.remember(id, { ...user, active: user.active ?? true })
+  if (accepted(x) && typeof id === 'string') directoryOf(ctx).remember(id, { ...user, active: user.active ?? true })
   return x
 }
 
@@ -130,14 +142,13 @@ async function createGroup(ctx: ActionContext, displayName: string, members: str
   body.members = members.map((value) => ({ value }))
   const x = await ctx.send({ method: 'POST', path: '/Groups', body })
   const id = (x.response?.json as { id?: unknown } | undefined)?.id
-  if (accepted(x) && typeof id === 'string') membership.set(id, new Set(members))
+  if (accepted(x) && typeof id === 'string') membershipOf(ctx).set(id, new Set(members))
   return x
 }
 
-function inferred(ctx: ActionContext, x: Exchange, what: string): void {
-  if (x.response && !accepted(x) && x.response.status !== 404) {
-    ctx.expectation('idp.jumpcloud.inferred', { ok: 'info', reason: 'inferred request shape', message: `JumpCloud ${what} but does not document the request; scim-check's least-assuming form got: ${answer(x)}`, exchange: x })
-  }
+/** A request JumpCloud sends whose shape it does not document: a rejection is information, never a failure. */
+function inferred(ctx: ActionContext, spec: RequestSpec, what: string): Promise<Exchange> {
+  return sendJudged(ctx, spec, [Q.inferred(what)])
 }
 
 export const jumpcloud: IdpProfile = {
@@ -180,14 +191,14 @@ export const jumpcloud: IdpProfile = {
         if (!accepted(group) || typeof groupId !== 'string') return fail(group, 'creates a test group (group management needs Group Creation), and could not')
         const gone = await ctx.send({ method: 'DELETE', path: resourcePath('Groups', groupId) })
         if (!accepted(gone) && gone.response?.status !== 404) return fail(gone, 'deletes its test group (group management needs Group Deletion), and could not')
-        membership.delete(groupId)
+        membershipOf(ctx).delete(groupId)
         steps.push('created and deleted the test group')
       }
       const del = await ctx.send({ method: 'DELETE', path: resourcePath('Users', userId) })
       let last = del
       if (accepted(del) || del.response?.status === 404) {
         steps.push('deleted the test user')
-        directory.forget(userId)
+        directoryOf(ctx).forget(userId)
       } else {
         // "If the DELETE method is not supported for users, then the test user will be deactivated" (JC-DOC).
         last = await setActive(ctx, userId, false)
@@ -200,8 +211,7 @@ export const jumpcloud: IdpProfile = {
     },
     async findUser(ctx, args) {
       if (args.userName === undefined) return notSent(ctx, 'idp.jumpcloud.not-sent', `JumpCloud's user lookup is undocumented beyond its existence; scim-check models it by userName only (${cite('JC-DOC')})`)
-      const x = await ctx.send({ method: 'GET', path: '/Users', rawQuery: encodeQuery([['filter', `userName eq ${literal(String(args.userName))}`]]) })
-      inferred(ctx, x, 'looks users up before creating or updating them (user_lookup_provision)')
+      const x = await inferred(ctx, { method: 'GET', path: '/Users', rawQuery: encodeQuery([['filter', `userName eq ${literal(String(args.userName))}`]]) }, 'looks users up before creating or updating them (user_lookup_provision)')
       return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
     },
     async createUser(ctx, args) {
@@ -214,11 +224,10 @@ export const jumpcloud: IdpProfile = {
       return { exchange: await ctx.send({ method: 'GET', path: resourcePath('Users', args.id) }) }
     },
     async listUsers(ctx) {
-      const x = await ctx.send({ method: 'GET', path: '/Users' })
+      const x = await inferred(ctx, { method: 'GET', path: '/Users' }, 'imports existing users on request')
       const json = x.response?.json as { totalResults?: unknown; Resources?: unknown } | undefined
       const resources = Array.isArray(json?.Resources) ? (json!.Resources as { id?: unknown }[]) : []
-      inferred(ctx, x, 'imports existing users on request')
-      return { exchange: x, value: { totalResults: typeof json?.totalResults === 'number' ? [json.totalResults] : [], ids: resources.map((r) => String(r?.id)), pages: 1 } }
+      return { exchange: x, value: { totalResults: typeof json?.totalResults === 'number' ? [json.totalResults] : [], ids: resources.map((r) => String(r?.id)), pages: 1, inferred: 'JumpCloud does not document how it pages an import (one unfiltered GET /Users is scim-check\'s guess)' } }
     },
     async updateUser(ctx, args) {
       const changes = flattenChanges(args.changes)
@@ -249,17 +258,16 @@ export const jumpcloud: IdpProfile = {
     async findGroup(ctx, args) {
       const off = groupsOff(ctx)
       if (off) return off
-      const x = await ctx.send({ method: 'GET', path: '/Groups', rawQuery: encodeQuery([['filter', `displayName eq ${literal(String(args.displayName))}`]]) })
-      inferred(ctx, x, 'takes over an existing group whose name matches')
+      const x = await inferred(ctx, { method: 'GET', path: '/Groups', rawQuery: encodeQuery([['filter', `displayName eq ${literal(String(args.displayName))}`]]) }, 'takes over an existing group whose name matches')
       return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
     },
     async addMembers(ctx, args) {
       const off = groupsOff(ctx)
       if (off) return off
       const ids = memberList(args.members).map((m) => m.value)
-      const x = await ctx.send({ method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }]) })
+      const x = await sendJudged(ctx, { method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }]) }, [Q.addMembers])
+      const membership = membershipOf(ctx)
       if (accepted(x)) for (const id of ids) (membership.get(String(args.id)) ?? membership.set(String(args.id), new Set()).get(String(args.id))!).add(id)
-      ctx.expectation('idp.jumpcloud.group-management', judge(x, `JumpCloud adds members with {"op":"add","path":"members","value":[{"value":"<id>"}]} (${cite('RUST-FIX')}) and needs Group Updates for group management (${cite('JC-TROUBLE')})`))
       return { exchange: x }
     },
     async removeMembers(ctx, args) {
@@ -270,16 +278,14 @@ export const jumpcloud: IdpProfile = {
     async renameGroup(ctx, args) {
       const off = groupsOff(ctx)
       if (off) return off
-      const x = await ctx.send({ method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'replace', path: 'displayName', value: args.displayName }]) })
-      inferred(ctx, x, 'renames groups (group renaming is supported)')
+      const x = await inferred(ctx, { method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'replace', path: 'displayName', value: args.displayName }]) }, 'renames groups (group renaming is supported)')
       return outcome(x, args.id)
     },
     async deleteGroup(ctx, args) {
       const off = groupsOff(ctx)
       if (off) return off
-      const x = await ctx.send({ method: 'DELETE', path: resourcePath('Groups', args.id) })
-      if (accepted(x)) membership.delete(String(args.id))
-      ctx.expectation('idp.jumpcloud.group-management', judge(x, `JumpCloud deletes the application group when the managed group is deleted and needs Group Deletion for group management (${cite('JC-HEAP')}; ${cite('JC-TROUBLE')})`))
+      const x = await sendJudged(ctx, { method: 'DELETE', path: resourcePath('Groups', args.id) }, [Q.deleteGroup])
+      if (accepted(x)) membershipOf(ctx).delete(String(args.id))
       return deleted(x, args.id)
     },
   },
@@ -299,15 +305,20 @@ async function setActive(ctx: ActionContext, id: string, active: boolean): Promi
 
 /** JumpCloud's Entra-style removal, judged for the danger it carries: a server that reads it as "remove all". */
 async function removeMembers(ctx: ActionContext, groupId: string, ids: string[]): Promise<Exchange> {
-  const x = await ctx.send({ method: 'PATCH', path: resourcePath('Groups', groupId), body: patchOp([{ op: 'remove', path: 'members', value: ids.map((value) => ({ value })) }]) })
-  const behaviour = `JumpCloud removes members with {"op":"remove","path":"members","value":[{"value":"<id>"}]}, no filter (${cite('UNIMONI')})`
-  const known = membership.get(groupId)
+  const spec: RequestSpec = { method: 'PATCH', path: resourcePath('Groups', groupId), body: patchOp([{ op: 'remove', path: 'members', value: ids.map((value) => ({ value })) }]) }
+  const x = await ctx.send(spec)
+  const known = membershipOf(ctx).get(groupId)
+  if (!accepted(x)) {
+    await judgeQuirks(ctx, x, spec, [Q.removeList, Q.groupPatch])
+    return x
+  }
+  const behaviour = `${Q.removeList.what} (${Q.removeList.source})`
   const expectedLeft = known ? [...known].filter((m) => !ids.includes(m)) : []
-  let finding = judge(x, behaviour)
+  let finding: Finding = { ok: true, message: `answered ${x.response!.status}`, exchange: x }
   const group = x.response?.json as { id?: unknown; members?: { value?: unknown }[] } | undefined
   // A group left without members is represented without "members" at all.
   const members = group && typeof group.id === 'string' ? (group.members ?? []) : undefined
-  if (finding.ok === true && accepted(x) && x.response!.status === 200 && Array.isArray(members)) {
+  if (x.response!.status === 200 && Array.isArray(members)) {
     const left = new Set(members.map((m) => String(m?.value)))
     const lost = expectedLeft.filter((m) => !left.has(m))
     const kept = ids.filter((m) => left.has(m))
@@ -315,6 +326,6 @@ async function removeMembers(ctx: ActionContext, groupId: string, ids: string[])
     else if (kept.length) finding = { ok: false, message: `${behaviour}; the server answered 200 but kept ${kept.join(', ')}, so it ignored the value list`, expected: 'the listed members removed', actual: `members: [${[...left].join(', ')}]`, exchange: x }
   }
   ctx.expectation('idp.jumpcloud.value-list-member-removal', finding)
-  if (accepted(x) && known) for (const id of ids) known.delete(id)
+  if (known) for (const id of ids) known.delete(id)
   return x
 }

@@ -3,7 +3,8 @@ import type { RequestSpec } from '../http/exchange.js'
 import type { ActionContext, ActionResult, IdpExpectation, IdpProfile } from './types.js'
 import { BASE_MAPPING, applyChanges, buildUser, flattenChanges } from './mapping.js'
 import { SCHEMA, encodeQuery, filterQuery, literal, patchOp, resourcePath } from './wire.js'
-import { accepted, answer, firstResource, memberList, notSent, pageThrough, type Member } from './common.js'
+import { accepted, firstResource, memberList, notSent, pageThrough, runState, type Member } from './common.js'
+import { dropKeys, keyTokens, mapOps, rejectedExpectation, sendJudged, withPaths, type Quirk } from './quirks.js'
 
 /**
  * Okta (Lifecycle Management provisioning to a SCIM 2.0 app). Two app kinds behave differently on the wire:
@@ -41,6 +42,7 @@ const EXPECTATIONS: IdpExpectation[] = [
   { id: EXPECT.groupPut, title: 'Okta AIW apps push group membership and names with PUT /Groups/{id}', source: source('Update specific Group membership (AIW): PUT with {schemas, displayName, members:[{value, display}]}', SRC.ref) },
   { id: EXPECT.groupPushOff, title: 'With Group Push off, Okta sends no group requests', source: source('Create Groups: groups reach the app only through Push Groups', SRC.ref) },
   { id: EXPECT.lookup, title: 'Okta looks users up by userName only, with GET /Users?filter=userName eq "…"&startIndex=1&count=100', source: source('Determine if the User already exists: filter=userName eq "…" (or the configured unique attribute)', SRC.ref) },
+  rejectedExpectation('okta', SRC.ref),
 ]
 
 /** Okta's sample request headers (reference examples and a captured Okta request). */
@@ -50,31 +52,50 @@ const BODY_TYPE = { 'content-type': 'application/scim+json; charset=utf-8' }
 const isAiw = (ctx: ActionContext) => String(ctx.options.app ?? 'oin') === 'aiw'
 const groupPushOn = (ctx: ActionContext) => ctx.options.groupPush !== false && String(ctx.options.groupPush) !== 'false'
 
+const withBodyType = (spec: RequestSpec): RequestSpec => (spec.body === undefined ? spec : { ...spec, headers: { ...BODY_TYPE, ...spec.headers } })
+
 function send(ctx: ActionContext, spec: RequestSpec) {
-  return ctx.send(spec.body === undefined ? spec : { ...spec, headers: { ...BODY_TYPE, ...spec.headers } })
+  return ctx.send(withBodyType(spec))
 }
 
 /** Okta lists with startIndex/count after the filter, the filter percent-encoded (%20, %22). */
 const listQuery = (filter: string) => filterQuery(filter, { after: [['startIndex', 1], ['count', 100]] })
 
-/**
- * Judge one request that carries an Okta quirk: accepted passes; a 4xx that is not about auth, existence or a
- * duplicate, or a 501 (method not implemented), fails (the server refused what Okta sends); anything else says
- * nothing about the quirk.
- */
-function quirk(ctx: ActionContext, id: string, x: ActionResult['exchange'], what: string, src: string, info = false): void {
-  const s = x.response?.status
-  if (s === undefined) return
-  if (s >= 200 && s < 300) ctx.expectation(id, { ok: true, message: `${what}: accepted (${s})` })
-  else if ((s >= 400 && s < 500 && ![401, 403, 404, 409, 429].includes(s)) || s === 501) {
-    ctx.expectation(id, { ok: info ? 'info' : false, message: `${what} (source: ${src}); ${answer(x)}`, reason: info ? 'inferred Okta behaviour: recorded, not failed' : undefined, exchange: x })
-  }
+/** Okta's quirks, each with the one change that undoes it, for the shared judge's minimal pairs. */
+const Q = {
+  createExtras: { id: EXPECT.createExtras, what: 'Okta sends "groups": [] and a "password" in every create', source: SRC.ref, confidence: 'D', normalise: dropKeys('groups', 'password'), tokens: keyTokens('groups', 'password') },
+  putReadOnly: { id: EXPECT.putReadOnly, what: 'Okta updates by PUT of the whole user as the server returned it, echoing id, meta and groups', source: SRC.ref, confidence: 'D', normalise: dropKeys('id', 'meta', 'groups'), tokens: keyTokens('id', 'meta', 'groups') },
+  put: { id: EXPECT.putReadOnly, what: 'Okta updates user profiles only with PUT', source: SRC.ref, confidence: 'D', method: true },
+  deactivate: { id: EXPECT.pathless, what: 'Okta deactivates with a path-less {"op":"replace","value":{"active":false}}', source: SRC.ref, confidence: 'D', normalise: withPaths },
+  // Reactivation uses the same shape by Okta's account, but no reactivation request is shown: inferred.
+  reactivate: { id: EXPECT.pathless, what: 'Okta reactivates with a path-less {"op":"replace","value":{"active":true}}', source: SRC.connect, confidence: 'I', normalise: withPaths },
+  rename: {
+    id: EXPECT.rename,
+    what: 'Okta renames a group with a path-less {"op":"replace","value":{"id":…,"displayName":…}}',
+    source: SRC.ref,
+    confidence: 'D',
+    normalise: (spec: RequestSpec) => mapOps(spec, (op) => (op.path === undefined && op.value && typeof op.value === 'object' ? { op: op.op, path: 'displayName', value: (op.value as { displayName?: unknown }).displayName } : op)),
+  },
+  groupPut: { id: EXPECT.groupPut, what: 'Okta AIW apps push a group as PUT {schemas, displayName, members:[{value, display}]}', source: SRC.ref, confidence: 'D', method: true },
+  lookup: {
+    id: EXPECT.lookup,
+    what: 'Okta checks whether a user exists with GET /Users?filter=userName eq "…"&startIndex=1&count=100',
+    source: SRC.ref,
+    confidence: 'D',
+    normalise: (spec: RequestSpec) => (spec.rawQuery?.includes('&startIndex=') ? { ...spec, rawQuery: spec.rawQuery.replace(/&startIndex=\d+&count=\d+$/, '') } : undefined),
+  },
+} satisfies Record<string, Quirk>
+
+/** Okta's own record of the groups it pushed (per run): AIW pushes send the whole member list, which Okta (not the app) holds. */
+const pushedOf = (ctx: ActionContext) => runState(ctx, 'okta.pushed', () => new Map<string, { displayName: string; members: Member[] }>())
+
+/** Send a request carrying Okta quirks and judge it with the shared quirk judge. */
+function judged(ctx: ActionContext, spec: RequestSpec, quirks: Quirk[]) {
+  return sendJudged(ctx, withBodyType(spec), quirks)
 }
 
-/** Okta's own record of the groups it pushed: AIW pushes send the whole member list, which Okta (not the app) holds. */
-const pushed = new Map<string, { displayName: string; members: Member[] }>()
-
 async function groupState(ctx: ActionContext, id: string): Promise<{ displayName: string; members: Member[] }> {
+  const pushed = pushedOf(ctx)
   const known = pushed.get(id)
   if (known) return known
   // A group this profile did not push: learn its name and members once, as seen in captures (GET after PATCH).
@@ -96,30 +117,23 @@ async function getThenPut(ctx: ActionContext, id: unknown, changes: Record<strin
   const schemas: unknown[] = Array.isArray(body.schemas) ? body.schemas : []
   for (const k of Object.keys(body)) if (k.startsWith('urn:') && !schemas.some((u) => typeof u === 'string' && u.toLowerCase() === k.toLowerCase())) schemas.push(k)
   if (schemas.length) body.schemas = schemas
-  const put = await send(ctx, { method: 'PUT', path: resourcePath('Users', id), body })
-  quirk(ctx, EXPECT.putReadOnly, put, 'Okta updates by PUT of the whole user as the server returned it, echoing id, meta and groups', SRC.ref)
+  const put = await judged(ctx, { method: 'PUT', path: resourcePath('Users', id), body }, [Q.putReadOnly, Q.put])
   return { exchange: put }
 }
 
 async function setActive(ctx: ActionContext, id: unknown, active: boolean): Promise<ActionResult> {
   if (isAiw(ctx)) return getThenPut(ctx, id, { active })
-  const x = await send(ctx, { method: 'PATCH', path: resourcePath('Users', id), body: patchOp([{ op: 'replace', value: { active } }]) })
-  // Reactivation uses the same shape by Okta's account, but no reactivation request is shown: inferred.
-  quirk(ctx, EXPECT.pathless, x, `Okta ${active ? 'reactivates' : 'deactivates'} with a path-less {"op":"replace","value":{"active":${active}}}`, SRC.ref, active)
+  const x = await judged(ctx, { method: 'PATCH', path: resourcePath('Users', id), body: patchOp([{ op: 'replace', value: { active } }]) }, [active ? Q.reactivate : Q.deactivate])
   return { exchange: x }
 }
 
 /** After every membership change Okta re-sends the group's name, as a path-less replace that repeats the id. */
 async function renamePatch(ctx: ActionContext, id: string, displayName: string) {
-  const x = await send(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp([{ op: 'replace', value: { id, displayName } }]) })
-  quirk(ctx, EXPECT.rename, x, 'Okta renames a group with a path-less {"op":"replace","value":{"id":…,"displayName":…}}', SRC.ref)
-  return x
+  return judged(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp([{ op: 'replace', value: { id, displayName } }]) }, [Q.rename])
 }
 
 async function putGroup(ctx: ActionContext, id: string, state: { displayName: string; members: Member[] }) {
-  const x = await send(ctx, { method: 'PUT', path: resourcePath('Groups', id), body: { schemas: [SCHEMA.group], displayName: state.displayName, members: state.members.map(member) } })
-  quirk(ctx, EXPECT.groupPut, x, 'Okta AIW apps push a group as PUT {schemas, displayName, members:[{value, display}]}', SRC.ref)
-  return x
+  return judged(ctx, { method: 'PUT', path: resourcePath('Groups', id), body: { schemas: [SCHEMA.group], displayName: state.displayName, members: state.members.map(member) } }, [Q.groupPut])
 }
 
 function groupsOff(ctx: ActionContext): ActionResult | undefined {
@@ -173,9 +187,8 @@ export const okta: IdpProfile = {
       if (args.userName === undefined) {
         return notSent(ctx, EXPECT.lookup, 'Okta looks users up by userName (or the unique attribute configured for the app), never by externalId')
       }
-      const x = await send(ctx, { method: 'GET', path: '/Users', rawQuery: listQuery(`userName eq ${literal(String(args.userName))}`) })
       // Okta's create and update flows start with this lookup; 404 is read as "not found", a refusal stops provisioning.
-      quirk(ctx, EXPECT.lookup, x, 'Okta checks whether a user exists with GET /Users?filter=userName eq "…"&startIndex=1&count=100', SRC.ref)
+      const x = await judged(ctx, { method: 'GET', path: '/Users', rawQuery: listQuery(`userName eq ${literal(String(args.userName))}`) }, [Q.lookup])
       return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
     },
     async createUser(ctx, args) {
@@ -189,8 +202,7 @@ export const okta: IdpProfile = {
       body.groups = []
       body.password = password ?? `Ok${randomBytes(6).toString('base64url')}1!`
       body.active = true
-      const x = await send(ctx, { method: 'POST', path: '/Users', body })
-      if (x.response?.status !== 409) quirk(ctx, EXPECT.createExtras, x, 'Okta sends "groups": [] and a "password" in every create', SRC.ref)
+      const x = await judged(ctx, { method: 'POST', path: '/Users', body }, [Q.createExtras])
       return { exchange: x }
     },
     async getUser(ctx, args) {
@@ -214,7 +226,7 @@ export const okta: IdpProfile = {
       const members = memberList(args.members)
       const x = await send(ctx, { method: 'POST', path: '/Groups', body: { schemas: [SCHEMA.group], displayName: args.displayName, members: members.map(member) } })
       const id = (x.response?.json as { id?: unknown } | undefined)?.id
-      if (accepted(x) && typeof id === 'string') pushed.set(id, { displayName: String(args.displayName), members })
+      if (accepted(x) && typeof id === 'string') pushedOf(ctx).set(id, { displayName: String(args.displayName), members })
       return { exchange: x }
     },
     async getGroup(ctx, args) {
@@ -266,7 +278,7 @@ export const okta: IdpProfile = {
       const off = groupsOff(ctx)
       if (off) return off
       const x = await send(ctx, { method: 'DELETE', path: resourcePath('Groups', args.id) })
-      if (accepted(x)) pushed.delete(String(args.id))
+      if (accepted(x)) pushedOf(ctx).delete(String(args.id))
       return { exchange: x, value: { id: args.id, status: x.response?.status ?? null } }
     },
   },

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { ActionContext, ActionResult, Behaviour, IdpExpectation, IdpProfile } from './types.js'
 import type { Exchange } from '../http/exchange.js'
-import type { Finding } from '../checks/define.js'
 import { BASE_MAPPING, buildUser, flattenChanges } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
-import { accepted, answer, deleted, expectationFactory, firstResource, memberList, notSent } from './common.js'
+import { accepted, answer, deleted, expectationFactory, firstResource, memberList, notSent, runState } from './common.js'
 import { IdpDirectory, type NeutralUser } from './directory.js'
+import { judgeQuirks, mapBody, rejectedExpectation, sendJudged, type Quirk } from './quirks.js'
+import type { RequestSpec } from '../http/exchange.js'
 
 /**
  * OneLogin's "SCIM Provisioner with SAML (SCIM v2 …)" connector. Bodies come from an admin-editable SCIM JSON
@@ -42,6 +43,7 @@ const EXPECTATIONS: IdpExpectation[] = [
   expectation('group-patch', 'OneLogin membership changes by PATCH /Groups/{id} are accepted', 'OneLogin changes group membership with Patch Group (PATCH /Groups/{id}); the SCIM v2 body is not documented', 'OL-IMPL'),
   expectation('inferred', 'Requests whose shape OneLogin does not document', 'Where OneLogin documents a behaviour but not its request, scim-check sends the least-assuming RFC form; a rejection is reported as information', 'OL-IMPL'),
   expectation('not-sent', 'Steps OneLogin does not send under the chosen options', 'OneLogin sends only the calls it documents, under the admin settings', 'OL-IMPL'),
+  rejectedExpectation('onelogin', SOURCES['OL-IMPL']),
 ]
 
 const BEHAVIOURS: Behaviour[] = [
@@ -63,8 +65,70 @@ const BEHAVIOURS: Behaviour[] = [
 
 const NOT_DOCUMENTED = 'is not among the calls OneLogin documents (Get User with userName filter, Create User, Get User by ID, Update User, Get Groups, Create Group, Patch Group, Delete User, Get Users; OL-IMPL)'
 
-/** OneLogin renders every PUT from its own user record, so the profile remembers what it sent. */
-const directory = new IdpDirectory()
+/** OneLogin renders every PUT from its own user record, so the profile remembers what it sent (per run). */
+const directoryOf = (ctx: ActionContext) => runState(ctx, 'onelogin.directory', () => new IdpDirectory())
+
+const LEGACY_TO_RFC: Record<string, string> = { [LEGACY.core]: SCHEMA.user, [LEGACY.enterprise]: SCHEMA.enterprise }
+
+/** The template quirks a user body carries, each with the one change that undoes it. */
+const Q = {
+  legacyUrns: {
+    id: 'idp.onelogin.legacy-urns',
+    what: `OneLogin's default SCIM v2 Enterprise template sends schemas ["${LEGACY.core}","${LEGACY.enterprise}"]`,
+    source: cite('AK-11249'),
+    confidence: 'S',
+    // The RFC URNs in `schemas`, and the enterprise attributes under the RFC key: nothing else changes.
+    normalise: (spec: RequestSpec) =>
+      mapBody(spec, (b) => {
+        if (Array.isArray(b.schemas)) b.schemas = b.schemas.map((u: unknown) => (typeof u === 'string' && LEGACY_TO_RFC[u] ? LEGACY_TO_RFC[u] : u))
+        if (b[LEGACY.enterprise] !== undefined) {
+          b[SCHEMA.enterprise] = b[LEGACY.enterprise]
+          delete b[LEGACY.enterprise]
+        }
+        return b
+      }),
+    tokens: (spec: RequestSpec) => ((spec.body as { schemas?: unknown[] } | undefined)?.schemas ?? []).filter((u): u is string => typeof u === 'string' && u in LEGACY_TO_RFC),
+  },
+  stringValues: {
+    id: 'idp.onelogin.string-template-values',
+    what: 'vendor templates quote placeholders ("active": "{$user.active}"), so OneLogin may send active as a string',
+    source: cite('OL-VENDORS'),
+    confidence: 'I',
+    normalise: (spec: RequestSpec) => mapBody(spec, (b) => (typeof b.active === 'string' && /^(true|false)$/i.test(b.active) ? { ...b, active: b.active.toLowerCase() === 'true' } : b)),
+    tokens: (spec: RequestSpec) => [(spec.body as { active?: unknown } | undefined)?.active].filter((v): v is string => typeof v === 'string'),
+  },
+  trailingQuestionMark: {
+    id: 'idp.onelogin.put-trailing-question-mark',
+    what: "OneLogin updates with PUT /Users/{id}? (a trailing '?') and the whole template body",
+    source: cite('AK-11249'),
+    confidence: 'S',
+    normalise: (spec: RequestSpec) => (spec.path.endsWith('?') ? { ...spec, path: spec.path.slice(0, -1) } : undefined),
+  },
+  plusSpaces: {
+    id: 'idp.onelogin.plus-encoded-filter',
+    what: "OneLogin looks users up with GET /Users?filter=userName+eq+%22…%22& ('+' for spaces)",
+    source: cite('AK-11249'),
+    confidence: 'S',
+    normalise: (spec: RequestSpec) => (spec.rawQuery?.includes('+') ? { ...spec, rawQuery: spec.rawQuery.replace(/\+/g, '%20') } : undefined),
+  },
+  trailingAmp: {
+    id: 'idp.onelogin.plus-encoded-filter',
+    what: "OneLogin looks users up with GET /Users?filter=userName+eq+%22…%22& (a trailing '&')",
+    source: cite('AK-11249'),
+    confidence: 'S',
+    normalise: (spec: RequestSpec) => (spec.rawQuery?.endsWith('&') ? { ...spec, rawQuery: spec.rawQuery.slice(0, -1) } : undefined),
+  },
+  /** PUT is the only way OneLogin updates a user: a server that refuses the method breaks every update. */
+  put: { id: 'idp.onelogin.put-trailing-question-mark', what: "OneLogin updates users only with PUT /Users/{id}? (Update User) and the whole template body", source: cite('OL-IMPL', 'AK-11249'), confidence: 'D', method: true },
+  suspend: { id: 'idp.onelogin.inferred', what: 'OneLogin documents suspension (active false) but not its request; scim-check sends PUT /Users/{id}? with the template and the new active', source: cite('LIVINGSEC'), confidence: 'I' },
+  groupPatch: { id: 'idp.onelogin.group-patch', what: 'OneLogin changes group membership with PATCH /Groups/{id} (Patch Group), so a server without it cannot sync membership', source: cite('OL-IMPL', 'AK-11249'), confidence: 'D', method: true },
+  groupPatchBody: { id: 'idp.onelogin.group-patch', what: "OneLogin's SCIM v2 Patch Group body is undocumented; scim-check sends the RFC 7644 form", source: cite('AK-11249'), confidence: 'I' },
+} satisfies Record<string, Quirk>
+
+/** The quirks a rendered template body carries under the chosen template. */
+function templateQuirks(ctx: ActionContext): Quirk[] {
+  return template(ctx) === 'legacy' ? [Q.legacyUrns] : [Q.stringValues]
+}
 
 const JSON_BODY = { 'content-type': 'application/json' }
 
@@ -94,51 +158,26 @@ function userFilter(userName: string): string {
 
 /** GET /Users?filter=userName+eq+%22…%22& judged as OneLogin judges it: 200 or 404 is an answer, anything else is not. */
 async function lookup(ctx: ActionContext, userName: string): Promise<Exchange> {
-  const x = await ctx.send({ method: 'GET', path: '/Users', rawQuery: userFilter(userName) })
+  const spec: RequestSpec = { method: 'GET', path: '/Users', rawQuery: userFilter(userName) }
+  const x = await ctx.send(spec)
   const s = x.response?.status
-  const finding: Finding = !x.response
-    ? { ok: 'error', message: `OneLogin's lookup got no answer: ${answer(x)}`, reason: answer(x), exchange: x }
-    : s === 200 || s === 404
-      ? { ok: true, message: `the '+'-encoded filter with a trailing '&' was answered ${s}`, exchange: x }
-      : { ok: false, message: `OneLogin looks users up with GET /Users?filter=userName+eq+%22…%22& ('+' for spaces, a trailing '&'; ${cite('AK-11249')}); ${answer(x)}, so OneLogin cannot find users before creating or updating them`, expected: '200 (ListResponse) or 404', actual: String(s), exchange: x }
-  ctx.expectation('idp.onelogin.plus-encoded-filter', finding)
+  if (!x.response) ctx.expectation('idp.onelogin.plus-encoded-filter', { ok: 'error', message: `OneLogin's lookup got no answer: ${answer(x)}`, reason: answer(x), exchange: x })
+  // OneLogin reads 404 as "no such user", as it does in its connection test: an answer, not a refusal.
+  else if (s === 200 || s === 404) ctx.expectation('idp.onelogin.plus-encoded-filter', { ok: true, message: `the '+'-encoded filter with a trailing '&' was answered ${s}`, exchange: x })
+  else await judgeQuirks(ctx, x, spec, [Q.plusSpaces, Q.trailingAmp])
   return x
 }
 
-function judgeTemplate(ctx: ActionContext, x: Exchange, what: string): void {
-  if (!x.response || x.response.status === 409) return
-  const rejected = x.response.status === 400
-  if (template(ctx) === 'legacy') {
-    ctx.expectation('idp.onelogin.legacy-urns', rejected
-      ? { ok: false, message: `OneLogin's default SCIM v2 Enterprise template sends schemas ["${LEGACY.core}","${LEGACY.enterprise}"] (${cite('AK-11249')}); ${answer(x)} to the ${what}`, expected: 'the template body accepted', actual: String(x.response.status), exchange: x }
-      : { ok: true, message: `the ${what} with legacy URNs was answered ${x.response.status}`, exchange: x })
-  } else if (rejected) {
-    // That the quoted placeholder reaches the wire as a string is inferred, so a rejection is information, not a failure.
-    ctx.expectation('idp.onelogin.string-template-values', { ok: 'info', reason: 'inferred behaviour', message: `vendor templates quote placeholders ("active": "{$user.active}", ${cite('OL-VENDORS')}), so OneLogin may send active as a string; ${answer(x)} to the ${what}`, exchange: x })
-  }
-}
-
-async function put(ctx: ActionContext, id: string, user: NeutralUser): Promise<Exchange> {
+async function put(ctx: ActionContext, id: string, user: NeutralUser, extra: Quirk[] = []): Promise<Exchange> {
   await lookup(ctx, String(user.userName))
-  const x = await ctx.send({ method: 'PUT', path: `${resourcePath('Users', id)}?`, headers: JSON_BODY, body: renderTemplate(ctx, user) })
-  const s = x.response?.status
-  if (x.response && !accepted(x) && s !== 409) {
-    ctx.expectation('idp.onelogin.put-trailing-question-mark', { ok: false, message: `OneLogin updates with PUT /Users/{id}? (a trailing '?') and the whole template body (${cite('AK-11249')}); ${answer(x)}`, expected: '200 with the user', actual: String(s), exchange: x })
-  } else if (x.response) {
-    ctx.expectation('idp.onelogin.put-trailing-question-mark', { ok: true, message: `PUT /Users/{id}? was answered ${s}`, exchange: x })
-  }
-  judgeTemplate(ctx, x, 'PUT')
-  return x
+  const spec: RequestSpec = { method: 'PUT', path: `${resourcePath('Users', id)}?`, headers: JSON_BODY, body: renderTemplate(ctx, user) }
+  return sendJudged(ctx, spec, [...templateQuirks(ctx), Q.trailingQuestionMark, Q.put, ...extra])
 }
-
 
 async function setActive(ctx: ActionContext, id: string, active: boolean): Promise<ActionResult> {
+  const directory = directoryOf(ctx)
   await directory.values(ctx, id)
-  const x = await put(ctx, id, directory.change(id, { active })!)
-  if (x.response && !accepted(x)) {
-    ctx.expectation('idp.onelogin.inferred', { ok: 'info', reason: 'inferred request shape', message: `OneLogin documents suspension (active false) but not its request; scim-check sent PUT /Users/{id}? with the template and active ${active} (${cite('LIVINGSEC')}) and ${answer(x)}`, exchange: x })
-  }
-  return outcome(x, id)
+  return outcome(await put(ctx, id, directory.change(id, { active })!, [Q.suspend]), id)
 }
 
 /** What `save:` stores for a step that changed a resource: later steps can run only when it was really sent (`when:`). */
@@ -168,8 +207,9 @@ export const onelogin: IdpProfile = {
     deleteGroup: `deleting a group ${NOT_DOCUMENTED}`,
   },
   actions: {
-    async testConnection(ctx, args) {
-      const probe = String(args.userName ?? `onelogin-connection-test-${randomUUID()}`)
+    async testConnection(ctx) {
+      // OneLogin picks its own never-existing userName; the scenario's run-prefixed names are for IdPs whose test creates.
+      const probe = `onelogin-connection-test-${randomUUID()}`
       const x = await ctx.send({ method: 'GET', path: '/Users', rawQuery: userFilter(probe) })
       const s = x.response?.status
       const json = x.response?.json as { totalResults?: unknown; Resources?: unknown[] } | undefined
@@ -188,10 +228,9 @@ export const onelogin: IdpProfile = {
     },
     async createUser(ctx, args) {
       const user: NeutralUser = { ...args, active: args.active ?? true }
-      const x = await ctx.send({ method: 'POST', path: '/Users', headers: JSON_BODY, body: renderTemplate(ctx, user) })
+      const x = await sendJudged(ctx, { method: 'POST', path: '/Users', headers: JSON_BODY, body: renderTemplate(ctx, user) }, templateQuirks(ctx))
       const id = (x.response?.json as { id?: unknown } | undefined)?.id
-      if (accepted(x) && typeof id === 'string') directory.remember(id, user)
-      judgeTemplate(ctx, x, 'POST')
+      if (accepted(x) && typeof id === 'string') directoryOf(ctx).remember(id, user)
       return { exchange: x }
     },
     async getUser(ctx, args) {
@@ -201,10 +240,11 @@ export const onelogin: IdpProfile = {
       const x = await ctx.send({ method: 'GET', path: '/Users' })
       const json = x.response?.json as { totalResults?: unknown; Resources?: unknown } | undefined
       const resources = Array.isArray(json?.Resources) ? (json!.Resources as { id?: unknown }[]) : []
-      const value = { totalResults: typeof json?.totalResults === 'number' ? [json.totalResults] : [], ids: resources.map((r) => String(r?.id)), pages: 1 }
+      const value = { totalResults: typeof json?.totalResults === 'number' ? [json.totalResults] : [], ids: resources.map((r) => String(r?.id)), pages: 1, inferred: 'OneLogin does not document how it pages an import (one unfiltered GET /Users is scim-check\'s guess)' }
       return { exchange: x, value }
     },
     async updateUser(ctx, args) {
+      const directory = directoryOf(ctx)
       await directory.values(ctx, String(args.id))
       const updated = directory.change(String(args.id), flattenChanges(args.changes))!
       return { exchange: await put(ctx, String(args.id), updated) }
@@ -220,7 +260,7 @@ export const onelogin: IdpProfile = {
     async deleteUser(ctx, args) {
       if (!deleteMode(ctx)) return notSent(ctx, 'idp.onelogin.not-sent', `with whenUsersDeleted=suspend OneLogin suspends the account and never sends DELETE (${cite('OL-TEST')}); run with --idp-option onelogin.whenUsersDeleted=delete`)
       const x = await ctx.send({ method: 'DELETE', path: resourcePath('Users', args.id) })
-      if (accepted(x)) directory.forget(String(args.id))
+      if (accepted(x)) directoryOf(ctx).forget(String(args.id))
       return deleted(x, args.id)
     },
     async createGroup(ctx, args) {
@@ -260,16 +300,5 @@ async function patchMembers(ctx: ActionContext, id: string, op: 'add' | 'remove'
   const ops = op === 'add'
     ? [{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }]
     : ids.map((v) => ({ op: 'remove', path: `members[value eq ${literal(v)}]` }))
-  const x = await ctx.send({ method: 'PATCH', path: resourcePath('Groups', id), headers: JSON_BODY, body: patchOp(ops) })
-  const s = x.response?.status
-  // The method is documented (a server without PATCH /Groups breaks OneLogin); the body is not, so its rejection is information.
-  const finding: Finding = !x.response
-    ? { ok: 'error', message: `PATCH /Groups/{id} got no answer: ${answer(x)}`, reason: answer(x), exchange: x }
-    : accepted(x)
-      ? { ok: true, message: `PATCH /Groups/{id} (${op} members) was answered ${s}`, exchange: x }
-      : s === 405 || s === 501
-        ? { ok: false, message: `OneLogin changes group membership with PATCH /Groups/{id} (Patch Group, ${cite('OL-IMPL')}; ${cite('AK-11249')}); ${answer(x)}, so OneLogin cannot sync membership`, expected: 'PATCH supported on /Groups/{id}', actual: String(s), exchange: x }
-        : { ok: 'info', reason: 'undocumented request body', message: `OneLogin changes membership with PATCH /Groups/{id} (${cite('OL-IMPL')}), but its SCIM v2 body is undocumented; scim-check sent the RFC 7644 ${op} and ${answer(x)}`, exchange: x }
-  ctx.expectation('idp.onelogin.group-patch', finding)
-  return x
+  return sendJudged(ctx, { method: 'PATCH', path: resourcePath('Groups', id), headers: JSON_BODY, body: patchOp(ops) }, [Q.groupPatch, Q.groupPatchBody])
 }

@@ -3,8 +3,9 @@ import type { Exchange } from '../http/exchange.js'
 import type { Finding } from '../checks/define.js'
 import { BASE_MAPPING, buildUser, flattenChanges, schemasOf } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
-import { accepted, answer, deleted, expectationFactory, firstResource, memberList, notSent } from './common.js'
+import { accepted, answer, deleted, expectationFactory, firstResource, memberList, notSent, runState } from './common.js'
 import { IdpDirectory, type NeutralUser } from './directory.js'
+import { rejectedExpectation, sendJudged, type Quirk } from './quirks.js'
 
 /**
  * Ping Identity's outbound SCIM provisioner (PingFederate SCIM Provisioner; PingOne's SCIM outbound connection
@@ -37,6 +38,7 @@ const EXPECTATIONS: IdpExpectation[] = [
   expectation('group-patch', 'Group changes by PATCH are accepted', 'Groups are updated with PATCH', 'PING-CONN'),
   expectation('inferred', 'Requests whose shape Ping does not document', 'Where Ping documents a behaviour but not its request, scim-check sends the least-assuming RFC form; a rejection is reported as information', 'PING-MGMT'),
   expectation('not-sent', 'Steps Ping does not send under the chosen options', 'Ping sends what its provisioning options allow', 'PING-SET'),
+  rejectedExpectation('ping', SOURCES['PING-CONN']),
 ]
 
 const BEHAVIOURS: Behaviour[] = [
@@ -52,8 +54,17 @@ const BEHAVIOURS: Behaviour[] = [
   { topic: 'Auth and headers', does: 'None, Basic, OAuth 2 bearer token or OAuth 2 client credentials; no distinctive header documented (scim-check\'s defaults are sent)', source: cite('PING-SET'), confidence: 'D' },
 ]
 
-/** Ping renders every PUT from its datastore through the attribute mapping, so the profile remembers what it sent. */
-const directory = new IdpDirectory()
+/** Ping renders every PUT from its datastore through the attribute mapping, so the profile remembers what it sent (per run). */
+const directoryOf = (ctx: ActionContext) => runState(ctx, 'ping.directory', () => new IdpDirectory())
+
+/** Ping's request shapes for the shared quirk judge: documented methods, an undocumented group PATCH body. */
+const Q = {
+  putOnly: { id: 'idp.ping.put-only', what: 'Ping never PATCHes users: every update, disable and re-enable is a PUT of the whole user', source: cite('PING-CONN'), confidence: 'D', method: true },
+  putBody: { id: 'idp.ping.put-only', what: "Ping's PUT carries the whole user rendered from its datastore through the attribute mapping", source: cite('PING-CONN'), confidence: 'D' },
+  disable: { id: 'idp.ping.inferred', what: 'Ping disables and re-enables with a PUT of the whole user and the new active (the request is inferred: users are never PATCHed)', source: cite('PING-CONN'), confidence: 'I' },
+  groupPatch: { id: 'idp.ping.group-patch', what: 'Ping updates groups with PATCH', source: cite('PING-CONN'), confidence: 'D', method: true },
+  groupPatchBody: { id: 'idp.ping.inferred', what: "Ping does not document its group PATCH bodies; scim-check sends the RFC 7644 form", source: cite('PING-MGMT'), confidence: 'I' },
+} satisfies Record<string, Quirk>
 
 function deleteMode(ctx: ActionContext): boolean {
   return ctx.options.removeUserAction === 'delete'
@@ -81,22 +92,14 @@ export function userBody(ctx: ActionContext, user: NeutralUser): Record<string, 
   return { schemas: schemasOf(body, SCHEMA.user), ...body }
 }
 
-async function put(ctx: ActionContext, id: string, user: NeutralUser): Promise<Exchange> {
-  const x = await ctx.send({ method: 'PUT', path: resourcePath('Users', id), body: userBody(ctx, user) })
-  const s = x.response?.status
-  const finding: Finding = !x.response
-    ? { ok: 'error', message: `Ping's PUT got no answer: ${answer(x)}`, reason: answer(x), exchange: x }
-    : accepted(x) || s === 409
-      ? { ok: true, message: `PUT /Users/{id} was answered ${s}`, exchange: x }
-      : { ok: false, message: `Ping never PATCHes users: every update, disable and re-enable is a PUT of the whole user (${cite('PING-CONN')}); ${answer(x)}`, expected: '200 with the user', actual: String(s), exchange: x }
-  ctx.expectation('idp.ping.put-only', finding)
-  return x
+function put(ctx: ActionContext, id: string, user: NeutralUser, extra: Quirk[] = []): Promise<Exchange> {
+  return sendJudged(ctx, { method: 'PUT', path: resourcePath('Users', id), body: userBody(ctx, user) }, [Q.putOnly, Q.putBody, ...extra])
 }
 
-
 async function setActive(ctx: ActionContext, id: string, active: boolean): Promise<ActionResult> {
+  const directory = directoryOf(ctx)
   await directory.values(ctx, id)
-  return outcome(await put(ctx, id, directory.change(id, { active })!), id)
+  return outcome(await put(ctx, id, directory.change(id, { active })!, [Q.disable]), id)
 }
 
 /** What `save:` stores for a step that changed a resource: later steps can run only when it was really sent (`when:`). */
@@ -107,30 +110,21 @@ function outcome(x: Exchange, id: unknown): ActionResult {
 
 async function listGroups(ctx: ActionContext): Promise<Exchange> {
   const x = await ctx.send({ method: 'GET', path: '/Groups' })
-  const list = (x.response?.json as { Resources?: unknown } | undefined)?.Resources
+  const json = x.response?.json as { Resources?: unknown; totalResults?: unknown } | undefined
+  const list = json?.Resources
+  // RFC 7644 §3.4.2: "Resources ... REQUIRED if "totalResults" is non-zero", so an empty list may leave it out.
+  const emptyWithout = list === undefined && json?.totalResults === 0
   const finding: Finding = !x.response
     ? { ok: 'error', message: `Ping's group listing got no answer: ${answer(x)}`, reason: answer(x), exchange: x }
-    : x.response.status === 200 && Array.isArray(list)
-      ? { ok: true, message: `GET /Groups listed ${list.length} group(s)`, exchange: x }
+    : x.response.status === 200 && (Array.isArray(list) || emptyWithout)
+      ? { ok: true, message: emptyWithout ? 'GET /Groups answered totalResults 0 without Resources, which RFC 7644 §3.4.2 allows ("REQUIRED if totalResults is non-zero")' : `GET /Groups listed ${(list as unknown[]).length} group(s)`, exchange: x }
       : { ok: false, message: `Ping finds groups by retrieving all groups and matching them itself, with an unfiltered GET /Groups (${cite('PING-CONN')}); ${answer(x)}${x.response.status === 200 ? ' without a Resources list' : ''}`, expected: '200 with a ListResponse', actual: String(x.response.status), exchange: x }
   ctx.expectation('idp.ping.group-list-unfiltered', finding)
   return x
 }
 
-async function groupPatch(ctx: ActionContext, id: string, ops: Record<string, unknown>[], what: string): Promise<Exchange> {
-  const x = await ctx.send({ method: 'PATCH', path: resourcePath('Groups', id), body: patchOp(ops) })
-  const s = x.response?.status
-  const finding: Finding | undefined = !x.response
-    ? { ok: 'error', message: `Ping's group PATCH got no answer: ${answer(x)}`, reason: answer(x), exchange: x }
-    : accepted(x)
-      ? { ok: true, message: `PATCH /Groups/{id} (${what}) was answered ${s}`, exchange: x }
-      : s === 405 || s === 501
-        ? { ok: false, message: `Ping updates groups with PATCH (${cite('PING-CONN')}); ${answer(x)}`, expected: 'PATCH supported on /Groups/{id}', actual: String(s), exchange: x }
-        : undefined
-  // PATCH itself is documented; its body is not, so a refused body is information under 'inferred', never a failure.
-  if (finding) ctx.expectation('idp.ping.group-patch', finding)
-  else ctx.expectation('idp.ping.inferred', { ok: 'info', reason: 'inferred request body', message: `Ping updates groups with PATCH (${cite('PING-CONN')}) but does not document the body; scim-check's RFC 7644 ${what} got: ${answer(x)}`, exchange: x })
-  return x
+function groupPatch(ctx: ActionContext, id: string, ops: Record<string, unknown>[]): Promise<Exchange> {
+  return sendJudged(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp(ops) }, [Q.groupPatch, Q.groupPatchBody])
 }
 
 export const ping: IdpProfile = {
@@ -170,13 +164,14 @@ export const ping: IdpProfile = {
       const user: NeutralUser = { ...args, active: args.active ?? true }
       const x = await ctx.send({ method: 'POST', path: '/Users', body: userBody(ctx, user) })
       const id = (x.response?.json as { id?: unknown } | undefined)?.id
-      if (accepted(x) && typeof id === 'string') directory.remember(id, user)
+      if (accepted(x) && typeof id === 'string') directoryOf(ctx).remember(id, user)
       return { exchange: x }
     },
     async getUser(ctx, args) {
       return { exchange: await ctx.send({ method: 'GET', path: resourcePath('Users', args.id) }) }
     },
     async updateUser(ctx, args) {
+      const directory = directoryOf(ctx)
       await directory.values(ctx, String(args.id))
       return { exchange: await put(ctx, String(args.id), directory.change(String(args.id), flattenChanges(args.changes))!) }
     },
@@ -191,7 +186,7 @@ export const ping: IdpProfile = {
     async deleteUser(ctx, args) {
       if (!deleteMode(ctx)) return notSent(ctx, 'idp.ping.not-sent', `with Remove User Action = Disable, Ping disables users and never sends DELETE (${cite('PING-CONN')}); run with --idp-option ping.removeUserAction=delete`)
       const x = await ctx.send({ method: 'DELETE', path: resourcePath('Users', args.id) })
-      if (accepted(x)) directory.forget(String(args.id))
+      if (accepted(x)) directoryOf(ctx).forget(String(args.id))
       return deleted(x, args.id)
     },
     async createGroup(ctx, args) {
@@ -211,14 +206,14 @@ export const ping: IdpProfile = {
     },
     async addMembers(ctx, args) {
       const value = memberList(args.members).map((m) => ({ value: m.value }))
-      return { exchange: await groupPatch(ctx, String(args.id), [{ op: 'add', path: 'members', value }], 'add members') }
+      return { exchange: await groupPatch(ctx, String(args.id), [{ op: 'add', path: 'members', value }]) }
     },
     async removeMembers(ctx, args) {
       const ops = memberList(args.members).map((m) => ({ op: 'remove', path: `members[value eq ${literal(m.value)}]` }))
-      return { exchange: await groupPatch(ctx, String(args.id), ops, 'remove members') }
+      return { exchange: await groupPatch(ctx, String(args.id), ops) }
     },
     async renameGroup(ctx, args) {
-      return outcome(await groupPatch(ctx, String(args.id), [{ op: 'replace', path: 'displayName', value: args.displayName }], 'rename'), args.id)
+      return outcome(await groupPatch(ctx, String(args.id), [{ op: 'replace', path: 'displayName', value: args.displayName }]), args.id)
     },
     async deleteGroup(ctx, args) {
       return deleted(await ctx.send({ method: 'DELETE', path: resourcePath('Groups', args.id) }), args.id)

@@ -37,6 +37,13 @@ export interface ActionContext {
   custom: { urn: string; attributes: Record<string, unknown> }
   /** Report an IdP expectation judged inside the action (level IDP). */
   expectation(id: string, finding: Finding): void
+  /**
+   * What the profile remembers across the steps of one run (the users it rendered, the groups it pushed), owned by
+   * the run: profiles keep no module-level state, so two runs in one process never share values.
+   */
+  state: Map<string, unknown>
+  /** May the profile send diagnostic minimal pairs (off with --no-diagnose, and always under --read-only)? */
+  diagnose: boolean
 }
 
 export interface ActionResult {

@@ -233,6 +233,8 @@ interface Instance {
 class ScenarioRunner {
   private guard: RequestGuard
   private build: ResultBuilder
+  /** Each profile's per-run memory (ActionContext.state): owned by this run, so runs never share it. */
+  private profileState = new Map<string, Map<string, unknown>>()
   constructor(
     private config: RunConfig,
     private client: HttpClient,
@@ -447,6 +449,8 @@ class ScenarioRunner {
       mapping: resolveMapping(profile.mapping ?? {}, this.config.mapping, profile.name),
       custom: this.config.customExtension ?? DEFAULT_CUSTOM_EXTENSION,
       send: (spec) => this.send(inst, this.withAuth(spec, step.auth), step.name, step.action),
+      state: this.profileState.get(profile.name) ?? this.profileState.set(profile.name, new Map()).get(profile.name)!,
+      diagnose: this.config.diagnose !== false && !this.config.readOnly,
       expectation: (id, finding) => {
         this.add(inst, this.result(inst, idpDescriptor(profile, id, inst.scenario.name), unjudgeable(finding, step) ?? finding, finding.exchange))
       },

@@ -42,6 +42,9 @@ async function perform(input: SendInput, sender: Sender, dryRun: boolean): Promi
     options,
     mapping: resolveMapping(profile.mapping ?? {}, config.mapping, profile.name),
     custom: config.customExtension ?? DEFAULT_CUSTOM_EXTENSION,
+    // One action on its own: nothing to remember across steps, and no diagnostic requests beside the one asked for.
+    state: new Map(),
+    diagnose: false,
     send: async (spec) => {
       let x: Exchange
       try {

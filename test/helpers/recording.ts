@@ -174,12 +174,16 @@ export interface Sent extends RecordedRequest {
   scenario: string
   step?: string
   action?: string
+  /** Set on scim-check's own requests (never IdP traffic). */
+  purpose?: Exchange['purpose']
 }
 
 export interface RecordedRun {
   report: RunReport
-  /** Profile traffic in order, cleanup housekeeping excluded. */
+  /** Profile traffic in order: scim-check's own requests (cleanup, diagnostic minimal pairs) excluded, they are not the IdP's. */
   sent: Sent[]
+  /** The diagnostic minimal pairs scim-check sent as itself, in order, each labelled with the step whose request it diagnosed. */
+  diagnostics: Sent[]
 }
 
 export interface RecordRunOptions extends RecordingOptions {
@@ -206,7 +210,8 @@ export async function recordRun(opts: RecordRunOptions): Promise<RecordedRun> {
         rotateCommand: opts.rotate === false ? undefined : rec.rotateCommand,
       }),
     )
-    return { report, sent: label(report.exchanges, rec.requests) }
+    const all = label(report.exchanges, rec.requests)
+    return { report, sent: all.filter((r) => r.purpose === undefined), diagnostics: all.filter((r) => r.purpose === 'diagnostic') }
   } finally {
     await rec.close()
   }
@@ -221,8 +226,9 @@ function label(exchanges: Exchange[], requests: RecordedRequest[]): Sent[] {
     const r = requests[i]
     const u = new URL(x.request.url)
     if (x.request.method !== r.method || !r.target.startsWith(u.pathname)) throw new Error(`request ${i} differs: run ${x.request.method} ${u.pathname}, wire ${r.method} ${r.target}`)
-    if (x.step === 'cleanup') return
-    out.push({ ...r, scenario: x.scenario, step: x.step, action: x.action })
+    // scim-check's own housekeeping (cleanup, discovery, ledger lookups) is left out; diagnostics are kept, labelled.
+    if (x.step === 'cleanup' || (x.purpose !== undefined && x.purpose !== 'diagnostic')) return
+    out.push({ ...r, scenario: x.scenario, step: x.step, action: x.action, ...(x.purpose ? { purpose: x.purpose } : {}) })
   })
   return out
 }

@@ -89,14 +89,14 @@ source: RFC 7644 §3.5.2
 steps:
   - name: create
     action: createUser
-    with: { userName: rehired@example.com, givenName: Ada, familyName: Lovelace, email: rehired@example.com }
+    with: { userName: "{{ unique.userName }}", givenName: Ada, familyName: Lovelace, email: "{{ unique.userName }}" }
     save: user
   - name: reactivate
     action: reactivateUser
-    with: { id: "{{ user.id }}", userName: rehired@example.com }
+    with: { id: "{{ user.id }}", userName: "{{ unique.userName }}" }
 `
 
-/** A loopback SCIM stub holding one inactive user: it takes the create, finds the user, and refuses "True". */
+/** A loopback SCIM stub holding one inactive user: it takes the create (echoing the run's userName, so the run owns it), finds the user, and refuses "True". */
 async function refusesTrue() {
   const user = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u-1', userName: 'rehired@example.com', active: false }
   const server = createServer((req, res) => {
@@ -107,6 +107,7 @@ async function refusesTrue() {
         res.writeHead(status, json ? { 'content-type': 'application/scim+json' } : {})
         res.end(json ? JSON.stringify(json) : undefined)
       }
+      if (req.method === 'POST') user.userName = JSON.parse(body).userName ?? user.userName
       if (req.method === 'POST') return send(201, user)
       if (req.method === 'GET') return send(200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, startIndex: 1, itemsPerPage: 1, Resources: [user] })
       if (req.method === 'PATCH' && body.includes('"True"')) return send(400, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidValue', detail: 'active must be a boolean' })
