@@ -56,6 +56,11 @@ export interface CheckDef {
   source: Source
   /** The requirement sentence, as the RFC or IdP documentation states it. */
   requirement: string
+  /**
+   * The `with:` arguments the check takes when a scenario names it; the loader refuses any other key. Undeclared
+   * (and without a row in checks/args.ts): any key is accepted.
+   */
+  args?: readonly string[]
   /** IdPs known to break when this check fails (okta, entra, onelogin, jumpcloud, ping). */
   breaks?: string[]
   /** Run on every exchange of every scenario and profile. */

@@ -1,3 +1,4 @@
+import { CHECK_ARGS } from './args.js'
 import type { CheckDef } from './define.js'
 import { checks as media } from './media.js'
 import { checks as auth } from './auth.js'
@@ -49,10 +50,15 @@ function registry(): Map<string, CheckDef> {
     byId = new Map()
     for (const area of AREAS) for (const d of area) {
       if (byId.has(d.id)) throw new Error(`check id "${d.id}" is defined twice; ids are never reused`)
-      byId.set(d.id, d)
+      byId.set(d.id, d.args || !CHECK_ARGS[d.id] ? d : { ...d, args: CHECK_ARGS[d.id] })
     }
   }
   return byId
+}
+
+/** Declared `with:` arguments by check id, for the scenario loader (checks that declare none are absent). */
+export function checkArgs(): Map<string, readonly string[]> {
+  return new Map(allChecks().flatMap((c) => (c.args ? [[c.id, c.args] as const] : [])))
 }
 
 export function ambientChecks(): CheckDef[] {

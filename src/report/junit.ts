@@ -10,8 +10,8 @@
  *   result                     → <testcase classname="scim-check.<idp>.<scenario>" name="<id> <title> [<step>]">
  *                                time = the duration of the result's exchange, 0 when it has none
  *     pass                     → empty testcase
- *     fail                     → <failure message="<message>" type="<level>">: requirement source, expected,
- *                                actual, then the redacted request/response excerpt and the curl reproduction
+ *     fail                     → <failure message="<message>" type="<level>">: requirement source, the
+ *                                requirement sentence, expected, actual, then the redacted request/response excerpt and the curl reproduction
  *     error (could not judge)  → <error message="<reason>" type="<level>"> with the same text
  *     skip                     → <skipped message="<reason>"/>
  *     warn                     → passing testcase with the same text in <system-out>; a <failure> instead
@@ -61,6 +61,7 @@ interface Suite {
 
 function explain(r: Result, report: RunReport): string {
   const lines = [r.message, `requirement: ${formatSource(r.source)} (${r.level})`]
+  if (r.requirement) lines.push(`requires: ${r.requirement}`)
   if (r.step) lines.push(`step: ${r.step}`)
   if (r.preExisting) lines.push('about data the run did not create (pre-existing)')
   if (r.expected !== undefined) lines.push(`expected: ${r.expected}`)

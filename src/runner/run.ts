@@ -358,7 +358,14 @@ class ScenarioRunner {
     if (refusedBy(exchange)) return
     if (isCapped(value)) this.add(inst, this.pageCap(inst, exchange, (value as { pages?: unknown }).pages))
     if (step.save) inst.vars[step.save] = value ?? exchange.response?.json
+    this.verdicts(inst, step, args, exchange, before)
+  }
 
+  /**
+   * The step's own verdicts, causes first: checks it names, then its expectations, each blocked when another result
+   * explains it; then what the step leaves for later steps (failed writes, values it should have saved).
+   */
+  private verdicts(inst: Instance, step: Step, args: Record<string, unknown>, exchange: Exchange, before: number): void {
     // Judged before the expectations, so a check that names the cause is there when a failed expectation looks for it.
     const checks: Result[] = []
     const addressed = new Set<string>()

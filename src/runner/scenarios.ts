@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js'
 import { loadScenario } from '../scenario/loader.js'
 import { readCompiledScenarios } from '../scenario/precompile.js'
 import type { Scenario } from '../scenario/types.js'
-import { allChecks } from '../checks/registry.js'
+import { allChecks, checkArgs } from '../checks/registry.js'
 
 /** scenarios/ ships next to dist/ and src/, so the same relative path works compiled and under tsx. */
 export const BUILTIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../scenarios')
@@ -23,6 +23,8 @@ export function builtinFiles(dir = BUILTIN_DIR): string[] {
   return out
 }
 
+export { checkArgs }
+
 export function knownCheckIds(): Set<string> {
   return new Set(allChecks().map((c) => c.id))
 }
@@ -37,7 +39,7 @@ export function builtinScenarios(): Scenario[] {
 export function loadBuiltins(dir = BUILTIN_DIR, cacheFile = BUILTIN_CACHE): Scenario[] {
   const files = builtinFiles(dir)
   const knownChecks = knownCheckIds()
-  return readCompiledScenarios(cacheFile, dir, files, knownChecks) ?? files.map((f) => loadScenario(f, { knownChecks }))
+  return readCompiledScenarios(cacheFile, dir, files, knownChecks) ?? files.map((f) => loadScenario(f, { knownChecks, checkArgs: checkArgs() }))
 }
 
 const isFile = (s: string) => /\.ya?ml$/i.test(s) || s.includes('/') || s.includes('\\')
@@ -46,7 +48,7 @@ const isFile = (s: string) => /\.ya?ml$/i.test(s) || s.includes('/') || s.includ
 export function resolveScenarios(specs: string[]): Scenario[] {
   if (specs.length === 0) return builtinScenarios()
   return specs.map((s) => {
-    if (isFile(s)) return loadScenario(resolve(s), { knownChecks: knownCheckIds() })
+    if (isFile(s)) return loadScenario(resolve(s), { knownChecks: knownCheckIds(), checkArgs: checkArgs() })
     // Built-ins are read only when one is asked for by name, so a run of the user's own files never depends on them.
     const builtins = builtinScenarios()
     const found = builtins.find((b) => b.name === s)

@@ -17,6 +17,8 @@ export class ScenarioError extends LocatedError {
 export interface LoadOptions {
   /** Registered check ids; when given, `checks:` and `check:` must name one of them. */
   knownChecks?: ReadonlySet<string>
+  /** Declared `with:` arguments by check id; when a check has an entry, its `with:` keys must be among them. */
+  checkArgs?: ReadonlyMap<string, readonly string[]>
   /** Profile names `idps:` may name; by default the registered profiles (and `all`). */
   knownIdps?: ReadonlySet<string>
 }
@@ -104,6 +106,10 @@ function checkSteps(source: YamlSource, rawSteps: RawStep[], options: LoadOption
       })
     }
 
+    checks?.forEach((ref, i) => {
+      if (typeof raw.checks?.[i] !== 'string') checkArgNames(source, [...at, 'checks', i], ref, options.checkArgs)
+    })
+
     // What a template may name: built-ins and what earlier steps saved; expectations and checks are judged after
     // the step, so they may also use what this step saves.
     const before = new Set<string>([...BUILTIN_ROOTS, ...saved.keys()])
@@ -124,6 +130,16 @@ function checkSteps(source: YamlSource, rawSteps: RawStep[], options: LoadOption
     steps.push(step)
   })
   return steps
+}
+
+function checkArgNames(source: YamlSource, path: JsonPath, ref: CheckRef, declared: ReadonlyMap<string, readonly string[]> | undefined): void {
+  const takes = declared?.get(ref.id)
+  if (!takes || !ref.with) return
+  for (const key of Object.keys(ref.with)) {
+    if (takes.includes(key)) continue
+    const suggestion = closest(key, new Set(takes))
+    throw source.error([...path, 'with', key], `check ${ref.id} takes no argument \`${key}\`${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}; it takes: ${takes.join(', ')}`, { where: 'key' })
+  }
 }
 
 function checkCheckId(source: YamlSource, path: JsonPath, id: string, known: ReadonlySet<string>): void {

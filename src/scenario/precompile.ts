@@ -39,14 +39,14 @@ export function loaderFingerprint(knownChecks: ReadonlySet<string>): string {
 }
 
 /** Loads every file with the full loader; a broken file throws its usual ScenarioError. */
-export function compileScenarios(dir: string, files: readonly string[], knownChecks: ReadonlySet<string>): CompiledScenarios {
+export function compileScenarios(dir: string, files: readonly string[], knownChecks: ReadonlySet<string>, checkArgs?: ReadonlyMap<string, readonly string[]>): CompiledScenarios {
   return {
     version: VERSION,
     fingerprint: loaderFingerprint(knownChecks),
     files: files.map((path) => {
       const bytes = readFileSync(path)
       const file = relativeName(dir, path)
-      return { file, sha256: sha256(bytes), scenario: { ...loadScenarioText(bytes.toString('utf8'), path, { knownChecks }), file } }
+      return { file, sha256: sha256(bytes), scenario: { ...loadScenarioText(bytes.toString('utf8'), path, { knownChecks, checkArgs }), file } }
     }),
   }
 }
@@ -72,9 +72,9 @@ export function readCompiledScenarios(cacheFile: string, dir: string, files: rea
 }
 
 /** Writes the cache whole or not at all; a failed build leaves none behind, so nothing older is mistaken for it. */
-export function writeCompiledScenarios(cacheFile: string, dir: string, files: readonly string[], knownChecks: ReadonlySet<string>): void {
+export function writeCompiledScenarios(cacheFile: string, dir: string, files: readonly string[], knownChecks: ReadonlySet<string>, checkArgs?: ReadonlyMap<string, readonly string[]>): void {
   rmSync(cacheFile, { force: true })
-  const compiled = compileScenarios(dir, files, knownChecks)
+  const compiled = compileScenarios(dir, files, knownChecks, checkArgs)
   const partial = `${cacheFile}.${process.pid}.tmp`
   writeFileSync(partial, `${JSON.stringify(compiled)}\n`)
   renameSync(partial, cacheFile)
@@ -82,9 +82,9 @@ export function writeCompiledScenarios(cacheFile: string, dir: string, files: re
 
 async function main(): Promise<void> {
   // Imported here, not at the top: the runner imports this module, and only the build step needs the reverse.
-  const { BUILTIN_CACHE, BUILTIN_DIR, builtinFiles, knownCheckIds } = await import('../runner/scenarios.js')
+  const { BUILTIN_CACHE, BUILTIN_DIR, builtinFiles, checkArgs, knownCheckIds } = await import('../runner/scenarios.js')
   try {
-    writeCompiledScenarios(BUILTIN_CACHE, BUILTIN_DIR, builtinFiles(), knownCheckIds())
+    writeCompiledScenarios(BUILTIN_CACHE, BUILTIN_DIR, builtinFiles(), knownCheckIds(), checkArgs())
   } catch (error) {
     const message = (error as Error).message
     process.stderr.write(

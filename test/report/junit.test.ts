@@ -63,6 +63,7 @@ describe('junit reporter', () => {
     expect(failure.failure.message).toBe('PATCH replace active=false answered 200 but the returned user is still active')
     const text: string = failure.failure['#text']
     expect(text).toContain('requirement: RFC 7644 3.5.2 (MUST)')
+    expect(text).toContain('requires: The scenario expects the response to PATCH /Users/{id} to contain {"active":false} (RFC 7644 §3.5.2)')
     expect(text).toContain('expected: active: false')
     expect(text).toContain('actual: active: true')
     expect(text).toContain('PATCH https://api.example.test/scim/v2/Users/')

@@ -14,6 +14,8 @@ const invalidDir = 'fixtures/scenarios/invalid'
 const validDir = 'fixtures/scenarios/valid'
 /** Stands in for the check registry, which is built elsewhere. */
 const knownChecks = new Set(['create.status-201', 'get.by-id', 'get.etag-changed', 'filter.not-ignored'])
+// As declared for the real checks: a typo in a `with:` key is a load error, not a silent skip.
+const checkArgs = new Map([['get.by-id', ['id', 'after']]])
 
 const filesIn = (dir: string, ext: string) =>
   readdirSync(path.join(root, dir))
@@ -21,7 +23,7 @@ const filesIn = (dir: string, ext: string) =>
     .sort()
 
 function load(rel: string) {
-  return loadScenarioText(readFileSync(path.join(root, rel), 'utf8'), rel, { knownChecks })
+  return loadScenarioText(readFileSync(path.join(root, rel), 'utf8'), rel, { knownChecks, checkArgs })
 }
 
 function failure(rel: string): ScenarioError {
