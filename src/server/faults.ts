@@ -25,7 +25,7 @@ import {
 import { getParam } from './query.js'
 import { URN } from './schemas.js'
 import { isPlainObject } from './values.js'
-import { ALL_SCHEMAS } from './schemas.js'
+import { schemasOf } from './schemas.js'
 
 export interface BehaviourDefinition {
   name: string
@@ -500,7 +500,7 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     before: (ctx) => {
       if ((ctx.req.method !== 'POST' && ctx.req.method !== 'PUT') || !isPlainObject(ctx.req.body)) return undefined
       const schemas = ctx.req.body['schemas']
-      const served = new Set(ALL_SCHEMAS.map((d) => d.id.toLowerCase()))
+      const served = new Set(schemasOf(ctx.flags.schemaSet).map((d) => d.id.toLowerCase()))
       const unknown = Array.isArray(schemas) ? schemas.find((u) => typeof u === 'string' && !served.has(u.toLowerCase())) : undefined
       return unknown ? errorResponse(400, `Unknown schema "${String(unknown)}"`, 'invalidValue') : undefined
     },
@@ -920,6 +920,14 @@ export const VARIANTS: ReadonlyArray<BehaviourDefinition> = [
   {
     name: 'no-search',
     description: 'POST …/.search not offered (it is optional, RFC 7644 §3.4.3): answered 501',
+    before: (ctx) => (ctx.route.kind === 'search' || ctx.route.kind === 'rootSearch' ? errorResponse(501, 'Queries with POST /.search are not supported') : undefined),
+  },
+  {
+    name: 'minimal',
+    description:
+      'Declares only the RFC core User and Group schemas (no enterprise or custom extension, no nickName or x509Certificates); no sort, ETag, Bulk, /Me or POST /.search; /ResourceTypes and /Schemas need the token',
+    flags: { schemaSet: 'minimal', noSort: true, noEtag: true, noBulk: true, schemaDiscoveryAuth: true },
+    // RFC 7644 §3.4.3 makes POST /.search optional; §3.11 answers an unsupported /Me with 501 (the server's default).
     before: (ctx) => (ctx.route.kind === 'search' || ctx.route.kind === 'rootSearch' ? errorResponse(501, 'Queries with POST /.search are not supported') : undefined),
   },
   {
