@@ -899,6 +899,29 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     },
   },
 
+  {
+    name: 'custom-extension-dropped',
+    description: 'Writes to /Users succeed (2xx) but the server\'s own custom extension is silently not stored, and not returned',
+    // After the write, so the request is validated and answered as usual; the stored record then loses the extension.
+    after: (ctx, res) => {
+      if (res.status >= 300 || !isWrite(ctx.req.method, ctx.route) || ctx.req.method === 'DELETE') return res
+      if (ctx.route.kind !== 'collection' && ctx.route.kind !== 'item') return res
+      if (ctx.route.resource !== 'User') return res
+      // A 204 PATCH has no body to name the user; the route does.
+      if (ctx.route.kind === 'item') {
+        const rec = ctx.store.record('User', ctx.route.id)
+        if (rec) delete rec.attrs[URN.scimcheck]
+      }
+      forEachResource(res.body, (r) => {
+        const rec = ctx.store.record('User', String(r['id']))
+        if (rec) delete rec.attrs[URN.scimcheck]
+        delete r[URN.scimcheck]
+        if (Array.isArray(r['schemas'])) r['schemas'] = r['schemas'].filter((u) => u !== URN.scimcheck)
+      })
+      return res
+    },
+  },
+
   // ---- timing ----
   {
     name: 'slow',
