@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { CustomExtension } from '../config/types.js'
 import type { AttributeModel, Origin, TargetModel } from './model.js'
 
@@ -50,7 +49,8 @@ function sample(def: AttributeModel): unknown {
   if (def.canonicalValues?.length) return def.type === 'string' ? def.canonicalValues[0] : undefined
   switch (def.type) {
     case 'string':
-      return `scimcheck-${randomBytes(3).toString('hex')}`
+      // Deterministic, so pinned IdP traffic stays stable; unique attributes are never written (above).
+      return `scimcheck-${def.name}`
     case 'boolean':
       return true
     case 'integer':

@@ -221,7 +221,8 @@ function label(exchanges: Exchange[], requests: RecordedRequest[]): Sent[] {
     const r = requests[i]
     const u = new URL(x.request.url)
     if (x.request.method !== r.method || !r.target.startsWith(u.pathname)) throw new Error(`request ${i} differs: run ${x.request.method} ${u.pathname}, wire ${r.method} ${r.target}`)
-    if (x.step === 'cleanup') return
+    // scim-check's own requests (cleanup, discovery for a non-generic run) are not the profile's traffic.
+    if (x.step === 'cleanup' || x.purpose) return
     out.push({ ...r, scenario: x.scenario, step: x.step, action: x.action })
   })
   return out
