@@ -19,6 +19,7 @@ import { discover, featuresOf } from '../target/discover.js'
 import { planCustom, type CustomPlan } from '../target/custom.js'
 import { modelOf } from '../target/model.js'
 import { unmet } from '../target/requires.js'
+import { declaredOnly } from '../target/trim.js'
 import { evidenceOf } from '../report/excerpt.js'
 import { Ledger } from './ledger.js'
 import { match, show } from './match.js'
@@ -294,7 +295,7 @@ class ScenarioRunner {
         exchange = out.exchange
         value = out.value
       } else if (request) {
-        exchange = await this.send(inst, this.rawSpec(request))
+        exchange = await this.send(inst, this.rawSpec({ ...request, body: declaredOnly(request.method, request.path, request.body, inst.discovery) }))
       }
     } catch (err) {
       if (err instanceof TargetError) throw err

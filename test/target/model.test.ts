@@ -130,3 +130,23 @@ describe('requires: against the model', () => {
     expect(unmet(['attribute:User.nickName', 'extension:enterprise'], features, unknown, planCustom(unknown.model))).toBeUndefined()
   })
 })
+
+describe('probe bodies carry only what the target declares', async () => {
+  const { declaredOnly } = await import('../../src/target/trim.js')
+  const minimal = {
+    model: new TargetModel({ resourceTypes: { status: 200, body: list([userType()]) }, schemas: { status: 200, body: list([coreUser(['nickName'])]) } }),
+  }
+  const body = { schemas: [USER, ENTERPRISE], userName: 'u', nickName: 'n', scimcheckBogus: 1, [ENTERPRISE]: { employeeNumber: '1' } }
+
+  it('drops RFC attributes and the enterprise extension the server does not declare, keeps deliberate unknown names', () => {
+    expect(declaredOnly('POST', '/Users', body, minimal)).toEqual({ schemas: [USER], userName: 'u', scimcheckBogus: 1 })
+    expect(declaredOnly('PUT', '/Users/abc', body, minimal)).toEqual({ schemas: [USER], userName: 'u', scimcheckBogus: 1 })
+  })
+
+  it('leaves bodies alone without a usable /Schemas, for other methods, and when everything is declared', () => {
+    expect(declaredOnly('POST', '/Users', body, { model: new TargetModel({ schemas: { status: 401 } }) })).toBe(body)
+    expect(declaredOnly('PATCH', '/Users/abc', body, minimal)).toBe(body)
+    const { nickName: _, ...declared } = body
+    expect(declaredOnly('POST', '/Users', declared, { model: full() })).toBe(declared)
+  })
+})
