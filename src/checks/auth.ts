@@ -1,6 +1,7 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
 import { detailOf, header, isListResponse, isObject, json, noResponse, requestLine, scimError, sentHeader } from './ambient.js'
+import { describe, modelOf } from '../target/model.js'
 
 /** RFC 7644 §2 and §3.12, RFC 7235 §3.1, RFC 6750 §3: authentication (catalogue §2.2). */
 
@@ -161,7 +162,14 @@ export const checks: CheckDef[] = [
       const b = json(x)
       if (x.response.status === 200 && isObject(b) && Array.isArray(b.authenticationSchemes)) return { ok: true, message: 'ServiceProviderConfig with authenticationSchemes served without credentials' }
       if (x.response.status === 200) return { ok: false, message: 'ServiceProviderConfig served without credentials lacks authenticationSchemes', expected: 'authenticationSchemes', actual: Object.keys(b ?? {}).join(', ') || '(empty)' }
-      return { ok: false, message: `ServiceProviderConfig requires authentication (${x.response.status}); authenticationSchemes SHOULD be public`, expected: '200', actual: String(x.response.status) }
+      const s = x.response.status
+      if (s === 401 || s === 403) return { ok: false, message: `ServiceProviderConfig requires authentication (${s}); authenticationSchemes SHOULD be public`, expected: '200', actual: String(s) }
+      // Only a refusal for credentials says "requires authentication". A 404 is that only when the same document
+      // is served with the token (hidden from anonymous callers); otherwise it is absent, which spc.get judges.
+      const withToken = modelOf(ctx.discovery).documents.spc
+      if (withToken.state === 'ok') return { ok: false, message: `ServiceProviderConfig answers ${s} without credentials but is served with the token; authenticationSchemes SHOULD be public`, expected: '200', actual: String(s) }
+      const why = `ServiceProviderConfig answered ${s} without credentials and ${describe(withToken)} with them: it is not offered, which is not a requirement for authentication (judged by spc.get)`
+      return { ok: 'skip', message: `skipped: ${why}`, reason: why }
     },
   }),
   defineCheck({

@@ -1,5 +1,6 @@
 import type { Exchange } from '../http/exchange.js'
 import type { Level, Source } from '../result/types.js'
+import type { TargetModel } from '../target/model.js'
 
 /**
  * What a check says about one exchange. `ok: false` means the rule was broken; whether that shows as
@@ -22,11 +23,16 @@ export interface Finding {
   level?: Level
 }
 
-/** Discovery documents as the target served them, read once per run (undefined when unavailable). */
+/**
+ * Discovery documents as the target served them, read once per run (undefined when unavailable), and the target
+ * model built from them (what is declared, what is unknown, and where each fact came from). Read the model with
+ * `modelOf(ctx.discovery)` (src/target/model.ts), which also covers contexts given raw documents only.
+ */
 export interface Discovery {
   spc?: Record<string, any>
   resourceTypes?: Record<string, any>[]
   schemas?: Record<string, any>[]
+  model?: TargetModel
 }
 
 export interface CheckContext {

@@ -1,5 +1,6 @@
 import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
 import { applied, at, cannot, detailOf, isObject, json, key, refersTo, requestLine, same, show, skip, type Json } from './readback.js'
+import { describe, modelOf } from '../target/model.js'
 
 /** RFC 7643 §3.3 and §4.3: the enterprise User extension, and what a server does with extensions in general. */
 
@@ -38,13 +39,16 @@ export const checks: CheckDef[] = [
   }), ['entra']),
 
   ext('ext.required', 'A required extension is enforced', 'MUST', '7643 §6', 'schemaExtensions ... required: A Boolean value that specifies whether or not the schema extension is required for the resource type. If true, a resource of this type MUST include this schema extension and also include any attributes declared as required in this schema extension.', (x, ctx) => {
-    const rt = (ctx.discovery.resourceTypes ?? []).find((t) => t?.schema === 'urn:ietf:params:scim:schemas:core:2.0:User')
-    if (!rt) return skip('no User resource type is advertised at /ResourceTypes')
-    const decl = (Array.isArray(rt.schemaExtensions) ? rt.schemaExtensions : []).find((e: Json) => String(e?.schema).toLowerCase() === ENTERPRISE.toLowerCase())
-    if (!decl || decl.required !== true) return skip('the User resource type does not mark the enterprise extension required')
+    const m = modelOf(ctx.discovery)
+    const declared = m.extensions('User')
+    if (!declared) return skip(`no User extensions are known: /ResourceTypes ${describe(m.documents.resourceTypes)}`)
+    if (!m.resourceType('User')) return skip('no User resource type is advertised at /ResourceTypes')
+    // The probe sends no extension at all, so any extension the server marks required must make it fail.
+    const required = declared.value.filter((e) => e.required)
+    if (!required.length) return skip('the User resource type marks no extension required')
     if (!x.response) return cannot(`${requestLine(x)} got no response`)
     const s = x.response.status
-    return s === 400 ? { ok: true, message: 'a user without the required extension was refused with 400' } : { ok: false, message: `Required extension missing from a created user: POST without it answered ${s}`, expected: '400', actual: String(s) }
+    return s === 400 ? { ok: true, message: `a user without the required extension ${required[0].schema} was refused with 400` } : { ok: false, message: `Required extension ${required.map((e) => e.schema).join(', ')} missing from a created user: POST without it answered ${s}`, expected: '400', actual: String(s) }
   }),
 
   ext('ext.patch-manager', 'manager can be replaced and removed with PATCH', 'MUST', '7644 §3.5.2', 'replace: If the target location is a single-value attribute, the attributes value is replaced; remove: the attribute and its associated value is removed, and the attribute SHALL be considered unassigned.', applied((r, a) => {

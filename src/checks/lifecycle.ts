@@ -31,6 +31,15 @@ function listsGroup(x: Exchange, id: string, group: string): boolean {
   return groupIds(j)?.includes(group) ?? false
 }
 
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
+
+/** The same value as written: a dateTime may come back in another valid form of the same instant (RFC 7643 §2.3.5). */
+function sameValue(got: unknown, wrote: unknown): boolean {
+  if (JSON.stringify(got) === JSON.stringify(wrote)) return true
+  if (typeof got === 'string' && typeof wrote === 'string' && DATE_TIME.test(got) && DATE_TIME.test(wrote)) return Date.parse(got) === Date.parse(wrote)
+  return false
+}
+
 const notRead = (x: Exchange): Finding => ({ ok: 'error', message: `the user could not be read (${x.response?.status ?? x.error?.message ?? 'no response'})`, reason: 'no user representation to judge' })
 
 export const checks: CheckDef[] = [
@@ -120,7 +129,7 @@ export const checks: CheckDef[] = [
       if (writes.length && !writes.some((h) => (h.request.body ?? '').toLowerCase().includes(urn.toLowerCase()))) return { ok: 'skip', message: `skipped: ${ctx.idp} sent no ${urn} attributes in this scenario`, reason: 'the profile does not send custom extension attributes' }
       const ext = key(user, urn) as Record<string, unknown> | undefined
       if (!ext || typeof ext !== 'object') return { ok: false, message: `User ${user.id} has no ${urn} object; the custom attributes written were lost`, expected: JSON.stringify(want), actual: '(absent)' }
-      const wrong = Object.entries(want).filter(([k, v]) => JSON.stringify(key(ext, k)) !== JSON.stringify(v))
+      const wrong = Object.entries(want).filter(([k, v]) => !sameValue(key(ext, k), v))
       if (wrong.length) {
         const actual = Object.fromEntries(wrong.map(([k]) => [k, key(ext, k) ?? '(absent)']))
         return { ok: false, message: `custom attributes read back differently: ${wrong.map(([k, v]) => `${k} wrote ${JSON.stringify(v)}, read ${JSON.stringify(key(ext, k)) ?? '(absent)'}`).join('; ')}`, expected: JSON.stringify(Object.fromEntries(wrong)), actual: JSON.stringify(actual) }

@@ -1,6 +1,7 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { advertised, excerpt, fixtures, info, listView, req, skip, status, stepExchange, unjudgeable } from './judging.js'
+import { excerpt, fixtures, info, listView, req, skip, status, stepExchange, unjudgeable } from './judging.js'
+import { modelOf } from '../target/model.js'
 
 /**
  * RFC 7644 §3.4.2.3 sorting, judged on the probes of scenarios/rfc/sort.yaml. The fixtures S-a, S-B, S-c differ
@@ -20,14 +21,23 @@ function ordersOf(ctx: CheckContext): { ci: string[]; cs: string[]; labels: Map<
   return { ci, cs, labels: new Map(entries.map(([k, v]) => [v, k])) }
 }
 
-/** Why a sort probe cannot be judged (feature advertised off, declined, no answer), or the fixtures' order in the result. */
+/**
+ * Sorting is judged only where the ServiceProviderConfig says sort.supported = true: sorting is optional
+ * (RFC 7644 §3.4.2.3), and a server that says false, or has no usable ServiceProviderConfig, may ignore sortBy.
+ */
+function notAdvertised(ctx: CheckContext): Finding | undefined {
+  const f = modelOf(ctx.discovery).feature('sort')
+  if (f.value === true) return undefined
+  return skip(modelOf(ctx.discovery).featureReason('sort'))
+}
+
+/** Why a sort probe cannot be judged (feature not advertised, no answer), or the fixtures' order in the result. */
 export function sortedFixtures(x: Exchange, ctx: CheckContext, all: string[]): { seq: string[] } | { finding: Finding } {
-  const adv = advertised(ctx, 'sort')
-  if (adv === false) return { finding: skip('ServiceProviderConfig.sort.supported = false') }
+  const off = notAdvertised(ctx)
+  if (off) return { finding: off }
   const u = unjudgeable(x)
   if (u) return { finding: u }
   const s = status(x)!
-  if (s === 400 && adv === undefined) return { finding: skip(`sorting is not advertised and ${req(x)} was declined (400)`) }
   if (s !== 200) return { finding: { ok: false, message: `${req(x)} answered ${s} although ServiceProviderConfig advertises sort`, expected: '200', actual: excerpt(x) } }
   const view = listView(x)
   if (!view) return { finding: { ok: false, message: `${req(x)} answered 200 without a ListResponse`, expected: 'a ListResponse', actual: excerpt(x) } }
@@ -116,7 +126,8 @@ export const checks: CheckDef[] = [
     source: rfc(7644, '§3.4.2.3, §3.4.2.4'),
     requirement: 'Sorting applies to the whole result set, and pagination returns consecutive slices of it.',
     judge(_x, ctx) {
-      if (advertised(ctx, 'sort') === false) return skip('ServiceProviderConfig.sort.supported = false')
+      const off = notAdvertised(ctx)
+      if (off) return off
       const o = ordersOf(ctx)
       if (!o) return { ok: 'error', message: 'the step names no sort fixtures (with: {order})', reason: 'scenario error' }
       const pages = (Array.isArray(ctx.args.pages) ? ctx.args.pages : []).map((p) => stepExchange(ctx, p)).filter((p): p is Exchange => !!p)
@@ -144,7 +155,7 @@ export const checks: CheckDef[] = [
     source: rfc(7644, '§3.4.2'),
     requirement: 'Unrecognised parameters SHOULD be ignored, but sortBy is a defined parameter: a server without sorting answers 200 (ignored) or 400 (catalogue §4 #24).',
     judge(x, ctx) {
-      if (advertised(ctx, 'sort') !== false) return skip('sorting is advertised (or not described); this entry records only servers whose ServiceProviderConfig says sort.supported = false')
+      if (modelOf(ctx.discovery).feature('sort').value === true) return skip('sorting is advertised; this entry records only servers that do not advertise it')
       const u = unjudgeable(x)
       if (u) return u
       const s = status(x)!

@@ -70,9 +70,3 @@ export const DEFAULTS = {
   maxJsonDepth: 64,
   maxPages: 1000,
 } as const
-
-/** The reference server's custom extension, used when scim-check.yaml declares none. */
-export const DEFAULT_CUSTOM_EXTENSION: CustomExtension = {
-  urn: 'urn:ietf:params:scim:schemas:extension:scimcheck:2.0:User',
-  attributes: { approvalLimit: 5000.5, spendLimit: 250, costApprover: true, approvalTier: 'gold' },
-}

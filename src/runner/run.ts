@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { DEFAULT_CUSTOM_EXTENSION, type RunConfig } from '../config/types.js'
+import type { RunConfig } from '../config/types.js'
 import type { CheckContext, CheckDef, Discovery, Finding } from '../checks/define.js'
 import { ambientChecks, getCheck } from '../checks/registry.js'
 import { TargetError, UsageError } from '../errors.js'
@@ -15,7 +15,11 @@ import type { Level, Result, Source } from '../result/types.js'
 import { TemplateError, render, renderRequest, runPrefix, uniqueValues } from '../scenario/template.js'
 import type { Expectation, Feature, Scenario, Step } from '../scenario/types.js'
 import { cleanup } from './cleanup.js'
-import { discover, featuresOf } from './discovery.js'
+import { discover, featuresOf } from '../target/discover.js'
+import { planCustom, type CustomPlan } from '../target/custom.js'
+import { modelOf } from '../target/model.js'
+import { unmet } from '../target/requires.js'
+import { declaredOnly } from '../target/trim.js'
 import { Causality, isWrite, resourceIdOf } from './causality.js'
 import { expectationsOf, judgeExpectation, scenarioDescriptor, sourceOf, stepDescriptor } from './expect.js'
 import { isRefusal, RequestGuard } from './guard.js'
@@ -107,11 +111,12 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
   const runner = new ScenarioRunner(config, client, ledger, redactor, runId, rotator, opts)
   try {
     const plan = idps.flatMap((idp) => scenarios.filter((s) => applies(s, idp, config)).map((s) => ({ idp, scenario: s })))
-    let discovery: Discovery = {}
+    // The target model is built once, whatever profiles run: as the generic profile's own traffic (its discovery
+    // scenario judges it), or else as scim-check's own requests, marked and not judged.
+    const discovery = idps.length ? await runner.discovery(getProfile(idps.includes('generic') ? 'generic' : idps[0]), idps.includes('generic') ? results : undefined) : {}
     let index = 0
     for (const idp of idps) {
       const profile = getProfile(idp)
-      if (idp === 'generic') discovery = await runner.discovery(profile, results)
       const features = featuresOf(idp, discovery, !!rotator)
       for (const scenario of scenarios.filter((s) => applies(s, idp, config))) {
         if (opts.signal?.aborted) break
@@ -248,13 +253,24 @@ class ScenarioRunner {
     this.build = new ResultBuilder(client, redactor)
   }
 
-  /** The generic profile reads the discovery documents before anything else; IdP profiles never do (they do not send it). */
-  async discovery(profile: IdpProfile, results: Result[]): Promise<Discovery> {
+  /** What the run writes as the custom extension and reads back, decided from the target model. */
+  private custom: CustomPlan = { reason: 'discovery has not run' }
+
+  /**
+   * Read the discovery documents before anything else. Under the generic profile they are its traffic and judged
+   * (results given); otherwise they are scim-check's own (purpose 'discovery'), since IdPs do not send them.
+   */
+  async discovery(profile: IdpProfile, results?: Result[]): Promise<Discovery> {
     const inst = this.instance(profile, { name: 'discovery', title: 'Discovery', steps: [], file: '(built-in)' }, {})
-    const d = await discover((spec, step) => this.send(inst, spec, step))
+    const d = await discover((spec, step) => this.send(inst, results ? spec : { ...spec, purpose: 'discovery' }, step), this.config.customExtension?.urn)
+    this.custom = planCustom(modelOf(d), this.config.customExtension)
     this.finishAmbient(inst)
-    results.push(...inst.results)
+    if (results) results.push(...inst.results)
     return d
+  }
+
+  private customValue(): { urn: string; attributes: Record<string, unknown> } {
+    return 'reason' in this.custom ? { urn: '', attributes: {} } : { urn: this.custom.urn, attributes: this.custom.attributes }
   }
 
   private instance(profile: IdpProfile, scenario: Scenario, discovery: Discovery): Instance {
@@ -262,7 +278,7 @@ class ScenarioRunner {
     return {
       profile,
       scenario,
-      vars: { unique: uniqueValues(this.runId, scope), run: { id: this.runId, prefix: `scimcheck-${this.runId}-` }, idp: { name: profile.name, options: this.config.idpOptions[profile.name] ?? {} }, custom: this.config.customExtension ?? DEFAULT_CUSTOM_EXTENSION },
+      vars: { unique: uniqueValues(this.runId, scope), run: { id: this.runId, prefix: `scimcheck-${this.runId}-` }, idp: { name: profile.name, options: this.config.idpOptions[profile.name] ?? {} }, custom: 'reason' in this.custom ? { urn: '', attributes: {}, readBack: {} } : { urn: this.custom.urn, attributes: this.custom.attributes, readBack: this.custom.readBack } },
       results: [],
       ambient: new Map(),
       discovery,
@@ -274,9 +290,9 @@ class ScenarioRunner {
   async scenario(profile: IdpProfile, scenario: Scenario, features: Record<Feature, boolean>, discovery: Discovery): Promise<Result[]> {
     const inst = this.instance(profile, scenario, discovery)
     inst.vars.features = features
-    const missing = (scenario.requires ?? []).filter((f) => !features[f])
-    if (missing.length) {
-      inst.results.push(this.skip(inst, undefined, `the target does not support ${missing.join(', ')} (${reasonOf(missing, discovery)})`))
+    const unmetScenario = unmet(scenario.requires, features, discovery, this.custom)
+    if (unmetScenario) {
+      inst.results.push(this.skip(inst, undefined, unmetScenario))
       return inst.results
     }
     for (const step of scenario.steps) {
@@ -299,11 +315,8 @@ class ScenarioRunner {
   }
 
   private async step(inst: Instance, step: Step, features: Record<Feature, boolean>): Promise<void> {
-    const missing = (step.requires ?? []).filter((f) => !features[f])
-    if (missing.length) {
-      const why = missing.includes('rotation')
-        ? 'no --rotate-command given: pass a command that rotates the token and prints the new one to test rotation'
-        : `the target does not support ${missing.join(', ')}`
+    const why = unmet(step.requires, features, inst.discovery, this.custom)
+    if (why) {
       this.add(inst, this.skip(inst, step, why))
       return
     }
@@ -339,7 +352,7 @@ class ScenarioRunner {
         exchange = out.exchange
         value = out.value
       } else if (request) {
-        exchange = await this.send(inst, this.rawSpec(request))
+        exchange = await this.send(inst, this.rawSpec({ ...request, body: declaredOnly(request.method, request.path, request.body, inst.discovery) }))
       }
     } catch (err) {
       if (err instanceof TargetError) throw err
@@ -454,7 +467,7 @@ class ScenarioRunner {
       idp: profile.name,
       options,
       mapping: resolveMapping(profile.mapping ?? {}, this.config.mapping, profile.name),
-      custom: this.config.customExtension ?? DEFAULT_CUSTOM_EXTENSION,
+      custom: this.customValue(),
       send: (spec) => this.send(inst, this.withAuth(spec, step.auth), step.name, step.action),
       state: this.profileState.get(profile.name) ?? this.profileState.set(profile.name, new Map()).get(profile.name)!,
       diagnose: this.config.diagnose !== false && !this.config.readOnly,
@@ -626,9 +639,6 @@ function defaultsOf(p: IdpProfile): Record<string, unknown> {
   return Object.fromEntries(p.options.map((o) => [o.name, o.default]))
 }
 
-function reasonOf(missing: Feature[], d: Discovery): string {
-  return d.spc ? `ServiceProviderConfig says ${missing.map((f) => `${f}.supported = false`).join(', ')}` : 'not advertised and not found'
-}
 
 export { sourceOf }
 export type { Level }

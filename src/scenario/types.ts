@@ -4,6 +4,8 @@ import type { Level } from '../result/types.js'
 /** Features a scenario can require; read from /ServiceProviderConfig (and probes for groups/enterprise). */
 export const FEATURES = ['patch', 'bulk', 'filter', 'sort', 'etag', 'changePassword', 'groups', 'enterprise', 'rotation'] as const
 export type Feature = (typeof FEATURES)[number]
+/** A feature, or what the target model must declare: `attribute:User.nickName`, `extension:enterprise`, `extension:custom`. */
+export type Requirement = Feature | `attribute:${string}` | `extension:${string}`
 
 /** A value to match: a literal, `absent`, `present`, or a nested partial object/array. */
 export type Matcher = unknown
@@ -48,7 +50,7 @@ export interface Step {
   /** Registered checks judged on this step's exchange. */
   checks?: CheckRef[]
   /** Skip the step (with this reason) unless the condition holds, e.g. `rotation`. */
-  requires?: Feature[]
+  requires?: Requirement[]
   /** Template expression; the step runs only when it is truthy. */
   when?: string
 }
@@ -59,7 +61,7 @@ export interface Scenario {
   description?: string
   /** Which profiles run it: omitted = all; e.g. ['generic'] for RFC probes no IdP sends. */
   idps?: string[]
-  requires?: Feature[]
+  requires?: Requirement[]
   /** Default source for expectations that name no check. */
   source?: string
   level?: Level

@@ -1,4 +1,4 @@
-import { DEFAULT_CUSTOM_EXTENSION, type RunConfig } from '../config/types.js'
+import type { RunConfig } from '../config/types.js'
 import type { Finding } from '../checks/define.js'
 import type { HttpClient } from '../http/client.js'
 import type { CapturedRequest, Exchange, RequestSpec } from '../http/exchange.js'
@@ -41,7 +41,8 @@ async function perform(input: SendInput, sender: Sender, dryRun: boolean): Promi
     idp: profile.name,
     options,
     mapping: resolveMapping(profile.mapping ?? {}, config.mapping, profile.name),
-    custom: config.customExtension ?? DEFAULT_CUSTOM_EXTENSION,
+    // One IdP action reads no discovery: only a configured extension is known.
+    custom: config.customExtension ?? { urn: '', attributes: {} },
     // One action on its own: nothing to remember across steps, and no diagnostic requests beside the one asked for.
     state: new Map(),
     diagnose: false,

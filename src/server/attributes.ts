@@ -9,6 +9,7 @@ import {
   EXTERNAL_ID_ATTRIBUTE,
   GROUP_SCHEMA,
   ID_ATTRIBUTE,
+  MINIMAL_USER_SCHEMA,
   META_ATTRIBUTE,
   SCHEMAS_ATTRIBUTE,
   SCIMCHECK_USER_SCHEMA,
@@ -48,7 +49,16 @@ export const GROUP_TYPE: ResourceTypeModel = {
 
 export const RESOURCE_TYPES: readonly ResourceTypeModel[] = [USER_TYPE, GROUP_TYPE]
 
-export const typeOf = (kind: ResourceKind): ResourceTypeModel => (kind === 'User' ? USER_TYPE : GROUP_TYPE)
+/** The minimal variant's User: the core schema without its optional extras, and no extensions. */
+export const MINIMAL_USER_TYPE: ResourceTypeModel = { ...USER_TYPE, core: MINIMAL_USER_SCHEMA, extensions: [] }
+
+export const MINIMAL_RESOURCE_TYPES: readonly ResourceTypeModel[] = [MINIMAL_USER_TYPE, GROUP_TYPE]
+
+export type SchemaSet = 'full' | 'minimal'
+
+export const resourceTypesOf = (set: SchemaSet = 'full'): readonly ResourceTypeModel[] => (set === 'minimal' ? MINIMAL_RESOURCE_TYPES : RESOURCE_TYPES)
+
+export const typeOf = (kind: ResourceKind, set: SchemaSet = 'full'): ResourceTypeModel => resourceTypesOf(set).find((rt) => rt.name === kind)!
 
 /** Where an attribute lives: the resource root or an extension container keyed by URN. */
 export interface ResolvedAttribute {

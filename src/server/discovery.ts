@@ -1,8 +1,8 @@
 // /ServiceProviderConfig, /ResourceTypes and /Schemas (RFC 7644 §4, RFC 7643 §5–7).
 
-import { RESOURCE_TYPES, type ResourceTypeModel } from './attributes.js'
+import { resourceTypesOf, type ResourceTypeModel, type SchemaSet } from './attributes.js'
 import type { Flags } from './flags.js'
-import { ALL_SCHEMAS, URN, type SchemaDefinition } from './schemas.js'
+import { schemasOf, URN, type SchemaDefinition } from './schemas.js'
 
 export const LIMITS = {
   maxResults: 1000,
@@ -61,14 +61,14 @@ export function schemaResource(s: SchemaDefinition, base: string): Record<string
   }
 }
 
-export function findResourceType(id: string): ResourceTypeModel | undefined {
+export function findResourceType(id: string, set: SchemaSet = 'full'): ResourceTypeModel | undefined {
   const lower = id.toLowerCase()
-  return RESOURCE_TYPES.find((rt) => rt.name.toLowerCase() === lower)
+  return resourceTypesOf(set).find((rt) => rt.name.toLowerCase() === lower)
 }
 
-export function findSchema(id: string): SchemaDefinition | undefined {
+export function findSchema(id: string, set: SchemaSet = 'full'): SchemaDefinition | undefined {
   const lower = id.toLowerCase()
-  return ALL_SCHEMAS.find((s) => s.id.toLowerCase() === lower)
+  return schemasOf(set).find((s) => s.id.toLowerCase() === lower)
 }
 
 export function listOf(resources: Array<Record<string, unknown>>): Record<string, unknown> {

@@ -25,7 +25,7 @@ import {
 import { getParam } from './query.js'
 import { URN } from './schemas.js'
 import { isPlainObject } from './values.js'
-import { ALL_SCHEMAS } from './schemas.js'
+import { schemasOf } from './schemas.js'
 
 export interface BehaviourDefinition {
   name: string
@@ -508,7 +508,7 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     before: (ctx) => {
       if ((ctx.req.method !== 'POST' && ctx.req.method !== 'PUT') || !isPlainObject(ctx.req.body)) return undefined
       const schemas = ctx.req.body['schemas']
-      const served = new Set(ALL_SCHEMAS.map((d) => d.id.toLowerCase()))
+      const served = new Set(schemasOf(ctx.flags.schemaSet).map((d) => d.id.toLowerCase()))
       const unknown = Array.isArray(schemas) ? schemas.find((u) => typeof u === 'string' && !served.has(u.toLowerCase())) : undefined
       return unknown ? errorResponse(400, `Unknown schema "${String(unknown)}"`, 'invalidValue') : undefined
     },
@@ -967,6 +967,28 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
       return undefined
     },
   },
+  {
+    name: 'custom-extension-dropped',
+    description: 'Writes to /Users succeed (2xx) but the server\'s own custom extension is silently not stored, and not returned',
+    // After the write, so the request is validated and answered as usual; the stored record then loses the extension.
+    after: (ctx, res) => {
+      if (res.status >= 300 || !isWrite(ctx.req.method, ctx.route) || ctx.req.method === 'DELETE') return res
+      if (ctx.route.kind !== 'collection' && ctx.route.kind !== 'item') return res
+      if (ctx.route.resource !== 'User') return res
+      // A 204 PATCH has no body to name the user; the route does.
+      if (ctx.route.kind === 'item') {
+        const rec = ctx.store.record('User', ctx.route.id)
+        if (rec) delete rec.attrs[URN.scimcheck]
+      }
+      forEachResource(res.body, (r) => {
+        const rec = ctx.store.record('User', String(r['id']))
+        if (rec) delete rec.attrs[URN.scimcheck]
+        delete r[URN.scimcheck]
+        if (Array.isArray(r['schemas'])) r['schemas'] = r['schemas'].filter((u) => u !== URN.scimcheck)
+      })
+      return res
+    },
+  },
 
   // ---- timing ----
   {
@@ -990,6 +1012,14 @@ export const VARIANTS: ReadonlyArray<BehaviourDefinition> = [
   {
     name: 'no-search',
     description: 'POST …/.search not offered (it is optional, RFC 7644 §3.4.3): answered 501',
+    before: (ctx) => (ctx.route.kind === 'search' || ctx.route.kind === 'rootSearch' ? errorResponse(501, 'Queries with POST /.search are not supported') : undefined),
+  },
+  {
+    name: 'minimal',
+    description:
+      'Declares only the RFC core User and Group schemas (no enterprise or custom extension, no nickName or x509Certificates); no sort, ETag, Bulk, /Me or POST /.search; /ResourceTypes and /Schemas need the token',
+    flags: { schemaSet: 'minimal', noSort: true, noEtag: true, noBulk: true, schemaDiscoveryAuth: true },
+    // RFC 7644 §3.4.3 makes POST /.search optional; §3.11 answers an unsupported /Me with 501 (the server's default).
     before: (ctx) => (ctx.route.kind === 'search' || ctx.route.kind === 'rootSearch' ? errorResponse(501, 'Queries with POST /.search are not supported') : undefined),
   },
   {

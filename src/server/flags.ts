@@ -48,6 +48,8 @@ export interface Flags {
   keepRotatedTokens: boolean
   /** Discovery endpoints need the bearer token too. */
   discoveryAuth: boolean
+  /** /ResourceTypes and /Schemas need the bearer token; /ServiceProviderConfig stays public. */
+  schemaDiscoveryAuth: boolean
 
   // --- ids and features ---
   /** Ids like u-17 / g-3 instead of UUIDs. */
@@ -56,6 +58,11 @@ export interface Flags {
   reservedCharIds: boolean
   /** SPC bulk false and POST /Bulk answers 501. */
   noBulk: boolean
+  /**
+   * Which schemas the server declares and stores: 'full' (core, enterprise and its own custom extension)
+   * or 'minimal' (the RFC core User and Group schemas only, without the optional attributes in MINIMAL_OMITS).
+   */
+  schemaSet: 'full' | 'minimal'
 }
 
 export const DEFAULT_FLAGS: Readonly<Flags> = Object.freeze({
@@ -77,7 +84,9 @@ export const DEFAULT_FLAGS: Readonly<Flags> = Object.freeze({
   acceptWrongToken: false,
   keepRotatedTokens: false,
   discoveryAuth: false,
+  schemaDiscoveryAuth: false,
   nonUuidIds: false,
   reservedCharIds: false,
   noBulk: false,
+  schemaSet: 'full',
 })

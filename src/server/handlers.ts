@@ -1,7 +1,7 @@
 // The correct SCIM behaviour for each route. Faults never appear here except
 // through the flags in ctx.flags.
 
-import { RESOURCE_TYPES, typeOf, type ResourceKind } from './attributes.js'
+import { resourceTypesOf, typeOf, type ResourceKind } from './attributes.js'
 import { handleBulk } from './bulk.js'
 import {
   findResourceType,
@@ -23,7 +23,7 @@ import {
 } from './pipeline.js'
 import { project } from './projection.js'
 import { getParam, queryFromSearchBody, queryFromUrl, runQuery, type QueryParams } from './query.js'
-import { ALL_SCHEMAS } from './schemas.js'
+import { schemasOf } from './schemas.js'
 import type { ResourceRecord } from './store.js'
 
 const methodNotAllowed = (allow: string): ScimResponse =>
@@ -42,8 +42,8 @@ export async function handle(ctx: HookContext): Promise<ScimResponse> {
       if (method !== 'GET') return methodNotAllowed('GET')
       const refused = refuseDiscoveryFilter(ctx)
       if (refused) return refused
-      if (route.id === undefined) return jsonResponse(200, listOf(RESOURCE_TYPES.map((rt) => resourceTypeResource(rt, req.base))))
-      const rt = findResourceType(route.id)
+      if (route.id === undefined) return jsonResponse(200, listOf(resourceTypesOf(ctx.flags.schemaSet).map((rt) => resourceTypeResource(rt, req.base))))
+      const rt = findResourceType(route.id, ctx.flags.schemaSet)
       if (!rt) return errorResponse(404, `Resource type "${route.id}" not found`)
       return jsonResponse(200, resourceTypeResource(rt, req.base))
     }
@@ -52,8 +52,8 @@ export async function handle(ctx: HookContext): Promise<ScimResponse> {
       if (method !== 'GET') return methodNotAllowed('GET')
       const refused = refuseDiscoveryFilter(ctx)
       if (refused) return refused
-      if (route.id === undefined) return jsonResponse(200, listOf(ALL_SCHEMAS.map((s) => schemaResource(s, req.base))))
-      const s = findSchema(route.id)
+      if (route.id === undefined) return jsonResponse(200, listOf(schemasOf(ctx.flags.schemaSet).map((s) => schemaResource(s, req.base))))
+      const s = findSchema(route.id, ctx.flags.schemaSet)
       if (!s) return errorResponse(404, `Schema "${route.id}" not found`)
       return jsonResponse(200, schemaResource(s, req.base))
     }
@@ -131,7 +131,7 @@ function projectionOf(req: ScimRequest): QueryParams {
 
 function resourceResponse(ctx: HookContext, status: number, rec: ResourceRecord, extraHeaders: Record<string, string> = {}): ScimResponse {
   const rendered = ctx.store.render(rec, ctx.req.base)
-  const body = project(typeOf(rec.kind), rendered, projectionOf(ctx.req), ctx.flags)
+  const body = project(typeOf(rec.kind, ctx.flags.schemaSet), rendered, projectionOf(ctx.req), ctx.flags)
   const headers: Record<string, string> = { ...extraHeaders }
   if (!ctx.flags.noEtag) headers['ETag'] = ctx.store.versionTag(rec)
   return jsonResponse(status, body, headers)

@@ -94,7 +94,7 @@ export interface QueryOptions {
 
 function compileFor(kind: ResourceKind, filter: string, opts: QueryOptions, lenient: boolean): (rec: ResourceRecord) => boolean {
   const ast = parseFilter(filter)
-  const scope = resourceScope<ResourceRecord>(typeOf(kind), (rec, r) => opts.store.readAttribute(rec, r, opts.base))
+  const scope = resourceScope<ResourceRecord>(typeOf(kind, opts.flags.schemaSet), (rec, r) => opts.store.readAttribute(rec, r, opts.base))
   const guarded = {
     ...scope,
     resolve(path: string) {
@@ -167,7 +167,7 @@ export function runQuery(params: QueryParams, opts: QueryOptions): Attrs {
 
   const resources = page.map((rec) => {
     const rendered = store.render(rec, opts.base)
-    return project(typeOf(rec.kind), rendered, params, flags)
+    return project(typeOf(rec.kind, flags.schemaSet), rendered, params, flags)
   })
   return {
     schemas: [URN.listResponse],
@@ -181,7 +181,7 @@ export function runQuery(params: QueryParams, opts: QueryOptions): Attrs {
 function sortRecords(records: readonly ResourceRecord[], sortBy: string, sortOrder: string | undefined, opts: QueryOptions): ResourceRecord[] {
   const resolved = new Map<ResourceKind, ResolvedAttribute>()
   for (const kind of opts.kinds) {
-    const r = resolvePath(typeOf(kind), sortBy)
+    const r = resolvePath(typeOf(kind, opts.flags.schemaSet), sortBy)
     if (r.kind === 'attribute' && r.value.attr.returned !== 'never') resolved.set(kind, r.value)
   }
   if (resolved.size === 0) throw new ScimError(400, `sortBy "${sortBy}" is not a known attribute`, 'invalidValue')

@@ -404,6 +404,28 @@ export const ALL_SCHEMAS: readonly SchemaDefinition[] = [
   SCHEMA_SCHEMA,
 ]
 
+/**
+ * Optional core attributes the minimal variant leaves out: a server may omit any attribute the RFC does not
+ * make REQUIRED, and clients must learn that from /Schemas rather than assume it.
+ */
+export const MINIMAL_OMITS: readonly string[] = ['nickName', 'x509Certificates']
+
+export const MINIMAL_USER_SCHEMA: SchemaDefinition = {
+  ...USER_SCHEMA,
+  attributes: USER_SCHEMA.attributes.filter((a) => !MINIMAL_OMITS.includes(a.name)),
+}
+
+/** What the minimal variant serves at /Schemas. */
+export const MINIMAL_SCHEMAS: readonly SchemaDefinition[] = [
+  MINIMAL_USER_SCHEMA,
+  GROUP_SCHEMA,
+  SERVICE_PROVIDER_CONFIG_SCHEMA,
+  RESOURCE_TYPE_SCHEMA,
+  SCHEMA_SCHEMA,
+]
+
+export const schemasOf = (set: 'full' | 'minimal'): readonly SchemaDefinition[] => (set === 'minimal' ? MINIMAL_SCHEMAS : ALL_SCHEMAS)
+
 // The common attributes of RFC 7643 §3.1 are not part of any served schema but
 // filters, sorting and projection must understand them.
 export const ID_ATTRIBUTE = str('id', 'A unique identifier for a SCIM resource as defined by the service provider.', {

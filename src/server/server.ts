@@ -138,7 +138,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const pipeline = async (ctx: HookContext): Promise<ScimResponse> => {
     let response: ScimResponse | undefined
     try {
-      if (!isDiscovery(ctx.route) || flags.discoveryAuth) {
+      const publicDiscovery = isDiscovery(ctx.route) && !flags.discoveryAuth && !(flags.schemaDiscoveryAuth && ctx.route.kind !== 'serviceProviderConfig')
+      if (!publicDiscovery) {
         const header = ctx.req.headers.authorization
         const result = authenticate(typeof header === 'string' ? header : undefined, tokens, flags, issued)
         if (!result.ok) response = unauthorized(result.reason)

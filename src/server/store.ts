@@ -219,7 +219,7 @@ export class Store {
   }
 
   create(kind: ResourceKind, input: unknown): ResourceRecord {
-    const rt = typeOf(kind)
+    const rt = typeOf(kind, this.flags.schemaSet)
     const attrs = compact(normalizeResource(rt, input, this.flags))
     this.validate(kind, attrs, undefined)
     const now = isoNow()
@@ -232,7 +232,7 @@ export class Store {
 
   replace(kind: ResourceKind, id: string, input: unknown): ResourceRecord {
     const rec = this.mustGet(kind, id)
-    const rt = typeOf(kind)
+    const rt = typeOf(kind, this.flags.schemaSet)
     const attrs = normalizeResource(rt, input, this.flags)
     // Clients never see writeOnly or returned:request values, so a full-object
     // PUT that omits them (Okta's GET-then-PUT) must not erase them.
@@ -273,7 +273,7 @@ export class Store {
 
   patch(kind: ResourceKind, id: string, patchOp: unknown): ResourceRecord {
     const rec = this.mustGet(kind, id)
-    const rt = typeOf(kind)
+    const rt = typeOf(kind, this.flags.schemaSet)
     const attrs = applyPatch({ rt, id: rec.id, flags: this.flags }, rec.attrs, patchOp)
     this.validate(kind, attrs, rec)
     this.commit(rec, attrs)
@@ -313,7 +313,7 @@ export class Store {
   }
 
   private validate(kind: ResourceKind, attrs: Attrs, self: ResourceRecord | undefined): void {
-    const rt = typeOf(kind)
+    const rt = typeOf(kind, this.flags.schemaSet)
     assertRequired(rt, attrs)
     assertSinglePrimary(rt, attrs)
     const nameAttr = kind === 'User' ? 'userName' : 'displayName'
@@ -436,7 +436,7 @@ export class Store {
   }
 
   schemasOf(rec: ResourceRecord): string[] {
-    const rt = typeOf(rec.kind)
+    const rt = typeOf(rec.kind, this.flags.schemaSet)
     return [rt.core.id, ...rt.extensions.filter((e) => isPlainObject(rec.attrs[e.schema.id])).map((e) => e.schema.id)]
   }
 
@@ -503,7 +503,7 @@ export class Store {
 
   /** The full representation (before attributes/excludedAttributes); never includes the password. */
   render(rec: ResourceRecord, base = this.baseUrl): ScimResource {
-    const rt = typeOf(rec.kind)
+    const rt = typeOf(rec.kind, this.flags.schemaSet)
     const out: ScimResource = { schemas: this.schemasOf(rec), id: rec.id }
     const a = rec.attrs
     if (a['externalId'] !== undefined) out['externalId'] = a['externalId']

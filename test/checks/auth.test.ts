@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { TargetModel } from '../../src/target/model.js'
 import { checks, parseChallenges } from '../../src/checks/auth.js'
 import { problems } from '../helpers/run.js'
 import { errorBody, exchange, findings, finder, listBody, verdict } from './support.js'
@@ -74,6 +75,19 @@ describe('auth checks on crafted exchanges', () => {
     expect(verdict(c, probe({ path: '/ServiceProviderConfig', status: 200, body: SPC }))).toBe('pass')
     expect(verdict(c, probe({ path: '/ServiceProviderConfig' }))).toBe('warn')
     expect(verdict(c, probe({ path: '/ServiceProviderConfig', status: 200, body: { schemas: SPC.schemas } }))).toBe('warn')
+  })
+
+  it('auth_discovery_public_no_false_positive: a 404 is not "requires authentication" unless the token gets the document', () => {
+    const c = check('auth.discovery-public')
+    const absent = probe({ path: '/ServiceProviderConfig', status: 404, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' } })
+    const noSpc = { model: new TargetModel({ spc: { status: 404, withToken: true } }) }
+    const [f] = findings(c, absent, { discovery: noSpc })
+    expect(f.ok).toBe('skip')
+    expect(f.message).not.toContain('requires authentication')
+    expect(f.reason).toContain('not found (404) with them')
+    // Served with the token but 404 without: hidden from anonymous callers, which is the SHOULD broken.
+    const hidden = { model: new TargetModel({ spc: { status: 200, body: SPC, withToken: true } }) }
+    expect(verdict(c, absent, { discovery: hidden })).toBe('warn')
   })
 
   it('auth.forbidden-403: needs a restricted token scim-check has no input for: always skip with a reason, never pass', () => {

@@ -35,6 +35,10 @@ describe('enterprise extension checks on crafted exchanges', () => {
     expect(verdict(c, exchange({ method: 'POST', status: 201, body: { id: 'x' } }), rt(false))).toBe('skip')
     expect(verdict(c, exchange({ method: 'POST', status: 400, body: errorBody(400) }), rt(true))).toBe('pass')
     expect(verdict(c, exchange({ method: 'POST', status: 201, body: { id: 'x' } }), rt(true))).toBe('fail')
+    // Any required User extension counts, not only the enterprise one; without /ResourceTypes nothing is known.
+    const custom = { discovery: { resourceTypes: [{ name: 'User', schema: USER, schemaExtensions: [{ schema: 'urn:example:acme:2.0:User', required: true }] }] } }
+    expect(verdict(c, exchange({ method: 'POST', status: 201, body: { id: 'x' } }), custom)).toBe('fail')
+    expect(verdict(c, exchange({ method: 'POST', status: 201, body: { id: 'x' } }), { discovery: {} })).toBe('skip')
   })
 
   it('ext.patch-manager: replaced and removed pass; the old manager kept fails', () => {

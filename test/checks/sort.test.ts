@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { checks } from '../../src/checks/sort.js'
 import { problems } from '../helpers/run.js'
-import { errorBody, exchange, finder, listBody, runScenario, stepX, verdict } from './support.js'
+import { errorBody, exchange, finder, findings, listBody, runScenario, stepX, verdict } from './support.js'
+import { TargetModel } from '../../src/target/model.js'
 
 const check = finder(checks)
 const res = (id: string) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id, userName: `scimcheck-r1-srt-${id}` })
@@ -69,6 +70,23 @@ describe('sort checks on crafted exchanges', () => {
     const x = exchange({ path: '/Users?sortBy=userName', status: 400, body: errorBody(400, 'invalidValue') })
     expect(verdict(c, x, { args: { order }, discovery: supported })).toBe('fail')
     expect(verdict(c, x, { args: { order }, discovery: {} })).toBe('skip')
+  })
+
+  it('sort_no_false_positive without a ServiceProviderConfig: no check says "advertises", every order check skips with the reason', () => {
+    const noSpc = { model: new TargetModel({ spc: { status: 404, body: errorBody(404) } }) }
+    const unsorted = sorted(['a', 'c', 'B'])
+    const refused = exchange({ path: '/Users?sortBy=userName', status: 501, body: errorBody(501) })
+    for (const id of ['sort.ascending-default', 'sort.descending', 'sort.case-insensitive', 'sort.missing-values']) {
+      for (const x of [unsorted, refused]) {
+        const [f] = findings(check(id), x, { args: { order, missing: 'c' }, discovery: noSpc })
+        expect(f.ok, id).toBe('skip')
+        expect(f.reason, id).toContain('no ServiceProviderConfig to say whether sort is supported (not found (404))')
+        expect(f.message).not.toContain('advertises')
+      }
+    }
+    // A ServiceProviderConfig that says nothing about sort is unknown, not "advertised".
+    expect(verdict(check('sort.descending'), refused, { args: { order }, discovery: { spc: { patch: { supported: true } } } })).toBe('skip')
+    expect(verdict(check('sort.unsupported'), unsorted, { discovery: noSpc })).toBe('info')
   })
 
   it('sort.unsupported is recorded only without sort: 200 or 400 are info; with sort it skips', () => {

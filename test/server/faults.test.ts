@@ -522,3 +522,52 @@ describe('variants stay correct', () => {
     )
   })
 })
+
+describe('variant minimal and fault custom-extension-dropped', () => {
+  it('minimal: only the core User and Group schemas, without nickName; no sort, ETag, Bulk, /Me or /.search; schema discovery behind the token', async () => {
+    await withServer(
+      [],
+      async (c, server) => {
+        const anon = new Client(server, null)
+        const spc = await anon.get('/ServiceProviderConfig')
+        expect(spc.status).toBe(200)
+        expect([spc.json.sort.supported, spc.json.etag.supported, spc.json.bulk.supported]).toEqual([false, false, false])
+        expect((await anon.get('/Schemas')).status).toBe(401)
+        expect((await anon.get('/ResourceTypes')).status).toBe(401)
+        const schemas = (await c.get('/Schemas')).json.Resources.map((r: Json) => r.id)
+        expect(schemas).not.toContain('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User')
+        expect(schemas).not.toContain('urn:ietf:params:scim:schemas:extension:scimcheck:2.0:User')
+        const user = (await c.get(`/Schemas/${URN_USER}`)).json
+        expect(user.attributes.map((a: Json) => a.name)).not.toContain('nickName')
+        expect((await c.get('/ResourceTypes/User')).json.schemaExtensions).toBeUndefined()
+        // Undeclared attributes and extensions are ignored, not stored.
+        const u = await c.createUser('min-b', { nickName: 'n', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: '1' } })
+        expect(u.nickName).toBeUndefined()
+        expect(u['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']).toBeUndefined()
+        expect((await c.patch(`/Users/${u.id}`, [{ op: 'replace', path: 'nickName', value: 'x' }])).status).toBe(400)
+        await c.createUser('min-a')
+        expect(userNames(await c.get('/Users?sortBy=userName'))).toEqual(['min-b', 'min-a'])
+        const read = await c.get(`/Users/${u.id}`)
+        expect(read.headers.get('etag')).toBeNull()
+        expect(read.json.meta.version).toBeUndefined()
+        expect((await c.post('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [] })).status).toBe(501)
+        expect((await c.post('/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'] })).status).toBe(501)
+        expect((await c.get('/Me')).status).toBe(501)
+      },
+      ['minimal'],
+    )
+  })
+
+  it('custom-extension-dropped: a write with the custom extension answers 2xx but nothing of it is stored', async () => {
+    const ext = 'urn:ietf:params:scim:schemas:extension:scimcheck:2.0:User'
+    await withServer(['custom-extension-dropped'], async (c) => {
+      const created = await c.post('/Users', { schemas: [URN_USER, ext], userName: 'drop', [ext]: { approvalTier: 'gold' } })
+      expect(created.status).toBe(201)
+      expect(created.json[ext]).toBeUndefined()
+      expect((await c.get(`/Users/${created.json.id}`)).json[ext]).toBeUndefined()
+      const patched = await c.patch(`/Users/${created.json.id}`, [{ op: 'add', path: `${ext}:approvalTier`, value: 'silver' }])
+      expect(patched.status).toBe(200)
+      expect((await c.get(`/Users/${created.json.id}`)).json[ext]).toBeUndefined()
+    })
+  })
+})
