@@ -94,6 +94,31 @@ export function header(x: Exchange, name: string): string | undefined {
   return x.response?.headers[name.toLowerCase()]
 }
 
+/**
+ * RFC 7644 §3.12 makes the keyword OPTIONAL: a response with the right status and another (or no) scimType still
+ * signals the error the RFC names, so a mismatch is graded SHOULD (warn) wherever a check judges one. Every check
+ * that compares a scimType ends here, so the grading lives in one place.
+ */
+export const SCIMTYPE_OPTIONAL = 'RFC 7644 §3.12: "scimType: A SCIM detail error keyword. See Table 9. OPTIONAL."'
+
+export function scimTypeFinding(x: Exchange, want: string | readonly string[], what: string): Finding {
+  const types = typeof want === 'string' ? [want] : [...want]
+  const body = x.response?.json
+  // Read even from a body without the Error schema: that is errors.schema's finding, not this one.
+  const raw = isObject(body) ? body.scimType : undefined
+  const got = typeof raw === 'string' ? raw : undefined
+  if (got !== undefined && types.some((t) => t.toLowerCase() === got.toLowerCase())) return { ok: true, message: `scimType "${got}"`, level: 'SHOULD' }
+  const shown = raw === undefined ? '(none)' : JSON.stringify(raw)
+  return {
+    ok: false,
+    level: 'SHOULD',
+    message: `${what} answered ${x.response?.status} with scimType ${shown}, expected "${types.join('" or "')}"; the status is right and ${SCIMTYPE_OPTIONAL}`,
+    expected: types.join(' or '),
+    actual: raw === undefined ? '(none)' : String(raw),
+    exchange: x,
+  }
+}
+
 /** A finding for a step whose request never got a response: the check could not judge. */
 export function noResponse(x: Exchange): Finding | undefined {
   if (x.response) return undefined

@@ -473,7 +473,7 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.12',
     requirement: 'invalidPath: The "path" attribute was invalid or malformed (RFC 7644 §3.12 Table 9): 400, with scimType "invalidPath".',
-    judge: refusedHere({ status: [400], scimType: 'invalidPath', scimTypeLevel: 'SHOULD' }, 'Malformed path accepted'),
+    judge: refusedHere({ status: [400], scimType: 'invalidPath' }, 'Malformed path accepted'),
   }),
   patch({
     id: 'patch.unknown-attr-path',

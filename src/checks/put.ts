@@ -178,7 +178,7 @@ export const checks: CheckDef[] = [
     const taken = ctx.args.userName
     const out: Finding[] = []
     if (s >= 200 && s < 300) out.push({ ok: false, message: `PUT created a duplicate userName (${s})`, expected: '409 uniqueness', actual: String(s), exchange: rb.write })
-    else if (s === 409) out.push(...refusal(rb.write, { status: [409], scimType: 'uniqueness', scimTypeLevel: 'SHOULD' }, 'PUT with a taken userName', 'PUT created a duplicate userName'))
+    else if (s === 409) out.push(...refusal(rb.write, { status: [409], scimType: 'uniqueness' }, 'PUT with a taken userName', 'PUT created a duplicate userName'))
     else if (s === 400) {
       // RFC 7643 §7 allows 400; 409 is what §3.3 gives for conflicts (catalogue §4 #3).
       out.push({ ok: false, level: 'SHOULD', message: 'PUT with a taken userName answered 400; 409 with scimType "uniqueness" is expected', expected: '409', actual: '400', exchange: rb.write })

@@ -1,7 +1,6 @@
 import type { CheckContext, CheckDef, Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import type { Level } from '../result/types.js'
-import { detailOf, isObject, json as jsonBody, pathOf, requestLine, sentHeader } from './ambient.js'
+import { detailOf, isObject, json as jsonBody, pathOf, requestLine, scimTypeFinding, sentHeader } from './ambient.js'
 
 /**
  * Shared by the write areas (PUT, PATCH, DELETE, User, Group, extensions, ETags, Bulk, case): a write is judged by
@@ -137,9 +136,8 @@ export function notImplemented(write: Exchange, what: string): Finding | undefin
 export interface Refusal {
   /** Acceptable statuses; the first is named in messages. */
   status: number[]
+  /** The keyword the RFC names; a different one with the right status is a warning (ambient.ts scimTypeFinding). */
   scimType?: string | string[]
-  /** Level of the scimType finding when it differs from the check's (catalogue: "400 fail, scimType warn"). */
-  scimTypeLevel?: Level
 }
 
 /** Findings for a write that must be refused: its status, then its scimType (each its own finding). */
@@ -153,16 +151,7 @@ export function refusal(write: Exchange, want: Refusal, what: string, broken: st
     return [{ ok: false, message: accepted ? `${broken}: ${what} answered ${s}` : `${what} answered ${s}, expected ${want.status.join(' or ')}${detailOf(write)}`, expected: want.status.join(' or '), actual: String(s), exchange: write }]
   }
   const out: Finding[] = [{ ok: true, message: `${what} refused with ${s}`, exchange: write }]
-  if (want.scimType) {
-    const types = Array.isArray(want.scimType) ? want.scimType : [want.scimType]
-    const got = scimTypeOf(write)
-    const good = got !== undefined && types.some((t) => t.toLowerCase() === got.toLowerCase())
-    out.push(
-      good
-        ? { ok: true, message: `scimType "${got}"`, exchange: write }
-        : { ok: false, message: `${what} answered ${s} with scimType ${got === undefined ? '(none)' : `"${got}"`}, expected "${types.join('" or "')}"`, expected: types.join(' or '), actual: got ?? '(none)', exchange: write, ...(want.scimTypeLevel ? { level: want.scimTypeLevel } : {}) },
-    )
-  }
+  if (want.scimType) out.push(scimTypeFinding(write, want.scimType, what))
   return out
 }
 
