@@ -14,17 +14,20 @@ import {
   key,
   list,
   notFullResource,
+  projected,
   readBack,
   refusal,
   refused,
   refusedHere,
   requestLine,
   same,
+  sentBody,
   show,
   skip,
   stepExchange,
   values,
   type Json,
+  type Precondition,
 } from './readback.js'
 
 /**
@@ -50,12 +53,26 @@ const withValue = (r: Json, attr: string, v: unknown) => list(r, attr).filter((e
 const ofType = (r: Json, attr: string, t: string) => list(r, attr).filter((e) => same(key(e, 'type'), t))
 const primaries = (r: Json, attr: string) => list(r, attr).filter((e) => key(e, 'primary') === true)
 
-/** Emails that must still be there (`keep`) after a write that should not have touched them. */
-function kept(r: Json, keep: unknown, what: string): Finding | undefined {
-  const want = (Array.isArray(keep) ? keep : keep === undefined ? [] : [keep]).map(String)
+/** For an add: every email the read before showed must stay (the `keep` list of the scenario, widened to all of them). */
+const keepAll = (before: Json | undefined, keep: unknown): unknown => (before ? values(before, 'emails') : keep)
+
+/**
+ * Emails the write should not have touched (`keep`) that the read before it showed, and that must still be there.
+ * An email the read before did not show is not judged: an earlier step lost it, and that is its own finding.
+ */
+function kept(r: Json, before: Json | undefined, keep: unknown, what: string): Finding | undefined {
+  if (!before) return undefined
+  const want = (Array.isArray(keep) ? keep : keep === undefined ? [] : [keep]).map(String).filter((v) => withValue(before, 'emails', v).length > 0)
   const lost = want.filter((v) => withValue(r, 'emails', v).length === 0)
   return lost.length ? { ok: false, message: `${what} also removed ${lost.join(', ')}`, expected: `emails still holding ${want.join(', ')}`, actual: show(values(r, 'emails')) } : undefined
 }
+
+/** Preconditions on the read before the write (applied's `pre`). */
+const hasWorkEmail: Precondition = (b) => (ofType(b, 'emails', 'work').length ? undefined : `no emails[type eq "work"] (emails: ${show(values(b, 'emails'))})`)
+const hasEmail =
+  (arg: string): Precondition =>
+  (b, a) =>
+    withValue(b, 'emails', a[arg]).length ? undefined : `no email ${show(a[arg])} (emails: ${show(values(b, 'emails'))})`
 
 const emailsGate = (ctx: Parameters<NonNullable<CheckDef['judge']>>[1]): Finding | undefined => {
   const d = attributeDef(ctx, 'urn:ietf:params:scim:schemas:core:2.0:User', 'emails')
@@ -63,20 +80,11 @@ const emailsGate = (ctx: Parameters<NonNullable<CheckDef['judge']>>[1]): Finding
 }
 
 /** applied(), behind the `attr:emails` gate. */
-function emailsApplied(expect: Parameters<typeof applied>[0]): NonNullable<CheckDef['judge']> {
-  const judge = applied(expect)
+function emailsApplied(expect: Parameters<typeof applied>[0], pre?: Precondition): NonNullable<CheckDef['judge']> {
+  const judge = applied(expect, { pre })
   return (x, ctx) => emailsGate(ctx) ?? judge(x, ctx)
 }
 
-/** Whether the request asked for a reduced representation (RFC 7644 §3.9). */
-function projected(x: Exchange): boolean {
-  try {
-    const q = new URL(x.request.url).searchParams
-    return [...q.keys()].some((k) => ['attributes', 'excludedattributes'].includes(k.toLowerCase()))
-  } catch {
-    return false
-  }
-}
 
 /** A write the RFC leaves open, recorded: pass for the reading every IdP works with, info for the others. */
 function recorded(message: string, reason: string): Finding {
@@ -192,9 +200,11 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2.3',
     requirement: 'If the target location specifies a complex attribute, a set of sub-attributes SHALL be specified in the "value" parameter, which replaces any existing values or adds where an attribute did not previously exist. Sub-attributes that are not specified in the "value" parameter are left unchanged.',
-    judge: applied((r, a) => {
+    judge: applied((r, a, _ctx, _w, before) => {
       if (!same(at(r, 'name.givenName'), a.givenName)) return missing('replace name {givenName} not applied', a.givenName, at(r, 'name.givenName'))
-      if (!same(at(r, 'name.familyName'), a.familyName)) return { ok: false, message: `Complex replace dropped unspecified sub-attributes: name.familyName is ${show(at(r, 'name.familyName'))}`, expected: show(a.familyName), actual: show(at(r, 'name.familyName')) }
+      // The sub-attribute left out must keep the value the read before the write showed (none known: not judged).
+      const was = before ? at(before, 'name.familyName') : undefined
+      if (was !== undefined && !same(at(r, 'name.familyName'), was)) return { ok: false, message: `Complex replace dropped unspecified sub-attributes: name.familyName is ${show(at(r, 'name.familyName'))}`, expected: show(was), actual: show(at(r, 'name.familyName')) }
       return undefined
     }),
   }),
@@ -215,11 +225,11 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2.3',
     requirement: 'If the target location is a multi-valued attribute and a value selection ("valuePath") filter is specified that matches one or more values of the multi-valued attribute, then all matching record values SHALL be replaced.',
-    judge: emailsApplied((r, a) => {
+    judge: emailsApplied((r, a, _ctx, _w, before) => {
       const work = ofType(r, 'emails', 'work')
       if (work.length !== 1 || !same(key(work[0], 'value'), a.email)) return { ok: false, message: `Value-path replace wrong: work emails are ${show(work)}`, expected: `one work email ${show(a.email)}`, actual: show(work) }
-      return kept(r, a.keep, 'Value-path replace of the work email')
-    }),
+      return kept(r, before, a.keep, 'Value-path replace of the work email')
+    }, hasWorkEmail),
   }),
   patch({
     id: 'patch.replace-valuepath-subattr',
@@ -228,12 +238,14 @@ export const checks: CheckDef[] = [
     section: '7644 §3.5.2.3, Figure 7',
     requirement: 'If the target location is a complex multi-valued attribute with a value selection filter ("valuePath") and a specific sub-attribute (e.g., "addresses[type eq "work"].streetAddress"), the matching sub-attribute of all matching records is replaced.',
     breaks: ['entra'],
-    judge: emailsApplied((r, a) => {
+    judge: emailsApplied((r, a, _ctx, _w, before) => {
       const work = ofType(r, 'emails', 'work')
       if (work.length !== 1 || !same(key(work[0], 'value'), a.email)) return { ok: false, message: `Value-path sub-attribute replace wrong: work emails are ${show(work)}`, expected: `one work email ${show(a.email)}`, actual: show(work) }
-      if (a.primary !== undefined && key(work[0], 'primary') !== a.primary) return { ok: false, message: `Value-path sub-attribute replace changed other sub-attributes: primary is ${show(key(work[0], 'primary'))}`, expected: show(a.primary), actual: show(key(work[0], 'primary')) }
-      return kept(r, a.keep, 'Value-path replace of emails[type eq "work"].value')
-    }),
+      // The other sub-attributes keep what the read before showed (`primary` given in `with:` is only a cross-check).
+      const was = before ? key(ofType(before, 'emails', 'work')[0], 'primary') : undefined
+      if (before && key(work[0], 'primary') !== was) return { ok: false, message: `Value-path sub-attribute replace changed other sub-attributes: primary is ${show(key(work[0], 'primary'))}`, expected: show(was), actual: show(key(work[0], 'primary')) }
+      return kept(r, before, a.keep, 'Value-path replace of emails[type eq "work"].value')
+    }, hasWorkEmail),
   }),
   patch({
     id: 'patch.replace-valuepath-nomatch',
@@ -262,10 +274,10 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2.1',
     requirement: 'If omitted, the target location is assumed to be the resource itself. The "value" parameter contains a set of attributes to be added to the resource.',
-    judge: emailsApplied((r, a) => {
+    judge: emailsApplied((r, a, _ctx, _w, before) => {
       if (!withValue(r, 'emails', a.email).length) return { ok: false, message: `Pathless add wrong: email ${show(a.email)} not appended`, expected: `emails holding ${show(a.email)}`, actual: show(values(r, 'emails')) }
       if (!same(key(r, 'nickName'), a.nickName)) return missing('Pathless add wrong: nickName not set', a.nickName, key(r, 'nickName'))
-      return kept(r, a.keep, 'Pathless add')
+      return kept(r, before, keepAll(before, a.keep), 'Pathless add')
     }),
   }),
   patch({
@@ -274,9 +286,9 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2.1',
     requirement: 'If the target location specifies a multi-valued attribute, a new value is added to the attribute.',
-    judge: emailsApplied((r, a) => {
+    judge: emailsApplied((r, a, _ctx, _w, before) => {
       if (!withValue(r, 'emails', a.email).length) return { ok: false, message: `add to emails not applied: ${show(a.email)} missing`, expected: `emails holding ${show(a.email)}`, actual: show(values(r, 'emails')) }
-      const lost = kept(r, a.keep, 'add')
+      const lost = kept(r, before, keepAll(before, a.keep), 'add')
       return lost ? { ...lost, message: `add to a multi-valued attribute replaced existing values (${lost.message})` } : undefined
     }),
   }),
@@ -299,7 +311,7 @@ export const checks: CheckDef[] = [
       const out: Finding[] = []
       const n = withValue(rb.resource, 'emails', ctx.args.email).length
       out.push(n === 1 ? { ok: true, message: 'the existing value is listed once' } : { ok: false, message: `Re-adding an existing value duplicated it (${n} copies)`, expected: '1', actual: String(n) })
-      const before = json(stepExchange(ctx, String(ctx.args.before ?? '')))?.meta?.lastModified
+      const before = (rb.before ?? json(stepExchange(ctx, String(ctx.args.before ?? ''))))?.meta?.lastModified
       const now = rb.resource.meta?.lastModified
       if (typeof before !== 'string' || typeof now !== 'string') out.push(skip('meta.lastModified is not available before and after, so the timestamp rule cannot be judged'))
       else if (Date.parse(before) !== Date.parse(now)) out.push({ ok: false, level: 'MUST', message: `Re-adding an existing value bumped lastModified from ${before} to ${now}`, expected: before, actual: now })
@@ -334,12 +346,15 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2.2',
     requirement: 'If the target location is a complex multi-valued attribute and a complex filter is specified based on the attribute\'s sub-attributes, the matching records are removed.',
-    judge: emailsApplied((r, a) => {
+    judge: emailsApplied((r, a, _ctx, _w, before) => {
       const left = withValue(r, 'emails', a.removed).length
       if (left) return { ok: false, message: `Filtered remove left the matching value ${show(a.removed)}`, expected: `emails without ${show(a.removed)}`, actual: show(values(r, 'emails')) }
-      const lost = kept(r, a.keep, 'Filtered remove')
+      // Every email the read before showed that the filter does not match must stay.
+      const removedType = before ? key(withValue(before, 'emails', a.removed)[0], 'type') : undefined
+      const others = before ? list(before, 'emails').filter((e) => !same(key(e, 'type'), removedType)).map((e) => key(e, 'value')) : a.keep
+      const lost = kept(r, before, others, 'Filtered remove')
       return lost ? { ...lost, message: `Filtered remove removed more than the matching values (${lost.message})` } : undefined
-    }),
+    }, hasEmail('removed')),
   }),
   patch({
     id: 'patch.remove-multi-all',
@@ -355,7 +370,10 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2.2',
     requirement: 'If an attribute is removed or becomes unassigned and is defined as a required attribute or a read-only attribute, the server SHALL return an HTTP response status code and a JSON detail error response as defined in Section 3.12, with a "scimType" error code of "mutability".',
-    judge: refused({ status: [400], scimType: 'mutability' }, 'Required attribute removed', (r, a) => (same(key(r, 'userName'), a.userName) ? undefined : { ok: false, message: `Required attribute removed: userName reads back ${show(key(r, 'userName'))}`, expected: show(a.userName), actual: show(key(r, 'userName')) })),
+    judge: refused({ status: [400], scimType: 'mutability' }, 'Required attribute removed', (r, a, before) => {
+      const was = before ? key(before, 'userName') : a.userName
+      return same(key(r, 'userName'), was) ? undefined : { ok: false, message: `Required attribute removed: userName reads back ${show(key(r, 'userName'))}`, expected: show(was), actual: show(key(r, 'userName')) }
+    }),
   }),
 
   // ---- mutability ----
@@ -406,12 +424,14 @@ export const checks: CheckDef[] = [
       const def = attributeDef(ctx, String(ctx.args.schema ?? GROUP), attr)
       if (def === undefined) return skip("the server's /Schemas is not available, so no attribute is known to be immutable")
       if (def?.mutability !== 'immutable') return skip(`${attr} is ${def ? `declared ${def.mutability}` : 'not declared'} on this server, so there is no immutable value to probe`)
-      return refused({ status: [400], scimType: 'mutability' }, 'Immutable attribute modified by PATCH', (r, a) => {
+      return refused({ status: [400], scimType: 'mutability' }, 'Immutable attribute modified by PATCH', (r, a, before) => {
         if (a.member === undefined) {
-          // A top-level immutable attribute: its value must be the one it had.
+          // A top-level immutable attribute: its value must be the one the read before the write showed.
           const now = at(r, `${a.schema}:${attr}`)
-          return same(now, a.was) ? undefined : { ok: false, message: `Immutable attribute modified by PATCH: ${attr} is now ${show(now)}`, expected: show(a.was), actual: show(now) }
+          const was = before ? at(before, `${a.schema}:${attr}`) : a.was
+          return same(now, was) ? undefined : { ok: false, message: `Immutable attribute modified by PATCH: ${attr} is now ${show(now)}`, expected: show(was), actual: show(now) }
         }
+        if (before && !values(before, 'members').includes(String(a.member))) return skip(`the read before the write shows no member ${a.member}, so there was no immutable value to change`)
         const now = values(r, 'members')
         return now.includes(String(a.member)) ? undefined : { ok: false, message: `Immutable attribute modified by PATCH: member ${a.member} is gone`, expected: `members holding ${a.member}`, actual: show(now) }
       })(x, ctx)
@@ -448,7 +468,7 @@ export const checks: CheckDef[] = [
       if (p.length > 1) return { ok: false, message: `Two primary values after PATCH: ${show(p.map((e) => key(e, 'value')))}`, expected: `only ${show(a.email)} primary`, actual: show(p) }
       if (p.length === 0 || !same(key(p[0], 'value'), a.email)) return { ok: false, message: `primary not moved to ${show(a.email)}`, expected: `${show(a.email)} primary`, actual: show(p.map((e) => key(e, 'value'))) }
       return undefined
-    }),
+    }, hasEmail('email')),
   }),
   patch({
     id: 'patch.extension-path',
@@ -582,9 +602,10 @@ export const checks: CheckDef[] = [
     section: '7644 §3.5.2.1',
     requirement: 'If the target location specifies a multi-valued attribute, a new value is added to the attribute.',
     breaks: ['okta', 'entra', 'onelogin', 'jumpcloud'],
-    judge: applied((r, a) => {
+    judge: applied((r, a, _ctx, write, before) => {
       const got = values(r, 'members')
-      const want = (a.members as unknown[]).map(String)
+      // The members the read before showed plus those the PATCH adds; `members` in with: only when nothing was read.
+      const want = before ? [...new Set([...values(before, 'members'), ...addedMembers(write)])] : (a.members as unknown[]).map(String)
       const lost = want.filter((m) => !got.includes(m))
       return lost.length ? { ok: false, message: `Member add not applied: ${lost.join(', ')} missing`, expected: show(want), actual: show(got) } : undefined
     }),
@@ -614,7 +635,12 @@ export const checks: CheckDef[] = [
     section: '7644 §3.5.2.2',
     requirement: 'If the target location is a multi-valued attribute and a complex filter is specified comparing a "value", the values matched by the filter are removed.',
     breaks: ['okta', 'entra'],
-    judge: applied((r, a) => exactMembers(r, a.members, 'Filtered member remove wrong')),
+    judge: applied((r, a, _ctx, write, before) => {
+      if (!before) return exactMembers(r, a.members, 'Filtered member remove wrong')
+      // The members the read before showed, less the one the filter names.
+      const gone = filteredMember(write)
+      return exactMembers(r, values(before, 'members').filter((m) => m !== gone), 'Filtered member remove wrong')
+    }),
   }),
   patch({
     id: 'patch.group-remove-nonmember',
@@ -647,7 +673,7 @@ export const checks: CheckDef[] = [
       if (!rb.resource) return cannot(`reading the group back answered ${x.response?.status}`)
       const got = values(rb.resource, 'members')
       const listed = String(ctx.args.removed)
-      const others = (ctx.args.others as unknown[]).map(String)
+      const others = (ctx.args.others as unknown[]).map(String).filter((o) => !rb.before || values(rb.before, 'members').includes(o))
       if (!got.includes(listed) && others.every((o) => got.includes(o))) return { ok: true, message: 'only the listed member was removed (the reading Entra and JumpCloud rely on)' }
       if (got.length === 0) return recorded('remove members with a value list removed every member (the literal RFC reading)', 'Server\'s reading differs from Entra/JumpCloud ("remove the listed members"): their removals empty the group')
       return recorded(`remove members with a value list left ${show(got)}`, 'Server\'s reading differs from Entra/JumpCloud ("remove the listed members")')
@@ -703,6 +729,26 @@ export const checks: CheckDef[] = [
     },
   }),
 ]
+
+/** Member ids a PATCH adds (`add` on path members). */
+function addedMembers(write: Exchange): string[] {
+  const ops = key(sentBody(write), 'Operations')
+  return (Array.isArray(ops) ? ops : []).flatMap((o: Json) => {
+    if (String(key(o, 'op')).toLowerCase() !== 'add' || String(key(o, 'path') ?? '').toLowerCase() !== 'members') return []
+    const v = key(o, 'value')
+    return (Array.isArray(v) ? v : [v]).map((m) => key(m, 'value')).filter((m) => m !== undefined).map(String)
+  })
+}
+
+/** The member id named by a `members[value eq "…"]` path. */
+function filteredMember(write: Exchange): string | undefined {
+  const ops = key(sentBody(write), 'Operations')
+  for (const o of Array.isArray(ops) ? ops : []) {
+    const m = /^members\[\s*value\s+eq\s+"([^"]*)"\s*\]$/i.exec(String(key(o, 'path') ?? ''))
+    if (m) return m[1]
+  }
+  return undefined
+}
 
 function exactMembers(r: Json, want: unknown, what: string): Finding | undefined {
   const expected = (Array.isArray(want) ? want : [want]).map(String)

@@ -92,6 +92,78 @@ export interface ReadBack {
   write: Exchange
   /** The resource as read back; undefined when the read answered something else than 200. */
   resource?: Json
+  /** The resource as it stood just before the write (stateBefore), when the run saw it. */
+  before?: Json
+}
+
+// ---- the state a write started from ----
+
+/** Whether the request asked for a reduced representation (RFC 7644 §3.9). */
+export function projected(x: Exchange): boolean {
+  try {
+    const q = new URL(x.request.url).searchParams
+    return [...q.keys()].some((k) => ['attributes', 'excludedattributes'].includes(k.toLowerCase()))
+  } catch {
+    return false
+  }
+}
+
+/** `/…/Users/{id}` with the endpoint's case folded, for requests on one resource; else undefined. */
+export function resourcePath(x: Exchange): string | undefined {
+  const m = /^(.*\/)(Users|Groups)\/([^/?#]+)\/?$/i.exec(safePathname(x))
+  return m ? `${m[1]}${m[2].toLowerCase() === 'users' ? 'Users' : 'Groups'}/${m[3]}` : undefined
+}
+
+/** The entire resource an exchange shows (a 200/201 body that is the full representation), else undefined. */
+export function fullState(x: Exchange): Json | undefined {
+  const s = status(x)
+  if ((s !== 200 && s !== 201) || projected(x)) return undefined
+  const endpoint = endpointOf(x) ?? (/\/Groups\/?$/i.test(safePathname(x)) ? 'Groups' : /\/Users\/?$/i.test(safePathname(x)) ? 'Users' : undefined)
+  const body = json(x)
+  return endpoint && !notFullResource(body, endpoint) ? body : undefined
+}
+
+/**
+ * The resource as it stood just before `write`: the latest full representation of it the run saw (a GET, a write's
+ * own full response, or the creating POST), provided nothing changed it unseen since (a write answered 204 or with a
+ * partial body). Write probes judge against this, never against what earlier steps were assumed to leave: an earlier
+ * step may have lost data, and that is its own finding (patch.untouched-preserved), not every later probe's.
+ */
+export function stateBefore(ctx: CheckContext, write: Exchange): { resource: Json; x: Exchange } | undefined {
+  const path = resourcePath(write)
+  if (!path) return undefined
+  const id = decodeSafe(path.split('/').pop()!)
+  let i = ctx.history.lastIndexOf(write)
+  if (i < 0) i = ctx.history.length
+  for (let j = i - 1; j >= 0; j--) {
+    const h = ctx.history[j]
+    const m = h.request.method.toUpperCase()
+    if (m === 'POST' && ok2xx(h) && json(h)?.id === id) {
+      const full = fullState(h)
+      return full ? { resource: full, x: h } : undefined
+    }
+    if (resourcePath(h) !== path) continue
+    if (m === 'GET') {
+      const full = fullState(h)
+      if (full) return { resource: full, x: h }
+      continue
+    }
+    if (m === 'HEAD' || m === 'OPTIONS') continue
+    // A write on this resource: a refused one changed nothing (a PATCH is atomic); an accepted one is the new state
+    // only when its response shows all of it.
+    if (h.response && !ok2xx(h)) continue
+    const full = h.response ? fullState(h) : undefined
+    return full ? { resource: full, x: h } : undefined
+  }
+  return undefined
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
 }
 
 /**
@@ -104,7 +176,7 @@ export function readBack(x: Exchange, ctx: CheckContext, after = ctx.args.after)
   if (!write) return skip(`step "${name}" sent no request`)
   if (!write.response) return cannot(`${requestLine(write)} got no response (${write.error?.message ?? 'unknown error'})`)
   const resource = x.response?.status === 200 ? json(x) : undefined
-  return { write, resource }
+  return { write, resource, before: stateBefore(ctx, write)?.resource }
 }
 
 export const isFinding = (v: unknown): v is Finding => isObject(v) && 'ok' in v && 'message' in v
@@ -270,22 +342,30 @@ type Verdict = Finding | Finding[] | undefined
  * A judge for the read after a write that must have worked: `expect` looks at the resource read back and returns
  * what is wrong (undefined = the write took effect).
  */
-export function applied(expect: (resource: Json, args: Record<string, any>, ctx: CheckContext, write: Exchange) => Verdict, okMessage?: string): Judge {
+export function applied(expect: (resource: Json, args: Record<string, any>, ctx: CheckContext, write: Exchange, before: Json | undefined) => Verdict, opts: { ok?: string; pre?: Precondition } = {}): Judge {
   return (x, ctx) => {
     const rb = readBack(x, ctx)
     if (isFinding(rb)) return rb
     const what = describeWrite(rb.write)
+    const unmet = rb.before && opts.pre ? opts.pre(rb.before, ctx.args) : undefined
+    if (unmet) return { ...skip(`the read before ${what} shows ${unmet}, so the write had nothing to act on`), exchange: rb.write }
     const bad = mustHaveWorked(rb, x, what)
     if (bad) return bad
-    return expect(rb.resource!, ctx.args, ctx, rb.write) ?? { ok: true, message: okMessage ?? `${what} took effect` }
+    return expect(rb.resource!, ctx.args, ctx, rb.write, rb.before) ?? { ok: true, message: opts.ok ?? `${what} took effect` }
   }
 }
+
+/**
+ * What a write probe needs the resource to hold before it (judged on stateBefore): undefined when it holds it,
+ * otherwise what the read before the write showed instead ("no emails[type eq "work"]").
+ */
+export type Precondition = (before: Json, args: Record<string, any>) => string | undefined
 
 /**
  * A judge for the read after a write that must be refused: the write's status (and scimType), then `unchanged`
  * on the resource read back (undefined = nothing of the refused write landed).
  */
-export function refused(want: Refusal, broken: string, unchanged?: (resource: Json, args: Record<string, any>) => Verdict): Judge {
+export function refused(want: Refusal, broken: string, unchanged?: (resource: Json, args: Record<string, any>, before: Json | undefined) => Verdict): Judge {
   return (x, ctx) => {
     const rb = readBack(x, ctx)
     if (isFinding(rb)) return rb
@@ -293,7 +373,7 @@ export function refused(want: Refusal, broken: string, unchanged?: (resource: Js
     const out = refusal(rb.write, want, what, broken)
     if (!unchanged) return out
     if (!rb.resource) return [...out, cannot(`reading the resource back after ${what} answered ${describeStatus(x)}`)]
-    const f = unchanged(rb.resource, ctx.args)
+    const f = unchanged(rb.resource, ctx.args, rb.before)
     const list = f === undefined ? [{ ok: true, message: `nothing of the refused ${what} was applied` } as Finding] : Array.isArray(f) ? f : [f]
     return [...out, ...list]
   }

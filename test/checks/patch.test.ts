@@ -3,7 +3,7 @@ import { checks } from '../../src/checks/patch.js'
 import type { CheckContext } from '../../src/checks/define.js'
 import type { Exchange } from '../../src/http/exchange.js'
 import { problems } from '../helpers/run.js'
-import { errorBody, exchange, finder, runScenario, statuses, stepX, verdict } from './support.js'
+import { errorBody, exchange, finder, findings, runScenario, statuses, stepX, verdict } from './support.js'
 
 const check = finder(checks)
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
@@ -28,12 +28,16 @@ const user = (over: Record<string, unknown> = {}) => ({
 })
 const group = (members: string[], over: Record<string, unknown> = {}) => ({ schemas: [GROUP], id: 'g-1', displayName: 'ops', members: members.map((value) => ({ value })), meta: { ...META, resourceType: 'Group' }, ...over })
 
-/** A PATCH sent by step "w", the GET after it, and the context a read-back check is judged in. */
-function afterPatch(write: { status: number; body?: unknown; path?: string }, read: { status?: number; body?: unknown }, args: Record<string, unknown> = {}): [Exchange, Partial<CheckContext>] {
+/**
+ * The GET read just before a PATCH sent by step "w" (the user() fixture unless given; null for none), the PATCH, the
+ * GET after it, and the context a read-back check is judged in.
+ */
+function afterPatch(write: { status: number; body?: unknown; path?: string; ops?: unknown[] }, read: { status?: number; body?: unknown }, args: Record<string, unknown> = {}, before: unknown = user()): [Exchange, Partial<CheckContext>] {
   const path = write.path ?? '/Users/u-1'
-  const w = stepX('w', { method: 'PATCH', path, status: write.status, body: write.body, requestBody: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'x', value: 'y' }] } })
+  const b = before === null ? [] : [exchange({ method: 'GET', path, status: 200, body: before })]
+  const w = stepX('w', { method: 'PATCH', path, status: write.status, body: write.body, requestBody: { schemas: [PATCH_OP], Operations: write.ops ?? [{ op: 'replace', path: 'x', value: 'y' }] } })
   const r = exchange({ method: 'GET', path, status: read.status ?? 200, body: read.body })
-  return [r, { history: [w, r], args: { after: 'w', ...args } }]
+  return [r, { history: [...b, w, r], args: { after: 'w', ...args } }]
 }
 const judged = (id: string, ...a: Parameters<typeof afterPatch>) => verdict(check(id), ...afterPatch(...a))
 const ok204 = { status: 204 }
@@ -125,6 +129,48 @@ describe('PATCH replace', () => {
   })
 })
 
+describe('write probes judge against the read just before the write', () => {
+  // The issue-10 false alarm: an earlier PATCH ?attributes=userName wiped the emails; the four probes below then
+  // failed for it. Each now compares with the read before its own write; the loss is patch.untouched-preserved's.
+  const wiped = user({ emails: undefined })
+  it('patch.add-multi-appends: no false alarm when an earlier step already lost the emails', () => {
+    const args = { email: 'o@example.com', keep: ['w@example.com', 'h@example.com'] }
+    expect(judged('patch.add-multi-appends', ok204, { body: user({ emails: [{ value: 'o@example.com' }] }) }, args, wiped)).toBe('pass')
+  })
+  it('patch.add-no-path: no false alarm when an earlier step already lost the emails', () => {
+    const args = { email: 'o@example.com', nickName: 'n', keep: ['w@example.com', 'h@example.com'] }
+    expect(judged('patch.add-no-path', ok204, { body: user({ nickName: 'n', emails: [{ value: 'o@example.com' }] }) }, args, wiped)).toBe('pass')
+  })
+  it('patch.replace-valuepath and -subattr: no false alarm when the read before shows no work email (skip with the reason)', () => {
+    for (const id of ['patch.replace-valuepath', 'patch.replace-valuepath-subattr']) {
+      const [r, ctx] = afterPatch(refused('noTarget'), { body: wiped }, { email: 'n@example.com', keep: ['h@example.com'] }, wiped)
+      const f = findings(check(id), r, ctx)
+      expect(f.map((x) => x.ok), id).toEqual(['skip'])
+      expect(f[0].reason, id).toMatch(/read before .* shows no emails\[type eq "work"\]/)
+    }
+  })
+  it('patch.primary-exclusive: no false alarm when the read before does not hold the email to make primary', () => {
+    const [r, ctx] = afterPatch(refused('noTarget'), { body: wiped }, { email: 'h@example.com' }, wiped)
+    expect(verdict(check('patch.primary-exclusive'), r, ctx)).toBe('skip')
+  })
+  it('still fails when the write itself drops values the read before showed', () => {
+    const args = { email: 'o@example.com', keep: ['w@example.com', 'h@example.com'] }
+    expect(judged('patch.add-multi-appends', ok204, { body: user({ emails: [{ value: 'o@example.com' }] }) }, args)).toBe('fail')
+    // Values not named in keep: an add must keep every email the read before showed.
+    const three = user({ emails: [...user().emails, { value: 'x@example.com', type: 'other' }] })
+    expect(judged('patch.add-multi-appends', ok204, { body: user({ emails: [...user().emails, { value: 'o@example.com' }] }) }, args, three)).toBe('fail')
+  })
+  it('patch.group-add-member: judged against the members read before, not the with: list', () => {
+    const path = '/Groups/g-1'
+    const ops = [{ op: 'add', path: 'members', value: [{ value: 'u-2' }] }]
+    // The with: list assumes u-1 is a member; the read before shows u-3 only (an earlier step changed it).
+    const [r, ctx] = afterPatch({ status: 204, path, ops }, { body: group(['u-3', 'u-2']) }, { members: ['u-1', 'u-2'] }, group(['u-3']))
+    expect(verdict(check('patch.group-add-member'), r, ctx)).toBe('pass')
+    const [r2, ctx2] = afterPatch({ status: 204, path, ops }, { body: group(['u-2']) }, { members: ['u-1', 'u-2'] }, group(['u-3']))
+    expect(verdict(check('patch.group-add-member'), r2, ctx2)).toBe('fail')
+  })
+})
+
 describe('PATCH add', () => {
   it('patch.add-single: set passes; unchanged fails', () => {
     expect(judged('patch.add-single', ok204, { body: user({ nickName: 'B' }) }, { nickName: 'B' })).toBe('pass')
@@ -204,7 +250,7 @@ describe('PATCH mutability, atomicity and order', () => {
     const EXT = 'urn:example:ext'
     const discovery = { schemas: [{ id: EXT, attributes: [{ name: 'badgeId', mutability: 'immutable' }] }] }
     const run = (write: Parameters<typeof afterPatch>[0], badge: string) => {
-      const [r, ctx] = afterPatch(write, { body: user({ [EXT]: { badgeId: badge } }) }, { schema: EXT, attr: 'badgeId', was: 'B-1' })
+      const [r, ctx] = afterPatch(write, { body: user({ [EXT]: { badgeId: badge } }) }, { schema: EXT, attr: 'badgeId', was: 'B-1' }, user({ [EXT]: { badgeId: 'B-1' } }))
       return verdict(check('patch.immutable'), r, { ...ctx, discovery })
     }
     expect(run(refused('mutability'), 'B-1')).toBe('pass')
@@ -282,9 +328,11 @@ describe('IdP shapes the RFC leaves open are recorded, never failed', () => {
   })
   it('patch.group-remove-with-value: only the listed member removed passes; an emptied group is info', () => {
     const args = { removed: 'u-1', others: ['u-2'] }
-    expect(judged('patch.group-remove-with-value', ok204, { body: group(['u-2']) }, args)).toBe('pass')
-    expect(judged('patch.group-remove-with-value', ok204, { body: group([]) }, args)).toBe('info')
-    expect(judged('patch.group-remove-with-value', refused('invalidValue'), { body: group(['u-1', 'u-2']) }, args)).toBe('info')
+    const g = (w: Parameters<typeof afterPatch>[0]) => ({ ...w, path: '/Groups/g-1' })
+    const was = group(['u-1', 'u-2'])
+    expect(judged('patch.group-remove-with-value', g(ok204), { body: group(['u-2']) }, args, was)).toBe('pass')
+    expect(judged('patch.group-remove-with-value', g(ok204), { body: group([]) }, args, was)).toBe('info')
+    expect(judged('patch.group-remove-with-value', g(refused('invalidValue')), { body: group(['u-1', 'u-2']) }, args, was)).toBe('info')
   })
   it('patch.group-unknown-member: always information', () => {
     const args = { known: 'u-2', unknown: 'nope' }
@@ -295,8 +343,11 @@ describe('IdP shapes the RFC leaves open are recorded, never failed', () => {
 
 describe('PATCH on groups', () => {
   it('patch.group-add-member: both members listed passes; the old one dropped fails', () => {
-    expect(judged('patch.group-add-member', ok204, { body: group(['u-1', 'u-2']) }, { members: ['u-1', 'u-2'] })).toBe('pass')
-    expect(judged('patch.group-add-member', ok204, { body: group(['u-2']) }, { members: ['u-1', 'u-2'] })).toBe('fail')
+    const w = { status: 204, path: '/Groups/g-1', ops: [{ op: 'add', path: 'members', value: [{ value: 'u-2' }] }] }
+    expect(judged('patch.group-add-member', w, { body: group(['u-1', 'u-2']) }, { members: ['u-1', 'u-2'] }, group(['u-1']))).toBe('pass')
+    expect(judged('patch.group-add-member', w, { body: group(['u-2']) }, { members: ['u-1', 'u-2'] }, group(['u-1']))).toBe('fail')
+    // Without a read before the write, the with: list is all there is.
+    expect(judged('patch.group-add-member', w, { body: group(['u-2']) }, { members: ['u-1', 'u-2'] }, null)).toBe('fail')
   })
   it('patch.group-add-duplicate: once passes; twice warns; a failure warns', () => {
     expect(judged('patch.group-add-duplicate', ok204, { body: group(['u-1', 'u-2']) }, { member: 'u-2' })).toBe('pass')
@@ -304,8 +355,11 @@ describe('PATCH on groups', () => {
     expect(judged('patch.group-add-duplicate', refused('uniqueness', 409), { body: group(['u-1', 'u-2']) }, { member: 'u-2' })).toBe('warn')
   })
   it('patch.group-remove-filter: only that member removed passes; all removed fails', () => {
-    expect(judged('patch.group-remove-filter', ok204, { body: group(['u-1', 'u-3']) }, { members: ['u-1', 'u-3'] })).toBe('pass')
-    expect(judged('patch.group-remove-filter', ok204, { body: group([]) }, { members: ['u-1', 'u-3'] })).toBe('fail')
+    const w = { status: 204, path: '/Groups/g-1', ops: [{ op: 'remove', path: 'members[value eq "u-2"]' }] }
+    const was = group(['u-1', 'u-2', 'u-3'])
+    expect(judged('patch.group-remove-filter', w, { body: group(['u-1', 'u-3']) }, { members: ['u-1', 'u-3'] }, was)).toBe('pass')
+    expect(judged('patch.group-remove-filter', w, { body: group([]) }, { members: ['u-1', 'u-3'] }, was)).toBe('fail')
+    expect(judged('patch.group-remove-filter', w, { body: group(['u-1', 'u-2', 'u-3']) }, { members: ['u-1', 'u-3'] }, was)).toBe('fail')
   })
   it('patch.group-replace-members: exactly the new members passes; merged fails', () => {
     expect(judged('patch.group-replace-members', ok204, { body: group(['u-1', 'u-3']) }, { members: ['u-1', 'u-3'] })).toBe('pass')
