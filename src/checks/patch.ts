@@ -1,4 +1,5 @@
-import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
+import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
+import { ownership } from './ambient.js'
 import type { Exchange } from '../http/exchange.js'
 import {
   applied,
@@ -14,8 +15,12 @@ import {
   key,
   list,
   notFullResource,
+  fullState,
+  isObject,
+  ok2xx,
   projected,
   readBack,
+  resourcePath,
   refusal,
   refused,
   refusedHere,
@@ -37,6 +42,7 @@ import {
  */
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
 
 type Spec = Omit<CheckDef, 'area' | 'source'> & { section: string }
@@ -91,7 +97,158 @@ function recorded(message: string, reason: string): Finding {
   return { ok: 'info', message, reason }
 }
 
+// ---- patch.untouched-preserved: what a PATCH did not name must survive it ----
+
+/** Never judged as "untouched": identity and server-maintained attributes, and User.groups (changed through Groups). */
+const MAINTAINED = new Set(['schemas', 'id', 'meta', 'groups'])
+/** References another resource's DELETE may clear without any write on this one. */
+const REFERENCES = new Set(['members', 'manager'])
+
+const empty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0)
+
+/** Lower-cased names of what a PATCH's operations name: `emails`, `urn:…:enterprise:2.0:user` (whole extension) or `urn:…:user:manager`. */
+function named(write: Exchange): Set<string> {
+  const out = new Set<string>()
+  const mark = (p: string) => {
+    const lower = p.trim().toLowerCase()
+    if (!lower.startsWith('urn:')) return void out.add(lower.split(/[.[]/)[0])
+    // `urn:…:2.0:User:manager.value`: the attribute follows the last colon before any filter (the URN holds dots).
+    const base = lower.split('[')[0]
+    const cut = base.lastIndexOf(':')
+    const urn = base.slice(0, cut)
+    const attr = base.slice(cut + 1).split('.')[0]
+    out.add(`${urn}:${attr}`)
+    if (/:schemas:core:2\.0:(user|group)$/.test(urn)) out.add(attr)
+  }
+  const ops = key(sentBody(write), 'Operations')
+  for (const o of Array.isArray(ops) ? ops : []) {
+    const path = key(o, 'path')
+    if (typeof path === 'string' && path) mark(path)
+    else if (isObject(key(o, 'value'))) for (const k of Object.keys(key(o, 'value') as Json)) mark(k)
+  }
+  return out
+}
+
+interface Span {
+  /** The resource as last seen in full before the PATCHes. */
+  before: Json
+  patches: Exchange[]
+  /** A DELETE of some resource happened meanwhile (references to it may be cleared). */
+  deletes: boolean
+}
+
+/**
+ * The PATCHes between the last full representation of x's resource and x (a full read, or a PATCH's own full
+ * response), or undefined when there are none or something else changed the resource unseen (a PUT, a DELETE of it,
+ * /Bulk or /Me writes, a write without a response).
+ */
+function patchSpan(x: Exchange, ctx: CheckContext): Span | undefined {
+  const path = resourcePath(x)
+  if (!path) return undefined
+  const id = decodeURIComponent(path.split('/').pop()!)
+  const patches: Exchange[] = x.request.method === 'PATCH' ? [x] : []
+  let deletes = false
+  let i = ctx.history.lastIndexOf(x)
+  if (i < 0) i = ctx.history.length
+  for (let j = i - 1; j >= 0; j--) {
+    const h = ctx.history[j]
+    const m = h.request.method.toUpperCase()
+    if (m === 'GET' || m === 'HEAD' || m === 'OPTIONS') {
+      if (resourcePath(h) !== path) continue
+      const full = fullState(h)
+      if (full) return patches.length ? { before: full, patches, deletes } : undefined
+      continue
+    }
+    const own = resourcePath(h) === path
+    if (m === 'POST' && ok2xx(h) && json(h)?.id === id) {
+      const full = fullState(h)
+      return full && patches.length ? { before: full, patches, deletes } : undefined
+    }
+    if (m === 'DELETE' && ok2xx(h)) {
+      if (own) return undefined
+      deletes = true
+      continue
+    }
+    if (!own) {
+      // /Bulk and /Me writes may reach this resource by another route, unseen.
+      if (/\/(Bulk|Me)(\/|$)/i.test(safePath(h))) return undefined
+      continue
+    }
+    if (!h.response) return undefined
+    if (!ok2xx(h)) continue
+    if (m !== 'PATCH') return undefined
+    const full = fullState(h)
+    if (full) return patches.length ? { before: full, patches, deletes } : undefined
+    patches.push(h)
+  }
+  return undefined
+}
+
+function safePath(x: Exchange): string {
+  try {
+    return new URL(x.request.url).pathname
+  } catch {
+    return x.request.url
+  }
+}
+
+/** Attributes the read before showed with a value, that no PATCH named, and that are now empty or gone. */
+function dropped(before: Json, after: Json, names: Set<string>, span: Span, ctx: CheckContext, schema: string): string[] {
+  const out: string[] = []
+  const readOnly = (attr: string) => attributeDef(ctx, schema, attr)?.mutability === 'readOnly'
+  for (const [k, v] of Object.entries(before)) {
+    const lower = k.toLowerCase()
+    if (MAINTAINED.has(lower) || empty(v) || names.has(lower)) continue
+    if (lower.startsWith('urn:') && isObject(v)) {
+      const now = key(after, k)
+      for (const [sub, sv] of Object.entries(v)) {
+        const full = `${lower}:${sub.toLowerCase()}`
+        if (empty(sv) || names.has(full) || (span.deletes && REFERENCES.has(sub.toLowerCase()))) continue
+        if (empty(key(now, sub))) out.push(`${k}:${sub}`)
+      }
+      continue
+    }
+    if ((span.deletes && REFERENCES.has(lower)) || readOnly(k)) continue
+    if (empty(key(after, k))) out.push(k)
+  }
+  return out
+}
+
 export const checks: CheckDef[] = [
+  patch({
+    id: 'patch.untouched-preserved',
+    title: 'A PATCH leaves the attributes it does not name as they were',
+    level: 'MUST',
+    section: '7644 §3.5.2, §3.9',
+    requirement:
+      'HTTP PATCH is an OPTIONAL server function that enables clients to update one or more attributes of a SCIM resource using a sequence of operations to "add", "remove", or "replace" values. (RFC 7644 §3.5.2) attributes: A multi-valued list of strings indicating the names of resource attributes to return in the response, overriding the set of attributes that would be returned by default. (RFC 7644 §3.9)',
+    ambient(x, ctx) {
+      // PUT is left out on purpose: §3.5.1 lets a server clear readWrite attributes a PUT omits.
+      if (x.request.method !== 'GET' && x.request.method !== 'PATCH') return
+      const after = fullState(x)
+      if (!after) return
+      const span = patchSpan(x, ctx)
+      if (!span) return
+      const names = new Set<string>()
+      for (const p of span.patches) for (const n of named(p)) names.add(n)
+      const schema = endpointOf(x) === 'Groups' ? GROUP : USER
+      const lost = dropped(span.before, after, names, span, ctx, schema)
+      const writes = [...span.patches].reverse()
+      if (!lost.length) return { ok: true, message: `${writes.length === 1 ? describeWrite(writes[0]) : `${writes.length} PATCHes`} left every attribute they did not name in place` }
+      // The PATCH that asked for a reduced response is the likeliest culprit: name it, not the read that saw the loss.
+      const blame = writes.find(projected) ?? writes[0]
+      const steps = writes.map((w) => w.step).filter(Boolean)
+      return {
+        ok: false,
+        message: `${describeWrite(blame)}${projected(blame) ? ` (with ${new URL(blame.request.url).search})` : ''} emptied ${lost.join(', ')}, which ${writes.length === 1 ? 'it did not name' : `none of the ${writes.length} PATCHes${steps.length ? ` (steps ${steps.join(', ')})` : ''} named`}`,
+        expected: `${lost.join(', ')} as before: ${show(Object.fromEntries(lost.map((l) => [l, at(span.before, l)])))}`,
+        actual: show(Object.fromEntries(lost.map((l) => [l, at(after, l)]))),
+        exchange: blame,
+        ...ownership(after, ctx),
+      }
+    },
+  }),
+
   patch({
     id: 'patch.supported',
     title: 'PATCH is supported',

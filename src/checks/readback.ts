@@ -110,9 +110,14 @@ export function projected(x: Exchange): boolean {
 
 /** `/…/Users/{id}` with the endpoint's case folded, for requests on one resource; else undefined. */
 export function resourcePath(x: Exchange): string | undefined {
+  // Asked for every earlier exchange by the ambient write checks: parse each URL once.
+  if (paths.has(x)) return paths.get(x)
   const m = /^(.*\/)(Users|Groups)\/([^/?#]+)\/?$/i.exec(safePathname(x))
-  return m ? `${m[1]}${m[2].toLowerCase() === 'users' ? 'Users' : 'Groups'}/${m[3]}` : undefined
+  const p = m && !m[3].startsWith('.') ? `${m[1]}${m[2].toLowerCase() === 'users' ? 'Users' : 'Groups'}/${m[3]}` : undefined
+  paths.set(x, p)
+  return p
 }
+const paths = new WeakMap<Exchange, string | undefined>()
 
 /** The entire resource an exchange shows (a 200/201 body that is the full representation), else undefined. */
 export function fullState(x: Exchange): Json | undefined {
