@@ -99,7 +99,7 @@ export const checks: CheckDef[] = [
     area: 'errors',
     level: 'SHOULD',
     source: rfc(7644, '§3.12 Table 9'),
-    requirement: 'scimType: a SCIM detail error keyword; see Table 9.',
+    requirement: 'scimType: A SCIM detail error keyword. See Table 9. OPTIONAL.',
     ambient(x, ctx) {
       const b = isError(x) ? scimError(x) : undefined
       if (!b || b.scimType === undefined) return

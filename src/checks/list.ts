@@ -140,7 +140,7 @@ export const checks: CheckDef[] = [
     area: 'list',
     level: 'MUST',
     source: rfc(7644, '§3.4.2'),
-    requirement: 'Resources: A multi-valued list of complex objects containing the requested resources. REQUIRED if "totalResults" is non-zero.',
+    requirement: 'Resources: A multi-valued list of complex objects containing the requested resources. This MAY be a subset of the full set of resources if pagination (Section 3.4.2.4) is requested. REQUIRED if "totalResults" is non-zero.',
     breaks: ['okta', 'entra'],
     judge(x) {
       const r = list200(x)
