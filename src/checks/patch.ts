@@ -195,7 +195,11 @@ function safePath(x: Exchange): string {
 /** Attributes the read before showed with a value, that no PATCH named, and that are now empty or gone. */
 function dropped(before: Json, after: Json, names: Set<string>, span: Span, ctx: CheckContext, schema: string): string[] {
   const out: string[] = []
-  const readOnly = (attr: string) => attributeDef(ctx, schema, attr)?.mutability === 'readOnly'
+  // Server-maintained attributes, and those returned only on request, may come and go between representations.
+  const readOnly = (attr: string) => {
+    const def = attributeDef(ctx, schema, attr)
+    return def?.mutability === 'readOnly' || def?.returned === 'request' || def?.returned === 'never'
+  }
   for (const [k, v] of Object.entries(before)) {
     const lower = k.toLowerCase()
     if (MAINTAINED.has(lower) || empty(v) || names.has(lower)) continue

@@ -463,6 +463,17 @@ describe('patch.untouched-preserved: a PATCH must not empty what it did not name
     const after = exchange({ method: 'GET', path: gpath, body: group([], { displayName: 'x' }) })
     expect(judge(before, del, rename, after).map((x) => x.ok)).toEqual([true])
   })
+  it('no false alarm on an attribute the server declares returned: request (absent from a plain GET)', () => {
+    const gpath = '/Groups/g-1'
+    const created = exchange({ method: 'POST', path: '/Groups', status: 201, body: group(['u-2']) })
+    const rename = exchange({ method: 'PATCH', path: gpath, status: 204, requestBody: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] } })
+    const after = exchange({ method: 'GET', path: gpath, body: group([], { displayName: 'x', members: undefined }) })
+    const history = [created, rename, after]
+    const discovery = { schemas: [{ id: GROUP, attributes: [{ name: 'displayName' }, { name: 'members', returned: 'request' }] }] }
+    const out = c.ambient!(after, { idp: 'generic', scenario: 'test', vars: {}, args: {}, discovery, history, ownIds: new Set(), baseUrl: 'http://127.0.0.1:1/scim/v2/' })
+    expect(out).toMatchObject({ ok: true })
+    expect(judge(...history).map((x) => x.ok)).toEqual([false])
+  })
   it('judges nothing without a PATCH between two reads, or without a read before', () => {
     expect(judge(get(user()), get(user({ emails: undefined })))).toEqual([])
     expect(judge(patchX(nick), get(user({ emails: undefined })))).toEqual([])
