@@ -129,6 +129,19 @@ describe('PATCH replace', () => {
   })
 })
 
+describe('a right status with another scimType is a warning, quoting RFC 7644 §3.12', () => {
+  it('patch.remove-required, patch.readonly: 400 with invalidValue or noTarget instead of mutability warns (issue 10)', () => {
+    for (const t of ['invalidValue', 'noTarget', undefined]) {
+      const [r, ctx] = afterPatch(refused(t), { body: user() }, { userName: 'ada@example.com' })
+      const f = findings(check('patch.remove-required'), r, ctx)
+      expect(statuses(check('patch.remove-required'), r, ctx), String(t)).toEqual(['pass', 'warn', 'pass'])
+      expect(f[1].message).toContain('"scimType: A SCIM detail error keyword. See Table 9. OPTIONAL."')
+    }
+    const [r, ctx] = afterPatch(refused('invalidValue'), { body: user() }, { attr: 'meta.created', value: '2000-01-01T00:00:00Z' })
+    expect(statuses(check('patch.readonly'), r, ctx)).toEqual(['pass', 'warn', 'pass'])
+  })
+})
+
 describe('write probes judge against the read just before the write', () => {
   // The issue-10 false alarm: an earlier PATCH ?attributes=userName wiped the emails; the four probes below then
   // failed for it. Each now compares with the read before its own write; the loss is patch.untouched-preserved's.
