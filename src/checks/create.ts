@@ -2,8 +2,21 @@ import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from
 import type { Exchange } from '../http/exchange.js'
 import { COMMON_ATTRIBUTES, type AttributeDef } from '../rfc/model.js'
 import { URN } from '../rfc/urns.js'
-import { bodyOf, declares, excerpt, is2xx, isObject, req, resourceType, sentBody, skip, status, unjudgeable, type Json } from './judging.js'
-import { scimTypeFinding } from './ambient.js'
+import {
+  bodyOf,
+  declaresCore as declares,
+  excerpt,
+  is2xx,
+  isObject,
+  req,
+  resourceType,
+  sentBody,
+  skip,
+  status,
+  unjudgeable,
+  type Json,
+  scimTypeFinding,
+} from './verify.js'
 
 /** RFC 7644 §3.3: creating resources. Judged on the probes of scenarios/rfc/create.yaml. */
 

@@ -1,7 +1,26 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
 import { CURSOR_SCIM_TYPES, SCIM_TYPES, URN } from '../rfc/urns.js'
-import { contentType, detailOf, excerpt, hasBody, header, isError, isScimRoute, mediaType, noResponse, pathOf, requestLine, routeLabel, scimError, scimTypeFinding, sentJson, typeName, isObject, json } from './ambient.js'
+import {
+  contentType,
+  detailOf,
+  bodyExcerpt as excerpt,
+  hasBody,
+  header,
+  isError,
+  isScimRoute,
+  mediaType,
+  noResponse,
+  pathOf,
+  requestLine,
+  routeLabel,
+  scimError,
+  scimTypeFinding,
+  sentJson,
+  typeName,
+  isObject,
+  json,
+} from './verify.js'
 
 /** RFC 7644 §3.12 and §8.1: SCIM Error responses, judged on every 4xx/5xx and provoked by probes (catalogue §2.3). */
 

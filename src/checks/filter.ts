@@ -1,8 +1,20 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
 import type { Level } from '../result/types.js'
-import { declares, excerpt, fixtures, info, labelsOf, listView, scimTypeOf, skip, status, stepExchange, unjudgeable } from './judging.js'
-import { scimTypeFinding } from './ambient.js'
+import {
+  declaresCore as declares,
+  excerpt,
+  fixtures,
+  info,
+  labelsOf,
+  listView,
+  scimTypeOf,
+  skip,
+  status,
+  stepExchange,
+  unjudgeable,
+  scimTypeFinding,
+} from './verify.js'
 
 /**
  * RFC 7644 §3.4.2.2 filtering, judged on the probes of scenarios/rfc/filter.yaml. Every assertion is about the
@@ -128,8 +140,8 @@ export function judgeMembership(x: Exchange, ctx: CheckContext, m: Membership = 
 }
 
 /**
- * 400 with scimType invalidFilter: the status at the check's level, another scimType a warning (ambient.ts
- * scimTypeFinding). `_scimTypeLevel` is no longer read: callers outside this file still pass it.
+ * 400 with scimType invalidFilter: the status at the check's level, another scimType a warning (scimTypeFinding).
+ * `_scimTypeLevel` is no longer read: callers outside this file still pass it.
  */
 export function judgeInvalidFilter(x: Exchange, what: string, _scimTypeLevel?: Level): Finding[] {
   const u = unjudgeable(x)

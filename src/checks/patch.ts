@@ -1,10 +1,9 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
-import { ownership } from './ambient.js'
-import type { Exchange } from '../http/exchange.js'
 import {
+  ownership,
   applied,
   at,
-  attributeDef,
+  attributeIn as attributeDef,
   cannot,
   describeWrite,
   detailOf,
@@ -28,12 +27,13 @@ import {
   same,
   sentBody,
   show,
-  skip,
+  skipped as skip,
   stepExchange,
   values,
   type Json,
   type Precondition,
-} from './readback.js'
+} from './verify.js'
+import type { Exchange } from '../http/exchange.js'
 
 /**
  * RFC 7644 §3.5.2, modifying with PATCH. Each write in scenarios/rfc/patch.yaml is read back with a GET, so a PATCH

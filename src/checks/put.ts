@@ -1,7 +1,7 @@
 import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
 import {
   at,
-  attributeDef,
+  attributeIn as attributeDef,
   cannot,
   detailOf,
   isFinding,
@@ -16,12 +16,12 @@ import {
   same,
   sentBody,
   show,
-  skip,
+  skipped as skip,
   stateBefore,
   stepExchange,
   values,
   type Json,
-} from './readback.js'
+} from './verify.js'
 import type { Exchange } from '../http/exchange.js'
 import type { CheckContext } from './define.js'
 

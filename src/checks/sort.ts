@@ -1,6 +1,6 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { advertised, excerpt, fixtures, info, listView, req, skip, status, stepExchange, unjudgeable } from './judging.js'
+import { advertised, excerpt, fixtures, info, listView, req, skip, status, stepExchange, unjudgeable } from './verify.js'
 
 /**
  * RFC 7644 §3.4.2.3 sorting, judged on the probes of scenarios/rfc/sort.yaml. The fixtures S-a, S-B, S-c differ
