@@ -1,6 +1,23 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { bodyOf, declares, excerpt, getCI, hasCI, info, is2xx, isListResponse, isObject, listView, req, resourceType, skip, status, unjudgeable, type Json } from './judging.js'
+import {
+  bodyOf,
+  declaresCore as declares,
+  excerpt,
+  getCI,
+  hasCI,
+  info,
+  is2xx,
+  isListResponse,
+  isObject,
+  listView,
+  req,
+  resourceType,
+  skip,
+  status,
+  unjudgeable,
+  type Json,
+} from './verify.js'
 
 /**
  * RFC 7644 §3.4.2.5 and §3.9: attributes / excludedAttributes, which "MUST be supported by SCIM service

@@ -1,6 +1,6 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { detailOf, header, isListResponse, isObject, json, noResponse, requestLine, scimError, sentHeader } from './ambient.js'
+import { detailOf, header, isListResponse, isObject, json, noResponse, requestLine, scimError, sentHeader } from './verify.js'
 import { describe, modelOf } from '../target/model.js'
 
 /** RFC 7644 §2 and §3.12, RFC 7235 §3.1, RFC 6750 §3: authentication (catalogue §2.2). */

@@ -1,6 +1,6 @@
 import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { cannot, detailOf, isObject, json, key, requestLine, sentBody, show, skip, stepExchange, values, type Json } from './readback.js'
+import { cannot, detailOf, isObject, json, key, requestLine, sentBody, show, skipped as skip, stepExchange, values, type Json } from './verify.js'
 
 /**
  * RFC 7644 §3.7, Bulk. scenarios/rfc/bulk.yaml runs only when ServiceProviderConfig advertises bulk.supported.

@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckDef } from './define.js'
-import { applied, at, cannot, detailOf, isFinding, isObject, json, readBack, requestLine, same, show, values } from './readback.js'
+import { applied, at, cannot, detailOf, isFinding, isObject, json, readBack, requestLine, same, show, values } from './verify.js'
 
 /**
  * Case-insensitivity of names in requests (RFC 7643 §2.1, RFC 7644 §3.10): attribute names, schema URIs and PATCH

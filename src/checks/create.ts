@@ -2,7 +2,21 @@ import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from
 import type { Exchange } from '../http/exchange.js'
 import { COMMON_ATTRIBUTES, type AttributeDef } from '../rfc/model.js'
 import { URN } from '../rfc/urns.js'
-import { bodyOf, declares, excerpt, is2xx, isObject, req, resourceType, scimTypeOf, sentBody, skip, status, unjudgeable, type Json } from './judging.js'
+import {
+  bodyOf,
+  declaresCore as declares,
+  excerpt,
+  is2xx,
+  isObject,
+  req,
+  resourceType,
+  sentBody,
+  skip,
+  status,
+  unjudgeable,
+  type Json,
+  scimTypeFinding,
+} from './verify.js'
 
 /** RFC 7644 §3.3: creating resources. Judged on the probes of scenarios/rfc/create.yaml. */
 
@@ -45,13 +59,7 @@ function rejected400(x: Exchange, what: string, scimType: string, accepted: stri
   const s = status(x)!
   if (is2xx(x)) return [{ ok: false, message: `${what} answered ${s}: ${accepted}`, expected: '400', actual: excerpt(x) }]
   if (s !== 400) return [{ ok: false, message: `${what} answered ${s}, expected 400`, expected: '400', actual: excerpt(x) }]
-  const t = scimTypeOf(x)
-  return [
-    { ok: true, message: `${what} answered 400` },
-    t === scimType
-      ? { ok: true, message: `scimType "${t}"`, level: 'SHOULD' }
-      : { ok: false, message: `${what} answered 400 with scimType ${t === undefined ? '(none)' : `"${t}"`}; RFC 7644 Table 9 gives "${scimType}" for a missing required value`, expected: scimType, actual: t ?? '(none)', level: 'SHOULD' },
-  ]
+  return [{ ok: true, message: `${what} answered 400` }, scimTypeFinding(x, scimType, what)]
 }
 
 // ---- create.reflects-input: the readWrite values sent come back ----
@@ -273,9 +281,7 @@ export const checks: CheckDef[] = [
       const u = unjudgeable(x)
       if (u) return u
       if (!x.response || x.response.status < 400) return skip(`the duplicate was not refused (${status(x)}); create.duplicate-409 reports it`)
-      const t = scimTypeOf(x)
-      if (t === 'uniqueness') return { ok: true, message: 'scimType "uniqueness"' }
-      return { ok: false, message: `${status(x)} scimType ${t === undefined ? '(none)' : `"${t}"`}, expected "uniqueness"`, expected: 'uniqueness', actual: t ?? '(none)' }
+      return scimTypeFinding(x, 'uniqueness', 'The duplicate create')
     },
   }),
   defineCheck({

@@ -1,6 +1,6 @@
 import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { cannot, describeStatus, detailOf, isFinding, json, readBack, refusal, requestLine, skip, stepExchange } from './readback.js'
+import { cannot, describeStatus, detailOf, isFinding, json, readBack, refusal, requestLine, skipped as skip, stepExchange } from './verify.js'
 
 /**
  * RFC 7644 §3.6, deleting resources. scenarios/rfc/delete.yaml deletes only users and groups it created, then

@@ -5,7 +5,19 @@ import { formatProblems } from '../rfc/problems.js'
 import { validateResourceType, validateServiceProviderConfig } from '../rfc/validators.js'
 import { returnedResources, validateReturned } from '../rfc/returned.js'
 import { flattenedExtensionKeys } from './resource.js'
-import { detailOf, excerpt, isListResponse, isObject, json, noResponse, ownership, pathnameOf, requestLine, scimError, typeName } from './ambient.js'
+import {
+  detailOf,
+  bodyExcerpt as excerpt,
+  isListResponse,
+  isObject,
+  json,
+  noResponse,
+  ownership,
+  pathnameOf,
+  requestLine,
+  scimError,
+  typeName,
+} from './verify.js'
 
 /** RFC 7644 §4 and RFC 7643 §5–§7: ServiceProviderConfig, ResourceTypes and Schemas (catalogue §2.4). */
 

@@ -1,7 +1,26 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
 import { CURSOR_SCIM_TYPES, SCIM_TYPES, URN } from '../rfc/urns.js'
-import { contentType, detailOf, excerpt, hasBody, header, isError, isScimRoute, mediaType, noResponse, pathOf, requestLine, routeLabel, scimError, typeName } from './ambient.js'
+import {
+  contentType,
+  detailOf,
+  bodyExcerpt as excerpt,
+  hasBody,
+  header,
+  isError,
+  isScimRoute,
+  mediaType,
+  noResponse,
+  pathOf,
+  requestLine,
+  routeLabel,
+  scimError,
+  scimTypeFinding,
+  sentJson,
+  typeName,
+  isObject,
+  json,
+} from './verify.js'
 
 /** RFC 7644 §3.12 and §8.1: SCIM Error responses, judged on every 4xx/5xx and provoked by probes (catalogue §2.3). */
 
@@ -20,14 +39,34 @@ function badRequest(x: Exchange, label: string, scimTypes: string[]): Finding[] 
   const r = x.response!
   if (r.status >= 200 && r.status < 300) return [{ ok: false, message: `${label} accepted (${r.status})`, expected: '400', actual: String(r.status) }]
   if (r.status !== 400) return [{ ok: false, message: `${label} answered ${r.status}, expected 400${detailOf(x)}`, expected: '400', actual: String(r.status) }]
-  // Read even from a body that lacks the Error schema: that is errors.schema's finding, not this one.
-  const body = x.response!.json
-  const got = body && typeof body === 'object' ? (body as Record<string, unknown>).scimType : undefined
-  const out: Finding[] = [{ ok: true, message: `${label} answered 400` }]
-  if (!scimTypes.includes(String(got))) {
-    out.push({ ok: false, level: 'SHOULD', message: `${label} answered 400 with scimType ${got === undefined ? '(none)' : JSON.stringify(got)}, expected ${scimTypes.join(' or ')}`, expected: scimTypes.join(' or '), actual: got === undefined ? '(none)' : String(got) })
+  const t = scimTypeFinding(x, scimTypes, label)
+  return t.ok === true ? [{ ok: true, message: `${label} answered 400` }] : [{ ok: true, message: `${label} answered 400` }, t]
+}
+
+/** JSON types of the core User attributes the wrong-type probes send (RFC 7643 §4.1). */
+const CORE_TYPES: Record<string, 'string' | 'boolean'> = { username: 'string', active: 'boolean', displayname: 'string', nickname: 'string', title: 'string' }
+
+/**
+ * A type-violating value the server accepted. Table 9 names the keyword for refusing it, but no sentence requires a
+ * refusal: a server that converts the value to the attribute's type and returns it so made a choice the RFC leaves
+ * open (info). One that stores the value with the wrong type breaks the schema it serves (fail).
+ */
+function accepted(x: Exchange): Finding {
+  const s = x.response!.status
+  const sent = sentJson(x)
+  const body = json(x)
+  const wrong = isObject(sent) ? Object.entries(sent).filter(([k, v]) => CORE_TYPES[k.toLowerCase()] && typeof v !== CORE_TYPES[k.toLowerCase()]) : []
+  if (!wrong.length) return { ok: false, message: `Type-violating value accepted (${s})`, expected: '400', actual: String(s) }
+  const shown = wrong.map(([k, v]) => `"${k}": ${JSON.stringify(v)}`).join(', ')
+  const returned = (k: string) => (body ? Object.entries(body).find(([b]) => b.toLowerCase() === k.toLowerCase())?.[1] : undefined)
+  const stored = wrong.filter(([k]) => returned(k) !== undefined && typeof returned(k) !== CORE_TYPES[k.toLowerCase()])
+  if (stored.length) {
+    const [k] = stored[0]
+    return { ok: false, message: `${shown} accepted (${s}) and returned as ${typeName(returned(k))} ${JSON.stringify(returned(k))}: the resource breaks its schema (RFC 7643 §2.3: ${k} is a ${CORE_TYPES[k.toLowerCase()]})`, expected: `400, or ${k} converted to a ${CORE_TYPES[k.toLowerCase()]}`, actual: excerpt(x) }
   }
-  return out
+  const seen = wrong.filter(([k]) => returned(k) !== undefined)
+  const how = seen.length ? `returned as ${seen.map(([k]) => `${JSON.stringify(returned(k))}`).join(', ')}` : 'the response does not show the stored value'
+  return { ok: 'info', message: `${shown} accepted (${s}) and converted: ${how}`, reason: 'coercion is a choice the RFC leaves open: Table 9 defines invalidValue for such a value but no sentence requires refusing one the server can convert' }
 }
 
 export const checks: CheckDef[] = [
@@ -79,7 +118,7 @@ export const checks: CheckDef[] = [
     area: 'errors',
     level: 'SHOULD',
     source: rfc(7644, '§3.12 Table 9'),
-    requirement: 'scimType: a SCIM detail error keyword; see Table 9.',
+    requirement: 'scimType: A SCIM detail error keyword. See Table 9. OPTIONAL.',
     ambient(x, ctx) {
       const b = isError(x) ? scimError(x) : undefined
       if (!b || b.scimType === undefined) return
@@ -180,9 +219,12 @@ export const checks: CheckDef[] = [
     area: 'errors',
     level: 'MUST',
     source: rfc(7644, '§3.12 Table 9; RFC 7643 §2.3'),
-    requirement: 'A value incompatible with the attribute’s type is a 400 with scimType invalidValue (invalidSyntax accepted).',
+    requirement: 'invalidValue: A required value was missing, or the value specified was not compatible with the operation or attribute type (see Section 2.2 of [RFC7643]), or resource schema (see Section 4 of [RFC7643]).',
     judge(x) {
-      return noResponse(x) ?? badRequest(x, 'Type-violating value', ['invalidValue', 'invalidSyntax'])
+      const none = noResponse(x)
+      if (none) return none
+      const s = x.response!.status
+      return s >= 200 && s < 300 ? accepted(x) : badRequest(x, 'Type-violating value', ['invalidValue', 'invalidSyntax'])
     },
   }),
   defineCheck({

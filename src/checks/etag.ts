@@ -1,6 +1,24 @@
 import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { at, cannot, describeWrite, detailOf, isFinding, isObject, json, key, readBack, refusal, requestLine, same, sentHeader, show, skip, stepExchange, type Json } from './readback.js'
+import {
+  at,
+  cannot,
+  describeWrite,
+  detailOf,
+  isFinding,
+  isObject,
+  json,
+  key,
+  readBack,
+  refusal,
+  requestLine,
+  same,
+  sentHeader,
+  show,
+  skipped as skip,
+  stepExchange,
+  type Json,
+} from './verify.js'
 
 /**
  * RFC 7644 §3.14 and RFC 7232: resource versions as ETags. scenarios/rfc/etag.yaml runs only when the server

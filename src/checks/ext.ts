@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
-import { applied, at, cannot, detailOf, isObject, json, key, refersTo, requestLine, same, show, skip, type Json } from './readback.js'
+import { applied, at, cannot, detailOf, isObject, json, key, refersTo, requestLine, same, show, skipped as skip, type Json } from './verify.js'
 import { describe, modelOf } from '../target/model.js'
 
 /** RFC 7643 §3.3 and §4.3: the enterprise User extension, and what a server does with extensions in general. */

@@ -1,7 +1,20 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
 import type { Level } from '../result/types.js'
-import { declares, excerpt, fixtures, info, labelsOf, listView, scimTypeOf, skip, status, stepExchange, unjudgeable } from './judging.js'
+import {
+  declaresCore as declares,
+  excerpt,
+  fixtures,
+  info,
+  labelsOf,
+  listView,
+  scimTypeOf,
+  skip,
+  status,
+  stepExchange,
+  unjudgeable,
+  scimTypeFinding,
+} from './verify.js'
 
 /**
  * RFC 7644 §3.4.2.2 filtering, judged on the probes of scenarios/rfc/filter.yaml. Every assertion is about the
@@ -126,20 +139,17 @@ export function judgeMembership(x: Exchange, ctx: CheckContext, m: Membership = 
   return { ok: true, message: `${f}: ${parts.join('; ')}` }
 }
 
-/** 400 with scimType invalidFilter: the status at the check's level, the scimType at `scimTypeLevel`. */
-export function judgeInvalidFilter(x: Exchange, what: string, scimTypeLevel: Level): Finding[] {
+/**
+ * 400 with scimType invalidFilter: the status at the check's level, another scimType a warning (scimTypeFinding).
+ * `_scimTypeLevel` is no longer read: callers outside this file still pass it.
+ */
+export function judgeInvalidFilter(x: Exchange, what: string, _scimTypeLevel?: Level): Finding[] {
   const u = unjudgeable(x)
   if (u) return [u]
   const s = status(x)!
   const f = `filter \`${filterOf(x)}\``
   if (s !== 400) return [{ ok: false, message: `${what} ${f} answered ${s}, expected 400 invalidFilter`, expected: '400', actual: excerpt(x) }]
-  const t = scimTypeOf(x)
-  return [
-    { ok: true, message: `${what} ${f} answered 400` },
-    t === 'invalidFilter'
-      ? { ok: true, message: 'scimType "invalidFilter"', level: scimTypeLevel }
-      : { ok: false, message: `${what} ${f} answered 400 with scimType ${t === undefined ? '(none)' : `"${t}"`}, expected "invalidFilter"`, expected: 'invalidFilter', actual: t ?? '(none)', level: scimTypeLevel },
-  ]
+  return [{ ok: true, message: `${what} ${f} answered 400` }, scimTypeFinding(x, 'invalidFilter', `${what} ${f}`)]
 }
 
 interface Spec {
@@ -292,7 +302,7 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     source: rfc(7644, `${SECTION}, Table 3`),
     requirement: 'Boolean and Binary attributes SHALL cause a failed response (HTTP status code 400) with "scimType" of "invalidFilter".',
-    judge: (x) => judgeInvalidFilter(x, 'Ordering operator on a boolean:', 'MUST'),
+    judge: (x) => judgeInvalidFilter(x, 'Ordering operator on a boolean:'),
   }),
   membershipCheck({ id: 'filter.and', title: 'and requires both expressions', level: 'MUST', section: `${SECTION}, Table 4`, requirement: '"and": The filter is only a match if both expressions evaluate to true.', breaks: ['entra'] }),
   membershipCheck({ id: 'filter.or', title: 'or matches either expression', level: 'MUST', section: `${SECTION}, Table 4`, requirement: '"or": The filter is a match if either expression evaluates to true.' }),
@@ -393,7 +403,7 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     source: rfc(7644, `${SECTION}, §3.12 Table 9`),
     requirement: 'invalidFilter: The specified filter syntax was invalid (does not comply with Figure 1), or the specified attribute and filter comparison combination is not supported (400).',
-    judge: (x) => judgeInvalidFilter(x, 'Unknown operator:', 'MUST'),
+    judge: (x) => judgeInvalidFilter(x, 'Unknown operator:'),
   }),
   defineCheck({
     id: 'filter.invalid-syntax',
@@ -402,7 +412,7 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     source: rfc(7644, '§3.12 Table 9'),
     requirement: 'invalidFilter: The specified filter syntax was invalid (does not comply with Figure 1) (400).',
-    judge: (x) => judgeInvalidFilter(x, 'Malformed filter:', 'SHOULD'),
+    judge: (x) => judgeInvalidFilter(x, 'Malformed filter:'),
   }),
   defineCheck({
     id: 'filter.unknown-attribute',

@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckDef } from './define.js'
-import { cannot, detailOf, json, key, list, readBack, isFinding, refersTo, requestLine, show, values } from './readback.js'
+import { cannot, detailOf, json, key, list, readBack, isFinding, refersTo, requestLine, show, values } from './verify.js'
 
 /** RFC 7643 §4.2, the Group resource: what a member looks like, members carrying `display`, nested groups. */
 

@@ -1,6 +1,6 @@
 import { defineCheck, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { cannot, describeWrite, detailOf, isObject, json, requestLine, sentBody, show, skip, stepExchange, type Json } from './readback.js'
+import { cannot, describeWrite, detailOf, isObject, json, requestLine, sentBody, show, skipped as skip, stepExchange, type Json } from './verify.js'
 
 /**
  * Annex A of the requirements catalogue: what identity providers expect that the RFCs do not state. They feed the

@@ -1,6 +1,6 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { cannot, json, requestLine, skip, stepExchange, type Json } from './readback.js'
+import { cannot, json, requestLine, skipped as skip, stepExchange, type Json } from './verify.js'
 
 /**
  * What a delete or a create leaves behind in the references around it (scenarios/rfc/integrity.yaml). The RFCs

@@ -1,7 +1,22 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
 import { URN } from '../rfc/urns.js'
-import { bodyOf, excerpt, fixtures, info, isListResponse, labelsOf, listView, req, skip, status, stepExchange, stepExchanges, unjudgeable, type ListView } from './judging.js'
+import {
+  bodyOf,
+  excerpt,
+  fixtures,
+  info,
+  isListResponse,
+  labelsOf,
+  listView,
+  req,
+  skip,
+  status,
+  stepExchange,
+  stepExchanges,
+  unjudgeable,
+  type ListView,
+} from './verify.js'
 
 /** RFC 7644 §3.4.2 and §3.4.2.4: list responses and pagination. Judged on the probes of scenarios/rfc/list.yaml. */
 
@@ -140,7 +155,7 @@ export const checks: CheckDef[] = [
     area: 'list',
     level: 'MUST',
     source: rfc(7644, '§3.4.2'),
-    requirement: 'Resources: A multi-valued list of complex objects containing the requested resources. REQUIRED if "totalResults" is non-zero.',
+    requirement: 'Resources: A multi-valued list of complex objects containing the requested resources. This MAY be a subset of the full set of resources if pagination (Section 3.4.2.4) is requested. REQUIRED if "totalResults" is non-zero.',
     breaks: ['okta', 'entra'],
     judge(x) {
       const r = list200(x)

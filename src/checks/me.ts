@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckDef } from './define.js'
-import { cannot, detailOf, json, requestLine, show } from './readback.js'
+import { cannot, detailOf, json, requestLine, show } from './verify.js'
 
 /** RFC 7644 §3.11: /Me, an alias for the resource of the authenticated subject, and what to answer without it. */
 

@@ -1,6 +1,21 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { contentType, detailOf, hasBody, isError, isListResponse, isLoopback, isObject, json, mediaType, noResponse, requestLine, routeLabel, sentHeader, typeName } from './ambient.js'
+import {
+  contentType,
+  detailOf,
+  hasBody,
+  isError,
+  isListResponse,
+  isLoopback,
+  isObject,
+  json,
+  mediaType,
+  noResponse,
+  requestLine,
+  routeLabel,
+  sentHeader,
+  typeName,
+} from './verify.js'
 
 /** RFC 7644 §3.1, §3.8, §8.1 and §7.2: media types, content negotiation, character encoding and transport (catalogue §2.1). */
 

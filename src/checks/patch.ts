@@ -1,9 +1,9 @@
-import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
-import type { Exchange } from '../http/exchange.js'
+import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import {
+  ownership,
   applied,
   at,
-  attributeDef,
+  attributeIn as attributeDef,
   cannot,
   describeWrite,
   detailOf,
@@ -14,18 +14,26 @@ import {
   key,
   list,
   notFullResource,
+  fullState,
+  isObject,
+  ok2xx,
+  projected,
   readBack,
+  resourcePath,
   refusal,
   refused,
   refusedHere,
   requestLine,
   same,
+  sentBody,
   show,
-  skip,
+  skipped as skip,
   stepExchange,
   values,
   type Json,
-} from './readback.js'
+  type Precondition,
+} from './verify.js'
+import type { Exchange } from '../http/exchange.js'
 
 /**
  * RFC 7644 §3.5.2, modifying with PATCH. Each write in scenarios/rfc/patch.yaml is read back with a GET, so a PATCH
@@ -34,6 +42,7 @@ import {
  */
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
 
 type Spec = Omit<CheckDef, 'area' | 'source'> & { section: string }
@@ -50,12 +59,26 @@ const withValue = (r: Json, attr: string, v: unknown) => list(r, attr).filter((e
 const ofType = (r: Json, attr: string, t: string) => list(r, attr).filter((e) => same(key(e, 'type'), t))
 const primaries = (r: Json, attr: string) => list(r, attr).filter((e) => key(e, 'primary') === true)
 
-/** Emails that must still be there (`keep`) after a write that should not have touched them. */
-function kept(r: Json, keep: unknown, what: string): Finding | undefined {
-  const want = (Array.isArray(keep) ? keep : keep === undefined ? [] : [keep]).map(String)
+/** For an add: every email the read before showed must stay (the `keep` list of the scenario, widened to all of them). */
+const keepAll = (before: Json | undefined, keep: unknown): unknown => (before ? values(before, 'emails') : keep)
+
+/**
+ * Emails the write should not have touched (`keep`) that the read before it showed, and that must still be there.
+ * An email the read before did not show is not judged: an earlier step lost it, and that is its own finding.
+ */
+function kept(r: Json, before: Json | undefined, keep: unknown, what: string): Finding | undefined {
+  if (!before) return undefined
+  const want = (Array.isArray(keep) ? keep : keep === undefined ? [] : [keep]).map(String).filter((v) => withValue(before, 'emails', v).length > 0)
   const lost = want.filter((v) => withValue(r, 'emails', v).length === 0)
   return lost.length ? { ok: false, message: `${what} also removed ${lost.join(', ')}`, expected: `emails still holding ${want.join(', ')}`, actual: show(values(r, 'emails')) } : undefined
 }
+
+/** Preconditions on the read before the write (applied's `pre`). */
+const hasWorkEmail: Precondition = (b) => (ofType(b, 'emails', 'work').length ? undefined : `no emails[type eq "work"] (emails: ${show(values(b, 'emails'))})`)
+const hasEmail =
+  (arg: string): Precondition =>
+  (b, a) =>
+    withValue(b, 'emails', a[arg]).length ? undefined : `no email ${show(a[arg])} (emails: ${show(values(b, 'emails'))})`
 
 const emailsGate = (ctx: Parameters<NonNullable<CheckDef['judge']>>[1]): Finding | undefined => {
   const d = attributeDef(ctx, 'urn:ietf:params:scim:schemas:core:2.0:User', 'emails')
@@ -63,27 +86,173 @@ const emailsGate = (ctx: Parameters<NonNullable<CheckDef['judge']>>[1]): Finding
 }
 
 /** applied(), behind the `attr:emails` gate. */
-function emailsApplied(expect: Parameters<typeof applied>[0]): NonNullable<CheckDef['judge']> {
-  const judge = applied(expect)
+function emailsApplied(expect: Parameters<typeof applied>[0], pre?: Precondition): NonNullable<CheckDef['judge']> {
+  const judge = applied(expect, { pre })
   return (x, ctx) => emailsGate(ctx) ?? judge(x, ctx)
 }
 
-/** Whether the request asked for a reduced representation (RFC 7644 §3.9). */
-function projected(x: Exchange): boolean {
-  try {
-    const q = new URL(x.request.url).searchParams
-    return [...q.keys()].some((k) => ['attributes', 'excludedattributes'].includes(k.toLowerCase()))
-  } catch {
-    return false
-  }
-}
 
 /** A write the RFC leaves open, recorded: pass for the reading every IdP works with, info for the others. */
 function recorded(message: string, reason: string): Finding {
   return { ok: 'info', message, reason }
 }
 
+// ---- patch.untouched-preserved: what a PATCH did not name must survive it ----
+
+/** Never judged as "untouched": identity and server-maintained attributes, and User.groups (changed through Groups). */
+const MAINTAINED = new Set(['schemas', 'id', 'meta', 'groups'])
+/** References another resource's DELETE may clear without any write on this one. */
+const REFERENCES = new Set(['members', 'manager'])
+
+const empty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0)
+
+/** Lower-cased names of what a PATCH's operations name: `emails`, `urn:…:enterprise:2.0:user` (whole extension) or `urn:…:user:manager`. */
+function named(write: Exchange): Set<string> {
+  const out = new Set<string>()
+  const mark = (p: string) => {
+    const lower = p.trim().toLowerCase()
+    if (!lower.startsWith('urn:')) return void out.add(lower.split(/[.[]/)[0])
+    // `urn:…:2.0:User:manager.value`: the attribute follows the last colon before any filter (the URN holds dots).
+    const base = lower.split('[')[0]
+    const cut = base.lastIndexOf(':')
+    const urn = base.slice(0, cut)
+    const attr = base.slice(cut + 1).split('.')[0]
+    out.add(`${urn}:${attr}`)
+    if (/:schemas:core:2\.0:(user|group)$/.test(urn)) out.add(attr)
+  }
+  const ops = key(sentBody(write), 'Operations')
+  for (const o of Array.isArray(ops) ? ops : []) {
+    const path = key(o, 'path')
+    if (typeof path === 'string' && path) mark(path)
+    else if (isObject(key(o, 'value'))) for (const k of Object.keys(key(o, 'value') as Json)) mark(k)
+  }
+  return out
+}
+
+interface Span {
+  /** The resource as last seen in full before the PATCHes. */
+  before: Json
+  patches: Exchange[]
+  /** A DELETE of some resource happened meanwhile (references to it may be cleared). */
+  deletes: boolean
+}
+
+/**
+ * The PATCHes between the last full representation of x's resource and x (a full read, or a PATCH's own full
+ * response), or undefined when there are none or something else changed the resource unseen (a PUT, a DELETE of it,
+ * /Bulk or /Me writes, a write without a response).
+ */
+function patchSpan(x: Exchange, ctx: CheckContext): Span | undefined {
+  const path = resourcePath(x)
+  if (!path) return undefined
+  const id = decodeURIComponent(path.split('/').pop()!)
+  const patches: Exchange[] = x.request.method === 'PATCH' ? [x] : []
+  let deletes = false
+  let i = ctx.history.lastIndexOf(x)
+  if (i < 0) i = ctx.history.length
+  for (let j = i - 1; j >= 0; j--) {
+    const h = ctx.history[j]
+    const m = h.request.method.toUpperCase()
+    if (m === 'GET' || m === 'HEAD' || m === 'OPTIONS') {
+      if (resourcePath(h) !== path) continue
+      const full = fullState(h)
+      if (full) return patches.length ? { before: full, patches, deletes } : undefined
+      continue
+    }
+    const own = resourcePath(h) === path
+    if (m === 'POST' && ok2xx(h) && json(h)?.id === id) {
+      const full = fullState(h)
+      return full && patches.length ? { before: full, patches, deletes } : undefined
+    }
+    if (m === 'DELETE' && ok2xx(h)) {
+      if (own) return undefined
+      deletes = true
+      continue
+    }
+    if (!own) {
+      // /Bulk and /Me writes may reach this resource by another route, unseen.
+      if (/\/(Bulk|Me)(\/|$)/i.test(safePath(h))) return undefined
+      continue
+    }
+    if (!h.response) return undefined
+    if (!ok2xx(h)) continue
+    if (m !== 'PATCH') return undefined
+    const full = fullState(h)
+    if (full) return patches.length ? { before: full, patches, deletes } : undefined
+    patches.push(h)
+  }
+  return undefined
+}
+
+function safePath(x: Exchange): string {
+  try {
+    return new URL(x.request.url).pathname
+  } catch {
+    return x.request.url
+  }
+}
+
+/** Attributes the read before showed with a value, that no PATCH named, and that are now empty or gone. */
+function dropped(before: Json, after: Json, names: Set<string>, span: Span, ctx: CheckContext, schema: string): string[] {
+  const out: string[] = []
+  // Server-maintained attributes, and those returned only on request, may come and go between representations.
+  const readOnly = (attr: string) => {
+    const def = attributeDef(ctx, schema, attr)
+    return def?.mutability === 'readOnly' || def?.returned === 'request' || def?.returned === 'never'
+  }
+  for (const [k, v] of Object.entries(before)) {
+    const lower = k.toLowerCase()
+    if (MAINTAINED.has(lower) || empty(v) || names.has(lower)) continue
+    if (lower.startsWith('urn:') && isObject(v)) {
+      const now = key(after, k)
+      for (const [sub, sv] of Object.entries(v)) {
+        const full = `${lower}:${sub.toLowerCase()}`
+        if (empty(sv) || names.has(full) || (span.deletes && REFERENCES.has(sub.toLowerCase()))) continue
+        if (empty(key(now, sub))) out.push(`${k}:${sub}`)
+      }
+      continue
+    }
+    if ((span.deletes && REFERENCES.has(lower)) || readOnly(k)) continue
+    if (empty(key(after, k))) out.push(k)
+  }
+  return out
+}
+
 export const checks: CheckDef[] = [
+  patch({
+    id: 'patch.untouched-preserved',
+    title: 'A PATCH leaves the attributes it does not name as they were',
+    level: 'MUST',
+    section: '7644 §3.5.2, §3.9',
+    requirement:
+      'HTTP PATCH is an OPTIONAL server function that enables clients to update one or more attributes of a SCIM resource using a sequence of operations to "add", "remove", or "replace" values. (RFC 7644 §3.5.2) attributes: A multi-valued list of strings indicating the names of resource attributes to return in the response, overriding the set of attributes that would be returned by default. (RFC 7644 §3.9)',
+    ambient(x, ctx) {
+      // PUT is left out on purpose: §3.5.1 lets a server clear readWrite attributes a PUT omits.
+      if (x.request.method !== 'GET' && x.request.method !== 'PATCH') return
+      const after = fullState(x)
+      if (!after) return
+      const span = patchSpan(x, ctx)
+      if (!span) return
+      const names = new Set<string>()
+      for (const p of span.patches) for (const n of named(p)) names.add(n)
+      const schema = endpointOf(x) === 'Groups' ? GROUP : USER
+      const lost = dropped(span.before, after, names, span, ctx, schema)
+      const writes = [...span.patches].reverse()
+      if (!lost.length) return { ok: true, message: `${writes.length === 1 ? describeWrite(writes[0]) : `${writes.length} PATCHes`} left every attribute they did not name in place` }
+      // The PATCH that asked for a reduced response is the likeliest culprit: name it, not the read that saw the loss.
+      const blame = writes.find(projected) ?? writes[0]
+      const steps = writes.map((w) => w.step).filter(Boolean)
+      return {
+        ok: false,
+        message: `${describeWrite(blame)}${projected(blame) ? ` (with ${new URL(blame.request.url).search})` : ''} emptied ${lost.join(', ')}, which ${writes.length === 1 ? 'it did not name' : `none of the ${writes.length} PATCHes${steps.length ? ` (steps ${steps.join(', ')})` : ''} named`}`,
+        expected: `${lost.join(', ')} as before: ${show(Object.fromEntries(lost.map((l) => [l, at(span.before, l)])))}`,
+        actual: show(Object.fromEntries(lost.map((l) => [l, at(after, l)]))),
+        exchange: blame,
+        ...ownership(after, ctx),
+      }
+    },
+  }),
+
   patch({
     id: 'patch.supported',
     title: 'PATCH is supported',
@@ -192,9 +361,11 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2.3',
     requirement: 'If the target location specifies a complex attribute, a set of sub-attributes SHALL be specified in the "value" parameter, which replaces any existing values or adds where an attribute did not previously exist. Sub-attributes that are not specified in the "value" parameter are left unchanged.',
-    judge: applied((r, a) => {
+    judge: applied((r, a, _ctx, _w, before) => {
       if (!same(at(r, 'name.givenName'), a.givenName)) return missing('replace name {givenName} not applied', a.givenName, at(r, 'name.givenName'))
-      if (!same(at(r, 'name.familyName'), a.familyName)) return { ok: false, message: `Complex replace dropped unspecified sub-attributes: name.familyName is ${show(at(r, 'name.familyName'))}`, expected: show(a.familyName), actual: show(at(r, 'name.familyName')) }
+      // The sub-attribute left out must keep the value the read before the write showed (none known: not judged).
+      const was = before ? at(before, 'name.familyName') : undefined
+      if (was !== undefined && !same(at(r, 'name.familyName'), was)) return { ok: false, message: `Complex replace dropped unspecified sub-attributes: name.familyName is ${show(at(r, 'name.familyName'))}`, expected: show(was), actual: show(at(r, 'name.familyName')) }
       return undefined
     }),
   }),
@@ -215,11 +386,11 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2.3',
     requirement: 'If the target location is a multi-valued attribute and a value selection ("valuePath") filter is specified that matches one or more values of the multi-valued attribute, then all matching record values SHALL be replaced.',
-    judge: emailsApplied((r, a) => {
+    judge: emailsApplied((r, a, _ctx, _w, before) => {
       const work = ofType(r, 'emails', 'work')
       if (work.length !== 1 || !same(key(work[0], 'value'), a.email)) return { ok: false, message: `Value-path replace wrong: work emails are ${show(work)}`, expected: `one work email ${show(a.email)}`, actual: show(work) }
-      return kept(r, a.keep, 'Value-path replace of the work email')
-    }),
+      return kept(r, before, a.keep, 'Value-path replace of the work email')
+    }, hasWorkEmail),
   }),
   patch({
     id: 'patch.replace-valuepath-subattr',
@@ -228,12 +399,14 @@ export const checks: CheckDef[] = [
     section: '7644 §3.5.2.3, Figure 7',
     requirement: 'If the target location is a complex multi-valued attribute with a value selection filter ("valuePath") and a specific sub-attribute (e.g., "addresses[type eq "work"].streetAddress"), the matching sub-attribute of all matching records is replaced.',
     breaks: ['entra'],
-    judge: emailsApplied((r, a) => {
+    judge: emailsApplied((r, a, _ctx, _w, before) => {
       const work = ofType(r, 'emails', 'work')
       if (work.length !== 1 || !same(key(work[0], 'value'), a.email)) return { ok: false, message: `Value-path sub-attribute replace wrong: work emails are ${show(work)}`, expected: `one work email ${show(a.email)}`, actual: show(work) }
-      if (a.primary !== undefined && key(work[0], 'primary') !== a.primary) return { ok: false, message: `Value-path sub-attribute replace changed other sub-attributes: primary is ${show(key(work[0], 'primary'))}`, expected: show(a.primary), actual: show(key(work[0], 'primary')) }
-      return kept(r, a.keep, 'Value-path replace of emails[type eq "work"].value')
-    }),
+      // The other sub-attributes keep what the read before showed (`primary` given in `with:` is only a cross-check).
+      const was = before ? key(ofType(before, 'emails', 'work')[0], 'primary') : undefined
+      if (before && key(work[0], 'primary') !== was) return { ok: false, message: `Value-path sub-attribute replace changed other sub-attributes: primary is ${show(key(work[0], 'primary'))}`, expected: show(was), actual: show(key(work[0], 'primary')) }
+      return kept(r, before, a.keep, 'Value-path replace of emails[type eq "work"].value')
+    }, hasWorkEmail),
   }),
   patch({
     id: 'patch.replace-valuepath-nomatch',
@@ -262,10 +435,10 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2.1',
     requirement: 'If omitted, the target location is assumed to be the resource itself. The "value" parameter contains a set of attributes to be added to the resource.',
-    judge: emailsApplied((r, a) => {
+    judge: emailsApplied((r, a, _ctx, _w, before) => {
       if (!withValue(r, 'emails', a.email).length) return { ok: false, message: `Pathless add wrong: email ${show(a.email)} not appended`, expected: `emails holding ${show(a.email)}`, actual: show(values(r, 'emails')) }
       if (!same(key(r, 'nickName'), a.nickName)) return missing('Pathless add wrong: nickName not set', a.nickName, key(r, 'nickName'))
-      return kept(r, a.keep, 'Pathless add')
+      return kept(r, before, keepAll(before, a.keep), 'Pathless add')
     }),
   }),
   patch({
@@ -274,9 +447,9 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2.1',
     requirement: 'If the target location specifies a multi-valued attribute, a new value is added to the attribute.',
-    judge: emailsApplied((r, a) => {
+    judge: emailsApplied((r, a, _ctx, _w, before) => {
       if (!withValue(r, 'emails', a.email).length) return { ok: false, message: `add to emails not applied: ${show(a.email)} missing`, expected: `emails holding ${show(a.email)}`, actual: show(values(r, 'emails')) }
-      const lost = kept(r, a.keep, 'add')
+      const lost = kept(r, before, keepAll(before, a.keep), 'add')
       return lost ? { ...lost, message: `add to a multi-valued attribute replaced existing values (${lost.message})` } : undefined
     }),
   }),
@@ -299,7 +472,7 @@ export const checks: CheckDef[] = [
       const out: Finding[] = []
       const n = withValue(rb.resource, 'emails', ctx.args.email).length
       out.push(n === 1 ? { ok: true, message: 'the existing value is listed once' } : { ok: false, message: `Re-adding an existing value duplicated it (${n} copies)`, expected: '1', actual: String(n) })
-      const before = json(stepExchange(ctx, String(ctx.args.before ?? '')))?.meta?.lastModified
+      const before = (rb.before ?? json(stepExchange(ctx, String(ctx.args.before ?? ''))))?.meta?.lastModified
       const now = rb.resource.meta?.lastModified
       if (typeof before !== 'string' || typeof now !== 'string') out.push(skip('meta.lastModified is not available before and after, so the timestamp rule cannot be judged'))
       else if (Date.parse(before) !== Date.parse(now)) out.push({ ok: false, level: 'MUST', message: `Re-adding an existing value bumped lastModified from ${before} to ${now}`, expected: before, actual: now })
@@ -334,12 +507,15 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2.2',
     requirement: 'If the target location is a complex multi-valued attribute and a complex filter is specified based on the attribute\'s sub-attributes, the matching records are removed.',
-    judge: emailsApplied((r, a) => {
+    judge: emailsApplied((r, a, _ctx, _w, before) => {
       const left = withValue(r, 'emails', a.removed).length
       if (left) return { ok: false, message: `Filtered remove left the matching value ${show(a.removed)}`, expected: `emails without ${show(a.removed)}`, actual: show(values(r, 'emails')) }
-      const lost = kept(r, a.keep, 'Filtered remove')
+      // Every email the read before showed that the filter does not match must stay.
+      const removedType = before ? key(withValue(before, 'emails', a.removed)[0], 'type') : undefined
+      const others = before ? list(before, 'emails').filter((e) => !same(key(e, 'type'), removedType)).map((e) => key(e, 'value')) : a.keep
+      const lost = kept(r, before, others, 'Filtered remove')
       return lost ? { ...lost, message: `Filtered remove removed more than the matching values (${lost.message})` } : undefined
-    }),
+    }, hasEmail('removed')),
   }),
   patch({
     id: 'patch.remove-multi-all',
@@ -355,7 +531,10 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.5.2.2',
     requirement: 'If an attribute is removed or becomes unassigned and is defined as a required attribute or a read-only attribute, the server SHALL return an HTTP response status code and a JSON detail error response as defined in Section 3.12, with a "scimType" error code of "mutability".',
-    judge: refused({ status: [400], scimType: 'mutability' }, 'Required attribute removed', (r, a) => (same(key(r, 'userName'), a.userName) ? undefined : { ok: false, message: `Required attribute removed: userName reads back ${show(key(r, 'userName'))}`, expected: show(a.userName), actual: show(key(r, 'userName')) })),
+    judge: refused({ status: [400], scimType: 'mutability' }, 'Required attribute removed', (r, a, before) => {
+      const was = before ? key(before, 'userName') : a.userName
+      return same(key(r, 'userName'), was) ? undefined : { ok: false, message: `Required attribute removed: userName reads back ${show(key(r, 'userName'))}`, expected: show(was), actual: show(key(r, 'userName')) }
+    }),
   }),
 
   // ---- mutability ----
@@ -406,12 +585,14 @@ export const checks: CheckDef[] = [
       const def = attributeDef(ctx, String(ctx.args.schema ?? GROUP), attr)
       if (def === undefined) return skip("the server's /Schemas is not available, so no attribute is known to be immutable")
       if (def?.mutability !== 'immutable') return skip(`${attr} is ${def ? `declared ${def.mutability}` : 'not declared'} on this server, so there is no immutable value to probe`)
-      return refused({ status: [400], scimType: 'mutability' }, 'Immutable attribute modified by PATCH', (r, a) => {
+      return refused({ status: [400], scimType: 'mutability' }, 'Immutable attribute modified by PATCH', (r, a, before) => {
         if (a.member === undefined) {
-          // A top-level immutable attribute: its value must be the one it had.
+          // A top-level immutable attribute: its value must be the one the read before the write showed.
           const now = at(r, `${a.schema}:${attr}`)
-          return same(now, a.was) ? undefined : { ok: false, message: `Immutable attribute modified by PATCH: ${attr} is now ${show(now)}`, expected: show(a.was), actual: show(now) }
+          const was = before ? at(before, `${a.schema}:${attr}`) : a.was
+          return same(now, was) ? undefined : { ok: false, message: `Immutable attribute modified by PATCH: ${attr} is now ${show(now)}`, expected: show(was), actual: show(now) }
         }
+        if (before && !values(before, 'members').includes(String(a.member))) return skip(`the read before the write shows no member ${a.member}, so there was no immutable value to change`)
         const now = values(r, 'members')
         return now.includes(String(a.member)) ? undefined : { ok: false, message: `Immutable attribute modified by PATCH: member ${a.member} is gone`, expected: `members holding ${a.member}`, actual: show(now) }
       })(x, ctx)
@@ -448,7 +629,7 @@ export const checks: CheckDef[] = [
       if (p.length > 1) return { ok: false, message: `Two primary values after PATCH: ${show(p.map((e) => key(e, 'value')))}`, expected: `only ${show(a.email)} primary`, actual: show(p) }
       if (p.length === 0 || !same(key(p[0], 'value'), a.email)) return { ok: false, message: `primary not moved to ${show(a.email)}`, expected: `${show(a.email)} primary`, actual: show(p.map((e) => key(e, 'value'))) }
       return undefined
-    }),
+    }, hasEmail('email')),
   }),
   patch({
     id: 'patch.extension-path',
@@ -473,7 +654,7 @@ export const checks: CheckDef[] = [
     level: 'MUST',
     section: '7644 §3.12',
     requirement: 'invalidPath: The "path" attribute was invalid or malformed (RFC 7644 §3.12 Table 9): 400, with scimType "invalidPath".',
-    judge: refusedHere({ status: [400], scimType: 'invalidPath', scimTypeLevel: 'SHOULD' }, 'Malformed path accepted'),
+    judge: refusedHere({ status: [400], scimType: 'invalidPath' }, 'Malformed path accepted'),
   }),
   patch({
     id: 'patch.unknown-attr-path',
@@ -582,9 +763,10 @@ export const checks: CheckDef[] = [
     section: '7644 §3.5.2.1',
     requirement: 'If the target location specifies a multi-valued attribute, a new value is added to the attribute.',
     breaks: ['okta', 'entra', 'onelogin', 'jumpcloud'],
-    judge: applied((r, a) => {
+    judge: applied((r, a, _ctx, write, before) => {
       const got = values(r, 'members')
-      const want = (a.members as unknown[]).map(String)
+      // The members the read before showed plus those the PATCH adds; `members` in with: only when nothing was read.
+      const want = before ? [...new Set([...values(before, 'members'), ...addedMembers(write)])] : (a.members as unknown[]).map(String)
       const lost = want.filter((m) => !got.includes(m))
       return lost.length ? { ok: false, message: `Member add not applied: ${lost.join(', ')} missing`, expected: show(want), actual: show(got) } : undefined
     }),
@@ -614,7 +796,12 @@ export const checks: CheckDef[] = [
     section: '7644 §3.5.2.2',
     requirement: 'If the target location is a multi-valued attribute and a complex filter is specified comparing a "value", the values matched by the filter are removed.',
     breaks: ['okta', 'entra'],
-    judge: applied((r, a) => exactMembers(r, a.members, 'Filtered member remove wrong')),
+    judge: applied((r, a, _ctx, write, before) => {
+      if (!before) return exactMembers(r, a.members, 'Filtered member remove wrong')
+      // The members the read before showed, less the one the filter names.
+      const gone = filteredMember(write)
+      return exactMembers(r, values(before, 'members').filter((m) => m !== gone), 'Filtered member remove wrong')
+    }),
   }),
   patch({
     id: 'patch.group-remove-nonmember',
@@ -647,7 +834,7 @@ export const checks: CheckDef[] = [
       if (!rb.resource) return cannot(`reading the group back answered ${x.response?.status}`)
       const got = values(rb.resource, 'members')
       const listed = String(ctx.args.removed)
-      const others = (ctx.args.others as unknown[]).map(String)
+      const others = (ctx.args.others as unknown[]).map(String).filter((o) => !rb.before || values(rb.before, 'members').includes(o))
       if (!got.includes(listed) && others.every((o) => got.includes(o))) return { ok: true, message: 'only the listed member was removed (the reading Entra and JumpCloud rely on)' }
       if (got.length === 0) return recorded('remove members with a value list removed every member (the literal RFC reading)', 'Server\'s reading differs from Entra/JumpCloud ("remove the listed members"): their removals empty the group')
       return recorded(`remove members with a value list left ${show(got)}`, 'Server\'s reading differs from Entra/JumpCloud ("remove the listed members")')
@@ -703,6 +890,26 @@ export const checks: CheckDef[] = [
     },
   }),
 ]
+
+/** Member ids a PATCH adds (`add` on path members). */
+function addedMembers(write: Exchange): string[] {
+  const ops = key(sentBody(write), 'Operations')
+  return (Array.isArray(ops) ? ops : []).flatMap((o: Json) => {
+    if (String(key(o, 'op')).toLowerCase() !== 'add' || String(key(o, 'path') ?? '').toLowerCase() !== 'members') return []
+    const v = key(o, 'value')
+    return (Array.isArray(v) ? v : [v]).map((m) => key(m, 'value')).filter((m) => m !== undefined).map(String)
+  })
+}
+
+/** The member id named by a `members[value eq "…"]` path. */
+function filteredMember(write: Exchange): string | undefined {
+  const ops = key(sentBody(write), 'Operations')
+  for (const o of Array.isArray(ops) ? ops : []) {
+    const m = /^members\[\s*value\s+eq\s+"([^"]*)"\s*\]$/i.exec(String(key(o, 'path') ?? ''))
+    if (m) return m[1]
+  }
+  return undefined
+}
 
 function exactMembers(r: Json, want: unknown, what: string): Finding | undefined {
   const expected = (Array.isArray(want) ? want : [want]).map(String)

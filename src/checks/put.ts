@@ -1,7 +1,7 @@
 import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
 import {
   at,
-  attributeDef,
+  attributeIn as attributeDef,
   cannot,
   detailOf,
   isFinding,
@@ -12,14 +12,16 @@ import {
   readBack,
   refusal,
   requestLine,
+  resourcePath,
   same,
   sentBody,
   show,
-  skip,
+  skipped as skip,
+  stateBefore,
   stepExchange,
   values,
   type Json,
-} from './readback.js'
+} from './verify.js'
 import type { Exchange } from '../http/exchange.js'
 import type { CheckContext } from './define.js'
 
@@ -38,6 +40,17 @@ const put = (id: string, title: string, level: CheckDef['level'], section: strin
 function created(ctx: CheckContext, step: unknown): Json | undefined {
   const x = typeof step === 'string' ? stepExchange(ctx, step) : undefined
   return x ? json(x) : undefined
+}
+
+/** The latest PUT this run sent to the resource `x` reads, before `x`. */
+function lastPut(ctx: CheckContext, x: Exchange): Exchange | undefined {
+  const path = resourcePath(x)
+  const i = ctx.history.lastIndexOf(x)
+  for (let j = (i < 0 ? ctx.history.length : i) - 1; j >= 0; j--) {
+    const h = ctx.history[j]
+    if (h.request.method === 'PUT' && resourcePath(h) === path) return h
+  }
+  return undefined
 }
 
 function noBody(x: Exchange): Finding | undefined {
@@ -82,7 +95,9 @@ export const checks: CheckDef[] = [
   put('put.id-unchanged', 'PUT keeps id and meta.created', 'MUST', '7643 §3.1', 'id ... MUST be a stable, non-reassignable identifier that does not change when the same resource is returned in subsequent requests (RFC 7643 §3.1); meta.created is "The "DateTime" that the resource was added to the service provider."', (x, ctx) => {
     const none = noBody(x)
     if (none) return none
-    const before = created(ctx, ctx.args.created)
+    // meta.created as the read just before the PUT showed it; the creating step's body when the run saw no read.
+    const write = x.request.method === 'PUT' ? x : lastPut(ctx, x)
+    const before = (write ? stateBefore(ctx, write)?.resource : undefined) ?? created(ctx, ctx.args.created)
     const path = decodeURIComponent(new URL(x.request.url).pathname.split('/').pop() ?? '')
     if (x.request.method === 'GET') {
       // The read after a PUT: the resource must still live at its id.
@@ -112,6 +127,7 @@ export const checks: CheckDef[] = [
       const group = String(ctx.args.group)
       const groups = key(rb.resource, 'groups')
       if (groups === undefined) return skip('the server does not return User.groups, so a dropped membership cannot be seen')
+      if (rb.before && !values(rb.before, 'groups').includes(group)) return skip(`the read before the PUT does not list group ${group} in User.groups, so there was no membership to keep`)
       return values(rb.resource, 'groups').includes(group) ? { ok: true, message: '"groups": [] in the PUT was ignored: the membership stays' } : { ok: false, message: `readOnly attribute in PUT applied: "groups": [] removed the user from group ${group}`, expected: `groups containing ${group}`, actual: show(groups) }
     }
     const meta = key(rb.resource, 'meta') as Json | undefined
@@ -178,7 +194,7 @@ export const checks: CheckDef[] = [
     const taken = ctx.args.userName
     const out: Finding[] = []
     if (s >= 200 && s < 300) out.push({ ok: false, message: `PUT created a duplicate userName (${s})`, expected: '409 uniqueness', actual: String(s), exchange: rb.write })
-    else if (s === 409) out.push(...refusal(rb.write, { status: [409], scimType: 'uniqueness', scimTypeLevel: 'SHOULD' }, 'PUT with a taken userName', 'PUT created a duplicate userName'))
+    else if (s === 409) out.push(...refusal(rb.write, { status: [409], scimType: 'uniqueness' }, 'PUT with a taken userName', 'PUT created a duplicate userName'))
     else if (s === 400) {
       // RFC 7643 §7 allows 400; 409 is what §3.3 gives for conflicts (catalogue §4 #3).
       out.push({ ok: false, level: 'SHOULD', message: 'PUT with a taken userName answered 400; 409 with scimType "uniqueness" is expected', expected: '409', actual: '400', exchange: rb.write })

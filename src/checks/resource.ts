@@ -4,7 +4,20 @@ import { dateTimeMillis, isXsdDateTime } from '../rfc/datetime.js'
 import { returnedResources, validateReturned, type ReturnedResource } from '../rfc/returned.js'
 import { COMMON_ATTRIBUTES, type ResourceTypeModel } from '../rfc/model.js'
 import { eqi } from '../rfc/normalize.js'
-import { detailOf, header, isListResponse, isObject, json, noResponse, ownership, pathnameOf, requestLine, routeLabel, sentJson, typeName } from './ambient.js'
+import {
+  detailOf,
+  header,
+  isListResponse,
+  isObject,
+  json,
+  noResponse,
+  ownership,
+  pathnameOf,
+  requestLine,
+  routeLabel,
+  sentJson,
+  typeName,
+} from './verify.js'
 
 /** RFC 7643 §2–§3: resource representation, common attributes and meta, judged on every User/Group returned (catalogue §2.5). */
 

@@ -1,6 +1,20 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { bodyOf, creatingPost, excerpt, getCI, isListResponse, isObject, req, resourceType, sentBody, skip, status, unjudgeable, type Json } from './judging.js'
+import {
+  bodyOf,
+  creatingPost,
+  excerpt,
+  getCI,
+  isListResponse,
+  isObject,
+  req,
+  resourceType,
+  sentBody,
+  skip,
+  status,
+  unjudgeable,
+  type Json,
+} from './verify.js'
 
 /** RFC 7644 §3.4.1: retrieving a known resource by id. Judged on the probes of scenarios/rfc/retrieve.yaml. */
 

@@ -4,7 +4,22 @@ import { extras } from './attrs.js'
 import { judgeInvalidFilter, judgeMembership } from './filter.js'
 import { echoJudge } from './list.js'
 import { sortedFixtures } from './sort.js'
-import { ABSENT_STATUSES, bodyOf, excerpt, fixtures, hasCI, info, isListResponse, labelsOf, listView, req, skip, status, stepExchange, unjudgeable } from './judging.js'
+import {
+  ABSENT_STATUSES,
+  bodyOf,
+  excerpt,
+  fixtures,
+  hasCI,
+  info,
+  isListResponse,
+  labelsOf,
+  listView,
+  req,
+  skip,
+  status,
+  stepExchange,
+  unjudgeable,
+} from './verify.js'
 
 /**
  * RFC 7644 §3.4.3: queries with POST {endpoint}/.search. The endpoint is optional, so every check first asks

@@ -1,6 +1,6 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { excerpt, fixtures, info, listView, req, skip, status, stepExchange, unjudgeable } from './judging.js'
+import { advertised, excerpt, fixtures, info, listView, req, skip, status, stepExchange, unjudgeable } from './verify.js'
 import { modelOf } from '../target/model.js'
 
 /**

@@ -1,7 +1,7 @@
 import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
 import {
   applied,
-  attributeDef,
+  attributeIn as attributeDef,
   cannot,
   detailOf,
   isObject,
@@ -14,10 +14,10 @@ import {
   requestLine,
   same,
   show,
-  skip,
+  skipped as skip,
   values,
   type Json,
-} from './readback.js'
+} from './verify.js'
 
 /** RFC 7643 §4.1, the User resource: password, active, emails, phones, addresses and the read-only groups. */
 

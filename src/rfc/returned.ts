@@ -53,6 +53,9 @@ const validated = new WeakMap<ReturnedResource, Validation | undefined>()
 function findResources(x: Exchange, d: Discovery): ReturnedResource[] {
   const r = x.response
   if (!r || r.status < 200 || r.status >= 300 || !isObject(r.json)) return []
+  // A DELETE answers with no resource (RFC 7644 §3.6) and a 204 carries none: whatever body came back (often `{}`)
+  // is not a representation to judge.
+  if (r.status === 204 || x.request.method.toUpperCase() === 'DELETE') return []
   let url: URL
   try {
     url = new URL(x.request.url)

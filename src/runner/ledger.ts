@@ -249,7 +249,7 @@ export class Ledger {
   /** 'ours' when a run-prefixed value sent comes back equal; 'other' when a value sent comes back different. */
   private matches(type: 'User' | 'Group', sent: unknown, got: Record<string, unknown>): 'ours' | 'other' | 'unproven' {
     let proven = false
-    for (const [attr, caseExact] of proofAttrs(type)) {
+    for (const [attr] of proofAttrs(type)) {
       const want = valueOf(sent, attr)
       const have = valueOf(got, attr)
       if (typeof want !== 'string') continue
@@ -258,7 +258,9 @@ export class Ledger {
         if (attr !== 'externalId' && this.isRunValue(want) && !hasOtherName(type, got)) proven = true
         continue
       }
-      if (typeof have !== 'string' || (caseExact ? have !== want : have.toLowerCase() !== want.toLowerCase())) return 'other'
+      // Identity, not fidelity: a case-exact value (externalId) that comes back in another case is still the run's
+      // resource (resource.externalId-case reports the change); only a different value means a different resource.
+      if (typeof have !== 'string' || have.toLowerCase() !== want.toLowerCase()) return 'other'
       if (this.isRunValue(want)) proven = true
     }
     return proven ? 'ours' : 'unproven'

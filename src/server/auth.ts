@@ -56,7 +56,7 @@ export function authenticate(header: string | undefined, tokens: TokenState, fla
   const basic = /^\s*Basic\s+(\S+)\s*$/i.exec(header ?? '')
   if (basic) {
     const [user, password] = decodeBasic(basic[1])
-    return user === DEMO_BASIC.username && password === DEMO_BASIC.password ? { ok: true } : { ok: false, reason: 'invalid' }
+    return user === DEMO_BASIC.username && password === DEMO_BASIC.password ? { ok: true } : { ok: false, reason: 'missing' }
   }
   const token = bearerToken(header)
   // A request without a bearer token (or with another scheme) carries no

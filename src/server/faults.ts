@@ -999,6 +999,27 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
       return res
     },
   },
+  {
+    name: 'patch-attributes-drops',
+    description: 'A PATCH carrying ?attributes= stores only the requested attributes and those its operations name: every other attribute of the resource is lost',
+    after: (ctx, res) => {
+      if (ctx.req.method !== 'PATCH' || ctx.route.kind !== 'item' || res.status !== 200) return res
+      const wanted = getParam(ctx.req.query, 'attributes')
+      const rec = wanted === undefined ? undefined : ctx.store.record(ctx.route.resource, ctx.route.id)
+      if (!rec) return res
+      // The required attribute (and a group's members, which the store indexes) stay so the record remains valid.
+      const keep = new Set(['username', 'displayname', 'members'])
+      for (const a of wanted!.split(',')) keep.add(a.trim().split('.')[0].toLowerCase())
+      const ops = isPlainObject(ctx.req.body) && Array.isArray(ctx.req.body['Operations']) ? ctx.req.body['Operations'] : []
+      for (const op of ops) {
+        if (!isPlainObject(op)) continue
+        if (typeof op['path'] === 'string') keep.add(op['path'].split(/[.[]/)[0].toLowerCase())
+        else if (isPlainObject(op['value'])) for (const k of Object.keys(op['value'])) keep.add(k.split('.')[0].toLowerCase())
+      }
+      for (const k of Object.keys(rec.attrs)) if (!keep.has(k.toLowerCase())) delete rec.attrs[k]
+      return res
+    },
+  },
 ]
 
 export const VARIANTS: ReadonlyArray<BehaviourDefinition> = [

@@ -62,7 +62,7 @@ describe('create checks on crafted exchanges', () => {
     expect(verdict(c, created({ emails: [{ value: 'w@example.com', type: 'work', primary: true }] }))).toBe('warn')
   })
 
-  it('create.duplicate-409 and duplicate-scimtype: 409 uniqueness passes; 201 and 409 without scimType fail', () => {
+  it('create.duplicate-409 and duplicate-scimtype: 409 uniqueness passes; 201 fails; 409 without scimType warns', () => {
     const d = check('create.duplicate-409')
     const t = check('create.duplicate-scimtype')
     expect(verdict(d, post(409, errorBody(409, 'uniqueness')))).toBe('pass')
@@ -70,7 +70,8 @@ describe('create checks on crafted exchanges', () => {
     expect(verdict(d, post(201, { ...sent, id: 'u-2' }))).toBe('fail')
     expect(verdict(d, post(400, errorBody(400, 'uniqueness')))).toBe('fail')
     expect(verdict(d, post(409, { detail: 'dup' }))).toBe('fail')
-    expect(verdict(t, post(409, errorBody(409)))).toBe('fail')
+    expect(verdict(t, post(409, errorBody(409)))).toBe('warn')
+    expect(verdict(t, post(409, errorBody(409, 'invalidValue')))).toBe('warn')
     expect(verdict(t, post(201, { ...sent, id: 'u-2' }))).toBe('skip')
   })
 

@@ -134,7 +134,7 @@ describe('filter checks on crafted exchanges', () => {
     expect(verdict(c, answer(['U1']), { args: { absent: ids('U1'), control: 'externalId', controlId: 'u1' }, history: [control] })).toBe('fail')
   })
 
-  it('400 invalidFilter checks (boolean ordering, unknown operator, malformed): 400 passes, 200 fails, another scimType fails or warns', () => {
+  it('400 invalidFilter checks (boolean ordering, unknown operator, malformed): 400 passes, 200 fails, another scimType warns', () => {
     const bool = check('filter.op-boolean-order')
     const op = check('filter.invalid-operator')
     const syntax = check('filter.invalid-syntax')
@@ -143,7 +143,8 @@ describe('filter checks on crafted exchanges', () => {
       expect(statuses(c, answer([])), c.id).toEqual(['fail'])
       expect(statuses(c, exchange({ path: query('x'), status: 500, body: errorBody(500) })), c.id).toEqual(['fail'])
     }
-    expect(statuses(op, declined('x', 'invalidSyntax'))).toEqual(['pass', 'fail'])
+    expect(statuses(op, declined('x', 'invalidSyntax'))).toEqual(['pass', 'warn'])
+    expect(statuses(bool, declined('x', 'invalidValue'))).toEqual(['pass', 'warn'])
     expect(statuses(syntax, declined('x', 'invalidSyntax'))).toEqual(['pass', 'warn'])
   })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checks } from '../../src/checks/list.js'
+import { allChecks } from '../../src/checks/registry.js'
 import { problems } from '../helpers/run.js'
 import { errorBody, exchange, finder, listBody, runScenario, statuses, stepX, verdict } from './support.js'
 
@@ -190,4 +191,37 @@ describe('list scenario against the built-in server', () => {
     expect((await broken('totalResults-string')).has('list.totalResults')).toBe(true)
     expect((await broken('count-ignored')).has('page.count-limit')).toBe(true)
   }, 30_000)
+})
+
+describe('no false alarm on an empty ListResponse without Resources', () => {
+  // RFC 7644 §3.4.2: Resources is "REQUIRED if "totalResults" is non-zero", so at totalResults 0 leaving it out is
+  // the same answer as an empty array. No check that reads list bodies may judge the omission worse.
+  it('no list-reading check judges {totalResults: 0} worse than {totalResults: 0, Resources: []}', () => {
+    const areas = ['list', 'filter', 'retrieve', 'attrs', 'case', 'group', 'user', 'delete', 'put', 'patch', 'create', 'resource', 'errors', 'media', 'transport']
+    const defs = allChecks().filter((c) => areas.includes(c.area))
+    const empty = { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0 }
+    const args = { fixtures: { U1: 'u-1' }, expect: [], absent: ['u-1'], id: 'u-1', userName: 'nobody' }
+    let compared = 0
+    for (const c of defs) {
+      for (const path of ['/Users?filter=userName%20eq%20%22nobody%22', '/Groups?count=0', '/Users?startIndex=5&count=2']) {
+        const omitted = exchange({ path, body: empty })
+        const emptyArray = exchange({ path, body: { ...empty, Resources: [] } })
+        let a: string[], b: string[]
+        try {
+          a = statuses(c, omitted, { args })
+          b = statuses(c, emptyArray, { args })
+        } catch {
+          continue // a check that needs other steps or arguments: not a list-body reader in this shape
+        }
+        for (const bad of ['fail', 'warn', 'error']) expect(a.filter((t) => t === bad).length, `${c.id} ${bad} on ${path}`).toBeLessThanOrEqual(b.filter((t) => t === bad).length)
+        compared++
+      }
+    }
+    expect(compared).toBeGreaterThan(30)
+  })
+
+  it('list.resources: no false alarm when Resources is omitted at totalResults 0', () => {
+    const c = check('list.resources')
+    expect(verdict(c, exchange({ path: '/Users?count=0', body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0 } }))).not.toMatch(/fail|warn/)
+  })
 })

@@ -57,6 +57,23 @@ describe('PUT checks on crafted exchanges', () => {
     expect(judged('put.readonly-ignored', put(200, user(), '/Users/u-1', bogus), { body: user({ meta: { ...META, created: '2000-01-01T00:00:00Z' } }) })).toBe('fail')
     expect(judged('put.readonly-ignored', put(400, errorBody(400, 'mutability'), '/Users/u-1', bogus), { body: user() })).toBe('fail')
   })
+  it('put.readonly-ignored: no false alarm when the read before the PUT already showed no membership', () => {
+    const bogus = { ...user(), groups: [] }
+    const w = { ...put(200, user(), '/Users/u-1', bogus), step: 'w' }
+    const before = exchange({ method: 'GET', path: '/Users/u-1', body: user({ groups: [] }) })
+    const r = exchange({ method: 'GET', path: '/Users/u-1', body: user({ groups: [] }) })
+    expect(verdict(check('put.readonly-ignored'), r, { history: [before, w, r], args: { after: 'w', group: 'g-2' } })).toBe('skip')
+    const had = exchange({ method: 'GET', path: '/Users/u-1', body: user({ groups: [{ value: 'g-2' }] }) })
+    expect(verdict(check('put.readonly-ignored'), r, { history: [had, w, r], args: { after: 'w', group: 'g-2' } })).toBe('fail')
+  })
+  it('put.id-unchanged: meta.created is compared with the read just before the PUT', () => {
+    const c = check('put.id-unchanged')
+    const before = exchange({ method: 'GET', path: '/Users/u-1', body: user({ meta: { ...META, created: '2025-05-05T00:00:00Z' } }) })
+    const x = put(200, user({ meta: { ...META, created: '2025-05-05T00:00:00Z' } }))
+    expect(verdict(c, x, { history: [before, x] })).toBe('pass')
+    const moved = put(200, user())
+    expect(verdict(c, moved, { history: [before, moved] })).toBe('fail')
+  })
   it('put.readonly-ignored: "groups": [] leaving the membership passes; dropping it fails; no User.groups skips', () => {
     const bogus = user({ groups: [] })
     expect(judged('put.readonly-ignored', put(200, user(), '/Users/u-1', bogus), { body: user({ groups: [{ value: 'g-2' }] }) }, { group: 'g-2' })).toBe('pass')

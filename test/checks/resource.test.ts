@@ -4,7 +4,7 @@ import { URN } from '../../src/rfc/index.js'
 import { RFC_SCHEMAS } from '../../src/rfc/model.js'
 import type { Exchange } from '../../src/http/exchange.js'
 import { problems } from '../helpers/run.js'
-import { errorBody, exchange, findings, finder, listBody, runScenario, statuses, verdict } from './support.js'
+import { context, errorBody, exchange, findings, finder, listBody, runScenario, statuses, verdict } from './support.js'
 
 const check = finder(checks)
 const BASE = 'http://127.0.0.1:1/scim/v2'
@@ -281,5 +281,29 @@ describe('rfc-resource against the built-in server', () => {
     // Alone: once a PUT has moved the user to a new id, the run no longer owns the old one and sends no PATCH to it.
     expect(await failing(['patch-unsupported'])).toEqual(['spc.capability-consistency:fail'])
     expect(await failing(['returned-request-always'], files[1])).toEqual(['resource.returned-request:fail'])
+  })
+})
+
+describe('no false alarm on the body of a DELETE or a 204', () => {
+  // RFC 7644 §3.6: a DELETE answers 204 with no content; servers that send `{}` (or echo something) anyway did not
+  // return a resource, so no representation check may judge it.
+  it('resource.id and every other ambient resource check ignore `{}` from a DELETE and any body on a 204', () => {
+    const bodies: [string, number, unknown][] = [
+      ['DELETE', 200, {}],
+      ['DELETE', 204, {}],
+      ['DELETE', 200, { schemas: [URN.user] }],
+      ['PATCH', 204, {}],
+      ['PUT', 204, { schemas: [URN.user] }],
+    ]
+    for (const def of checks.filter((c) => c.ambient)) {
+      for (const [method, status, body] of bodies) {
+        const x = exchange({ method, path: '/Users/u1', status, body })
+        const out = def.ambient!(x, context({ ...own, discovery }))
+        expect(out, `${def.id} on ${method} ${status}`).toBeUndefined()
+      }
+    }
+  })
+  it('resource.id still fails on a GET whose body has no id', () => {
+    expect(verdict(check('resource.id'), getU({ schemas: [URN.user], userName: 'x', meta: meta('u1') }), own)).toBe('fail')
   })
 })

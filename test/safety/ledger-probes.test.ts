@@ -135,10 +135,13 @@ describe('ownership is proven from the answer', () => {
     expect(l.uncertain.map((u) => u.name)).toEqual([`${PREFIX}a@example.com`])
   })
 
-  it('externalId is case-exact: a folded one is another resource', () => {
+  it('a case-folded externalId is the same resource (resource.externalId-case reports the fold); another value is not', () => {
     const l = new Ledger(false, PREFIX)
-    const f = post(l, '/Groups', { displayName: `${PREFIX}g`, externalId: 'ScimCheck-run1-g' }, { id: 'g1', displayName: `${PREFIX}g`, externalId: 'scimcheck-run1-g' })
-    expect(f?.check).toBe('safety.foreign-answer')
+    const folded = post(l, '/Groups', { displayName: `${PREFIX}g`, externalId: 'ScimCheck-run1-g' }, { id: 'g1', displayName: `${PREFIX}g`, externalId: 'scimcheck-run1-g' })
+    expect(folded).toBeUndefined()
+    expect(l.has('g1')).toBe(true)
+    const other = post(l, '/Groups', { displayName: `${PREFIX}h`, externalId: 'ScimCheck-run1-h' }, { id: 'g2', displayName: `${PREFIX}h`, externalId: 'ScimCheck-run1-x' })
+    expect(other?.check).toBe('safety.foreign-answer')
   })
 
   it('a Location naming another id than the body is another resource', () => {
