@@ -452,18 +452,21 @@ export const checks: CheckDef[] = [
   }),
   defineCheck({
     id: 'meta.location',
-    title: 'meta.location is the resource’s absolute URI',
+    title: 'meta.location is the resource’s URI',
     area: 'resource',
     level: 'MUST',
     source: rfc(7643, '§3.1'),
-    requirement: 'meta.location: the URI of the resource being returned; it MUST be the same as the Content-Location HTTP response header.',
+    requirement: 'location: The URI of the resource being returned. This value MUST be the same as the "Content-Location" HTTP response header (see Section 3.1.4.2 of [RFC7231]).',
     ambient: eachResource((rr, x) => {
       const loc = metaOf(rr.resource)?.location
       if (loc === undefined) return
-      if (!locationUrl(loc)) return { ok: false, message: `${label(rr)}.meta.location is not an absolute URI`, expected: 'an absolute http(s) URI', actual: JSON.stringify(loc) }
+      // RFC 7231 §3.1.4.2 lets Content-Location (and so meta.location) be a relative reference: it is resolved
+      // against the request's URI. Only a value that resolves to no http(s) URI at all is broken.
+      const resolved = locationUrl(loc) ?? (typeof loc === 'string' && loc.startsWith('/') ? locationUrl(new URL(loc, x.request.url).toString()) : undefined)
+      if (!resolved) return { ok: false, message: `${label(rr)}.meta.location is not a URI of the resource`, expected: 'an http(s) URI, absolute or relative to the request', actual: JSON.stringify(loc) }
       const cl = rr.listElement ? undefined : header(x, 'content-location')
       if (cl !== undefined && cl !== loc) return { ok: false, message: `Content-Location differs from ${label(rr)}.meta.location`, expected: String(loc), actual: cl }
-      return { ok: true, message: 'meta.location is absolute' }
+      return { ok: true, message: resolved.toString() === loc ? 'meta.location is absolute' : 'meta.location is a relative reference that resolves against the request (RFC 7231 §3.1.4.2)' }
     }),
     judge(x, ctx) {
       // The probe: GET on meta.location returns the same resource.

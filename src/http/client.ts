@@ -92,8 +92,12 @@ export class HttpClient {
 
   /** Resolve a step's path against the base URL; ids are the caller's job to percent-encode. */
   resolve(spec: Pick<RequestSpec, 'path' | 'query' | 'rawQuery'>): URL {
+    // A path the server handed out that already carries the base path ("/scim/v2/Groups/7", a Bulk location or a
+    // relative meta.location) is a path-absolute reference (RFC 3986 §4.2): resolved against the origin, not appended.
+    const basePath = this.base.pathname
+    const rooted = basePath !== '/' && spec.path.startsWith(basePath)
     const rel = spec.path.replace(/^\/+/, '')
-    const url = /^https?:\/\//i.test(spec.path) ? new URL(spec.path) : new URL(rel, this.base)
+    const url = /^https?:\/\//i.test(spec.path) ? new URL(spec.path) : rooted ? new URL(spec.path, this.base.origin) : new URL(rel, this.base)
     if (spec.rawQuery !== undefined) {
       url.search = spec.rawQuery
     } else if (spec.query) {

@@ -77,11 +77,14 @@ export async function judgeQuirks(ctx: ActionContext, x: Exchange, spec: Request
       if (!pair) continue
       const y = await ctx.send({ ...pair, purpose: 'diagnostic' })
       tried.push(`${q.id} normalised → ${y.response?.status ?? 'no answer'}`)
-      if (!accepted(y)) continue
+      // 409 is also proof: the normalised request got past the shape check to a conflict with existing data (a
+      // duplicate create), which the original rejection never reached.
+      if (!accepted(y) && !(y.response?.status === 409 && s === 400)) continue
       const changed = pair.method.toUpperCase() !== 'GET'
         ? `; that diagnostic ${pair.method.toUpperCase() === 'POST' ? 'created a resource (owned and cleaned up by this run like the rest)' : 'changed the resource'}, so later steps judge what the server now holds`
         : ''
-      report(ctx, q, x, `a minimal pair proves it: the same request with only this quirk normalised (${requestLine(y)}, sent by scim-check as a diagnostic, not by ${name(ctx)}) was answered ${y.response!.status}${changed}`)
+      const got = y.response!.status === 409 ? '409 (it reached the duplicate check the original never did)' : String(y.response!.status)
+      report(ctx, q, x, `a minimal pair proves it: the same request with only this quirk normalised (${requestLine(y)}, sent by scim-check as a diagnostic, not by ${name(ctx)}) was answered ${got}${accepted(y) ? changed : ''}`)
       return 'proven'
     }
   }

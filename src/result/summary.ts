@@ -9,8 +9,11 @@ import { breaksRun, worst } from './verdict.js'
 export function summarize(results: readonly Result[]): Summary {
   const s: Summary = { total: results.length, passed: 0, failed: 0, warned: 0, skipped: 0, info: 0, errors: 0, blocked: 0, rootCauses: 0 }
   const roots = new Set<string>()
+  // A root cause is a finding (fail, warn, error, info); a skip named as the cause (an action the IdP never
+  // performs) explains what was not judged, but is no defect to count.
+  const findings = new Set(results.filter((r) => r.status !== 'pass' && r.status !== 'skip').map((r) => r.id))
   for (const r of results) {
-    if (r.cause && r.status === 'skip') {
+    if (r.cause && r.status === 'skip' && findings.has(r.cause.id)) {
       s.blocked++
       roots.add(r.cause.id)
     }

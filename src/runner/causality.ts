@@ -68,6 +68,26 @@ export class Causality {
     return undefined
   }
 
+  /**
+   * A write the profile's IdP never performs (Ping deletes where others deactivate): reading the resource back as if
+   * it had happened is not judged; the step that did not happen is named instead. A later write clears it.
+   */
+  notPerformed(id: string, cause: Cause): void {
+    this.resources.set(id, cause)
+    this.unperformed.set(id, cause)
+  }
+
+  /** The action the IdP never performed on one of these resources: even a pass would judge a state nobody made. */
+  forUnperformed(ids: Iterable<string>): Cause | undefined {
+    for (const id of ids) {
+      const c = this.unperformed.get(id)
+      if (c) return c
+    }
+    return undefined
+  }
+
+  private unperformed = new Map<string, Cause>()
+
   /** For checks that could not judge (error, skip) after a create failed: what they were looking for is missing. */
   forMissing(): Cause | undefined {
     return this.failedCreate
@@ -102,6 +122,7 @@ export class Causality {
         continue
       }
       // A write that failed for no named reason is still the last write: an older cause no longer explains the state.
+      this.unperformed.delete(id)
       if (failed && known) this.resources.set(id, known)
       else this.resources.delete(id)
     }

@@ -71,6 +71,16 @@ export function blockedMessage(cause: Cause): string {
  * A verdict that another result explains: it is not judged on its own terms, so it becomes a skip that names its
  * root cause. What it would have said is kept in `reason`, for whoever wants to see the symptom too.
  */
+/**
+ * A verdict on state an action should have made that the IdP never performs (the profile skipped it): even a pass
+ * would judge nothing that happened, so it is a skip naming the step that did not happen.
+ */
+export function notPerformed(r: Result, cause: Cause): Result {
+  const { evidence: _evidence, ...rest } = r
+  const message = `not judged: it depends on ${cause.step ?? 'an earlier step'}, which this IdP does not perform (${cause.id})`
+  return { ...rest, status: 'skip', message, reason: `${message}; on its own: ${r.message}`, cause }
+}
+
 export function blocked(r: Result, cause: Cause): Result {
   if (r.status === 'pass') return r
   const { evidence: _evidence, ...rest } = r

@@ -33,7 +33,7 @@ import { applyBaseline, loadBaseline } from '../result/baseline.js'
 import { checkSelection, select } from '../result/select.js'
 import { PROFILES } from '../idp/registry.js'
 import { allChecks } from '../checks/registry.js'
-import { blocked, causeOf, ResultBuilder, type Descriptor } from './results.js'
+import { blocked, causeOf, notPerformed, ResultBuilder, type Descriptor } from './results.js'
 import { warningsOf } from './warnings.js'
 import { VERSION } from '../version.js'
 
@@ -366,7 +366,12 @@ class ScenarioRunner {
       inst.causality.afterStep(step.save, inst.sent, undefined, [], [r])
       return
     }
-    if (!exchange) return
+    if (!exchange) {
+      // The IdP does not perform this action (the profile said why): what depends on it is not judged either.
+      const why = inst.results.slice(before).find((r) => r.status === 'skip')
+      if (why && typeof args.id === 'string') inst.causality.notPerformed(args.id, causeOf(why))
+      return
+    }
     // A request scim-check refused to send was reported once, as a skip with its reason: nothing here to judge.
     if (refusedBy(exchange)) return
     if (isCapped(value)) this.add(inst, this.pageCap(inst, exchange, (value as { pages?: unknown }).pages))
@@ -393,7 +398,9 @@ class ScenarioRunner {
     // A catalogue check on a write judges that write's own answer, which an earlier failed write does not change;
     // on a read it judges state the failed write should have left.
     const judgesOwnWrite = inst.sent.some((x) => !x.purpose && isWrite(x))
+    const unperformed = judgesOwnWrite ? undefined : inst.causality.forUnperformed(addressed)
     const resolvedChecks = checks.map((r) => {
+      if (unperformed && !r.cause && r.status !== 'skip') return notPerformed(r, unperformed)
       if (r.status === 'pass' || r.status === 'info' || r.cause) return r
       if (earlier && !judgesOwnWrite) return blocked(r, earlier)
       if ((r.status === 'error' || r.status === 'skip') && missingCause) return blocked(r, missingCause)
@@ -406,7 +413,8 @@ class ScenarioRunner {
     let first: Result | undefined
     for (const e of expectationsOf(step)) {
       for (const r of this.expect(inst, step, e, exchange)) {
-        if (r.status === 'pass' || r.status === 'info' || r.cause) expects.push(r)
+        if (unperformed && !r.cause && r.status !== 'skip') expects.push(notPerformed(r, unperformed))
+        else if (r.status === 'pass' || r.status === 'info' || r.cause) expects.push(r)
         else {
           const cause = (r.exchange !== undefined ? inst.causality.sameExchange(r.exchange) : undefined) ?? earlier ?? (first && causeOf(first))
           expects.push(cause ? blocked(r, cause) : r)

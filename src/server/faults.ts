@@ -814,13 +814,13 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     },
   },
   {
-    name: 'relative-location',
-    description: 'meta.location is a relative path (/Users/{id}) instead of an absolute URI',
+    name: 'location-not-uri',
+    description: 'meta.location is not a URI of the resource ("User <id>")',
     after: (ctx, res) => {
       if (!isResourceRoute(ctx)) return res
       forEachResource(res.body, (r) => {
         const meta = r['meta']
-        if (isPlainObject(meta) && typeof meta['location'] === 'string') meta['location'] = new URL(meta['location']).pathname
+        if (isPlainObject(meta) && typeof meta['location'] === 'string') meta['location'] = `${String(meta['resourceType'])} ${String(r['id'])}`
       })
       return res
     },
@@ -1052,6 +1052,18 @@ export const VARIANTS: ReadonlyArray<BehaviourDefinition> = [
     name: 'discovery-filter-ignored',
     description: 'A filter on /Schemas or /ResourceTypes is ignored (instead of 403)',
     flags: { discoveryFilterIgnored: true },
+  },
+  {
+    name: 'relative-location',
+    description: 'meta.location is a path-absolute reference (/scim/v2/Users/{id}); RFC 7231 §3.1.4.2 resolves it against the request URI',
+    after: (ctx, res) => {
+      if (!isResourceRoute(ctx)) return res
+      forEachResource(res.body, (r) => {
+        const meta = r['meta']
+        if (isPlainObject(meta) && typeof meta['location'] === 'string') meta['location'] = new URL(meta['location']).pathname
+      })
+      return res
+    },
   },
 ]
 

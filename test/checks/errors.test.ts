@@ -108,14 +108,14 @@ describe('error probes on crafted exchanges', () => {
     expect(statuses(c, post(201, { schemas: [USER], id: 'x', userName: 'u', active: 'yes' }, { ...sent, userName: 'u', active: 'yes' }))).toEqual(['fail'])
   })
 
-  it('errors.method-not-allowed: 405 with Allow or 501 passes; 405 without Allow, 404 or 204 warns', () => {
+  it('errors.method-not-allowed: 405 with Allow or 501 passes; 405 without Allow fails (RFC 7231 MUST); 404 or 204 is recorded (method_not_allowed_404_no_false_positive)', () => {
     const c = check('errors.method-not-allowed')
     const del = (status: number, headers: Record<string, string> = {}) => exchange({ method: 'DELETE', path: '/ServiceProviderConfig', status, headers, body: status === 204 ? undefined : errorBody(status) })
     expect(verdict(c, del(405, { allow: 'GET' }))).toBe('pass')
     expect(verdict(c, del(501))).toBe('pass')
-    expect(verdict(c, del(405))).toBe('warn')
-    expect(verdict(c, del(404))).toBe('warn')
-    expect(verdict(c, del(204))).toBe('warn')
+    expect(verdict(c, del(405))).toBe('fail')
+    expect(verdict(c, del(404))).toBe('info')
+    expect(verdict(c, del(204))).toBe('info')
   })
 })
 
@@ -134,12 +134,12 @@ describe('rfc-errors against the built-in server', () => {
 
   it('fails on Error bodies that misstate status or scimType, and on missing Allow headers', async () => {
     const r = await runFiles(files, { builtinFaults: ['error-status-mismatch', 'unknown-scimtype', 'no-allow-header', 'unknown-id-400'] })
-    expect(failing(r)).toEqual(['errors.malformed-json:warn', 'errors.method-not-allowed:warn', 'errors.scimtype-valid:warn', 'errors.status-match:fail', 'errors.unknown-id-404:fail', 'errors.wrong-type:warn'])
+    expect(failing(r)).toEqual(['errors.malformed-json:warn', 'errors.method-not-allowed:fail', 'errors.scimtype-valid:warn', 'errors.status-match:fail', 'errors.unknown-id-404:fail', 'errors.wrong-type:warn'])
   })
 
   it('fails on a crash on bad JSON and on writable discovery', async () => {
     const r = await runFiles(files, { builtinFaults: ['malformed-json-500', 'discovery-writes-accepted'] })
-    expect(failing(r)).toEqual(['discovery.read-only:fail', 'errors.malformed-json:fail', 'errors.method-not-allowed:warn', 'errors.no-5xx:warn'])
+    expect(failing(r)).toEqual(['discovery.read-only:fail', 'errors.malformed-json:fail', 'errors.no-5xx:warn'])
   })
 
   it('errors.wrong-type: no false alarm on coerced types (userName 42 stored as "42" is a choice the RFC leaves open)', async () => {

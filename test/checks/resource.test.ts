@@ -143,10 +143,12 @@ describe('representation checks (ambient) on crafted exchanges', () => {
     expect(verdict(c, getU(u({ meta: meta('u1', 'User', { lastModified: 1706702400 }) })))).toBe('fail')
   })
 
-  it('meta.location: absolute and equal to Content-Location; following it returns the resource', () => {
+  it('meta.location: a URI (absolute, or path-absolute per RFC 7231 §3.1.4.2) equal to Content-Location; following it returns the resource', () => {
     const c = { ...check('meta.location'), judge: undefined }
     expect(verdict(c, getU(u()))).toBe('pass')
-    expect(verdict(c, getU(u({ meta: meta('u1', 'User', { location: '/Users/u1' }) })))).toBe('fail')
+    // meta_location_relative_no_false_positive: a path-absolute reference resolves against the request.
+    expect(verdict(c, getU(u({ meta: meta('u1', 'User', { location: '/scim/v2/Users/u1' }) })))).toBe('pass')
+    expect(verdict(c, getU(u({ meta: meta('u1', 'User', { location: 'User u1' }) })))).toBe('fail')
     expect(verdict(c, getU(u(), { headers: { 'content-location': `${BASE}/Users/other` } }))).toBe('fail')
     const judge = (x: Exchange, args: Record<string, unknown>) => statuses({ ...check('meta.location'), ambient: undefined }, x, { args })
     expect(judge(getU(u()), { id: 'u1', location: `${BASE}/Users/u1` })).toEqual(['pass'])
@@ -266,7 +268,7 @@ describe('rfc-resource against the built-in server', () => {
   })
 
   it('fails on malformed meta, flattened extensions, returned passwords, two primaries and list elements without id', async () => {
-    expect(await failing(['meta-datetime-space', 'relative-location', 'enterprise-flattened', 'password-returned', 'list-without-ids', 'all-primary'])).toEqual([
+    expect(await failing(['meta-datetime-space', 'location-not-uri', 'enterprise-flattened', 'password-returned', 'list-without-ids', 'all-primary'])).toEqual([
       'meta.datetime:fail',
       'meta.location:fail',
       'resource.extension-container:fail',
