@@ -258,8 +258,10 @@ export class Ledger {
         if (attr !== 'externalId' && this.isRunValue(want) && !hasOtherName(type, got)) proven = true
         continue
       }
-      if (typeof have !== 'string' || (caseExact ? have !== want : have.toLowerCase() !== want.toLowerCase())) return 'other'
-      if (this.isRunValue(want)) proven = true
+      // A value that differs only in case is still the value sent: a server folding a case-exact externalId has a
+      // defect of its own (resource.externalId-case), not someone else's resource; it just proves nothing.
+      if (typeof have !== 'string' || have.toLowerCase() !== want.toLowerCase()) return 'other'
+      if (this.isRunValue(want) && (!caseExact || have === want)) proven = true
     }
     return proven ? 'ours' : 'unproven'
   }

@@ -375,7 +375,7 @@ class ScenarioRunner {
       const def = getCheck('transport.response')!
       const finding: Finding = { ok: 'error', message: `${x.request.method} ${pathOf(x)}: ${x.error.message}`, reason: x.error.message }
       // Never an error of the target: scim-check itself did not send it, and says why.
-      if (refusedBy(x)) Object.assign(finding, { ok: 'skip', message: `skipped ${x.request.method} ${pathOf(x)}: ${x.error.message}`, reason: x.error.message })
+      if (refusedBy(x) || x.error.code === 'other-origin') Object.assign(finding, { ok: 'skip', message: `skipped ${x.request.method} ${pathOf(x)}: ${x.error.message}`, reason: x.error.message })
       inst.results.push(this.result(inst, def, finding, x))
       return
     }
@@ -528,9 +528,13 @@ function unjudgeable(f: Finding, step: Step): Finding | undefined {
   return { ...f, ok: 'skip', message: `skipped: ${reason}; the IdP's request shape is judged where it is authorised`, reason }
 }
 
-/** Why scim-check itself did not send this request (its guard, a path it would not build), or undefined. */
+/**
+ * Why scim-check's guard did not send this request (a write to what is not the run's, a path it would not build),
+ * or undefined. A URL on another origin is not in it: where the target pointed is the target's answer, and checks
+ * judge it.
+ */
 function refusedBy(x: Exchange): string | undefined {
-  return x.error && (x.error.code.startsWith('refused-') || x.error.code === 'other-origin') ? x.error.message : undefined
+  return x.error?.code.startsWith('refused-') ? x.error.message : undefined
 }
 
 function expectationsOf(step: Step): Expectation[] {

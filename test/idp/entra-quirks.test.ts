@@ -89,11 +89,11 @@ source: RFC 7644 §3.5.2
 steps:
   - name: create
     action: createUser
-    with: { userName: rehired@example.com, givenName: Ada, familyName: Lovelace, email: rehired@example.com }
+    with: { userName: "{{ unique.userName }}", givenName: Ada, familyName: Lovelace, email: "{{ unique.userName }}" }
     save: user
   - name: reactivate
     action: reactivateUser
-    with: { id: "{{ user.id }}", userName: rehired@example.com }
+    with: { id: "{{ user.id }}", userName: "{{ unique.userName }}" }
 `
 
 /** A loopback SCIM stub holding one inactive user: it takes the create, finds the user, and refuses "True". */
@@ -107,7 +107,8 @@ async function refusesTrue() {
         res.writeHead(status, json ? { 'content-type': 'application/scim+json' } : {})
         res.end(json ? JSON.stringify(json) : undefined)
       }
-      if (req.method === 'POST') return send(201, user)
+      // The create is answered with the user it sent (the run proves ownership by its run-prefixed userName).
+      if (req.method === 'POST') return send(201, Object.assign(user, { userName: JSON.parse(body).userName }))
       if (req.method === 'GET') return send(200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, startIndex: 1, itemsPerPage: 1, Resources: [user] })
       if (req.method === 'PATCH' && body.includes('"True"')) return send(400, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidValue', detail: 'active must be a boolean' })
       if (req.method === 'DELETE') return send(204)

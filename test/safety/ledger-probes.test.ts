@@ -135,10 +135,12 @@ describe('ownership is proven from the answer', () => {
     expect(l.uncertain.map((u) => u.name)).toEqual([`${PREFIX}a@example.com`])
   })
 
-  it('externalId is case-exact: a folded one is another resource', () => {
+  it('a different externalId is another resource; one folded to lower case is a defect, not a stranger', () => {
     const l = new Ledger(false, PREFIX)
-    const f = post(l, '/Groups', { displayName: `${PREFIX}g`, externalId: 'ScimCheck-run1-g' }, { id: 'g1', displayName: `${PREFIX}g`, externalId: 'scimcheck-run1-g' })
+    const f = post(l, '/Groups', { displayName: `${PREFIX}g`, externalId: 'ScimCheck-run1-g' }, { id: 'g1', displayName: `${PREFIX}g`, externalId: 'ScimCheck-run1-other' })
     expect(f?.check).toBe('safety.foreign-answer')
+    expect(post(l, '/Groups', { displayName: `${PREFIX}h`, externalId: 'ScimCheck-run1-h' }, { id: 'g2', displayName: `${PREFIX}h`, externalId: 'scimcheck-run1-h' })).toBeUndefined()
+    expect(l.has('g2')).toBe(true)
   })
 
   it('a Location naming another id than the body is another resource', () => {
