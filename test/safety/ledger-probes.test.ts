@@ -135,12 +135,18 @@ describe('ownership is proven from the answer', () => {
     expect(l.uncertain.map((u) => u.name)).toEqual([`${PREFIX}a@example.com`])
   })
 
-  it('a different externalId is another resource; one folded to lower case is a defect, not a stranger', () => {
+  it('a different displayName and externalId is another resource; an externalId folded to lower case is a defect, not a stranger', () => {
     const l = new Ledger(false, PREFIX)
-    const f = post(l, '/Groups', { displayName: `${PREFIX}g`, externalId: 'ScimCheck-run1-g' }, { id: 'g1', displayName: `${PREFIX}g`, externalId: 'ScimCheck-run1-other' })
+    const f = post(l, '/Groups', { displayName: `${PREFIX}g`, externalId: 'ScimCheck-run1-g' }, { id: 'g1', displayName: 'Engineering', externalId: 'ScimCheck-run1-other' })
     expect(f?.check).toBe('safety.foreign-answer')
     expect(post(l, '/Groups', { displayName: `${PREFIX}h`, externalId: 'ScimCheck-run1-h' }, { id: 'g2', displayName: `${PREFIX}h`, externalId: 'scimcheck-run1-h' })).toBeUndefined()
     expect(l.has('g2')).toBe(true)
+  })
+
+  it('one echoed run-prefixed value is proof, even when the server rewrote another', () => {
+    const l = new Ledger(false, PREFIX)
+    expect(post(l, '/Users', { userName: `${PREFIX}a`, externalId: 'ScimCheck-run1-a' }, { id: 'u1', userName: `${PREFIX}a@corp.example`, externalId: 'ScimCheck-run1-a' })).toBeUndefined()
+    expect(l.has('u1')).toBe(true)
   })
 
   it('a Location naming another id than the body is another resource', () => {
