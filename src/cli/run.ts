@@ -96,5 +96,6 @@ export function leftBehind(ledger: Ledger | undefined): string {
   if (!ledger) return 'nothing left behind'
   const items = [...ledger.list(), ...ledger.abandoned].map((o) => `${o.type} ${o.id}${o.name ? ` (${o.name})` : ''}`)
   items.push(...ledger.uncertain.map((u) => `${u.type} with unknown id (${u.name}; its create got no answer)`))
+  items.push(...ledger.unproven.map((u) => `${u.type} ${u.id} (not deleted: not proven the run's)`))
   return items.length ? `left behind: ${items.join(', ')}` : 'nothing left behind'
 }

@@ -14,7 +14,8 @@ const MAX_SEGMENT = 1024
 export function segment(value: unknown, what = 'id'): string {
   if (typeof value !== 'string' && typeof value !== 'number') throw new UnsafeSegment(`refused to build a path from ${what} ${JSON.stringify(value)}: not a string`)
   const v = String(value)
-  if (v === '' || v === '.' || v === '..') throw new UnsafeSegment(`refused to build a path from ${what} ${JSON.stringify(v)}: it cannot be one path segment (it would address the collection or a parent)`)
+  if (v === '') throw new UnsafeSegment(`refused to build a path from an empty ${what}: it cannot be one path segment (the path would address the whole collection)`)
+  if (v === '.' || v === '..') throw new UnsafeSegment(`refused to build a path from ${what} ${JSON.stringify(v)}: it cannot be one path segment (a "." or ".." path segment would address the collection or its parent)`)
   if (/[\u0000-\u001f\u007f]/.test(v)) throw new UnsafeSegment(`refused to build a path from ${what} ${JSON.stringify(v)}: it contains control characters`)
   if (v.length > MAX_SEGMENT) throw new UnsafeSegment(`refused to build a path from ${what} of ${v.length} characters: longer than ${MAX_SEGMENT}, it is not an id`)
   return encodeURIComponent(v)

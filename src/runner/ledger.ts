@@ -246,10 +246,15 @@ export class Ledger {
     return undefined
   }
 
-  /** 'ours' when a run-prefixed value sent comes back equal; 'other' when a value sent comes back different. */
+  /**
+   * 'ours' when a run-prefixed value sent (userName/displayName or externalId) comes back equal: nobody else holds
+   * it, so one is proof (a server that rewrites the other is wrong, but this is still the run's resource); 'other'
+   * when nothing proves it and a value sent comes back different; otherwise 'unproven'.
+   */
   private matches(type: 'User' | 'Group', sent: unknown, got: Record<string, unknown>): 'ours' | 'other' | 'unproven' {
     let proven = false
-    for (const [attr] of proofAttrs(type)) {
+    let differs = false
+    for (const [attr, caseExact] of proofAttrs(type)) {
       const want = valueOf(sent, attr)
       const have = valueOf(got, attr)
       if (typeof want !== 'string') continue
@@ -258,12 +263,12 @@ export class Ledger {
         if (attr !== 'externalId' && this.isRunValue(want) && !hasOtherName(type, got)) proven = true
         continue
       }
-      // Identity, not fidelity: a case-exact value (externalId) that comes back in another case is still the run's
-      // resource (resource.externalId-case reports the change); only a different value means a different resource.
-      if (typeof have !== 'string' || have.toLowerCase() !== want.toLowerCase()) return 'other'
-      if (this.isRunValue(want)) proven = true
+      // A value that differs only in case is still the value sent: a server folding a case-exact externalId has a
+      // defect of its own (resource.externalId-case), not someone else's resource; it just proves nothing.
+      if (typeof have !== 'string' || have.toLowerCase() !== want.toLowerCase()) differs = true
+      else if (this.isRunValue(want) && (!caseExact || have === want)) proven = true
     }
-    return proven ? 'ours' : 'unproven'
+    return proven ? 'ours' : differs ? 'other' : 'unproven'
   }
 
   /** A resource the run never described (created from a SearchRequest): ours only when it holds this run's prefix. */

@@ -638,9 +638,14 @@ function unjudgeable(f: Finding, step: Step): Finding | undefined {
   return { ...f, ok: 'skip', message: `skipped: ${reason}; the IdP's request shape is judged where it is authorised`, reason }
 }
 
-/** Why scim-check itself did not send this request (its guard, a path it would not build), or undefined. */
+/**
+ * Why scim-check's guard did not send this request (a write to what is not the run's, a path it would not build),
+ * or undefined. A URL on another origin is not in it: where the target pointed is the target's answer, and checks
+ * judge it.
+ */
 function refusedBy(x: Exchange): string | undefined {
-  return isRefusal(x) ? x.error!.message : undefined
+  // Another origin is not refused for safety: checks still judge the reference it came from.
+  return x.error?.code.startsWith('refused-') ? x.error.message : undefined
 }
 
 function defaultsOf(p: IdpProfile): Record<string, unknown> {

@@ -96,7 +96,7 @@ steps:
     with: { id: "{{ user.id }}", userName: "{{ unique.userName }}" }
 `
 
-/** A loopback SCIM stub holding one inactive user: it takes the create (echoing the run's userName, so the run owns it), finds the user, and refuses "True". */
+/** A loopback SCIM stub holding one inactive user: it takes the create, finds the user, and refuses "True". */
 async function refusesTrue() {
   const user = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u-1', userName: 'rehired@example.com', active: false }
   const server = createServer((req, res) => {
@@ -107,8 +107,8 @@ async function refusesTrue() {
         res.writeHead(status, json ? { 'content-type': 'application/scim+json' } : {})
         res.end(json ? JSON.stringify(json) : undefined)
       }
-      if (req.method === 'POST') user.userName = JSON.parse(body).userName ?? user.userName
-      if (req.method === 'POST') return send(201, user)
+      // The create is answered with the user it sent (the run proves ownership by its run-prefixed userName).
+      if (req.method === 'POST') return send(201, Object.assign(user, { userName: JSON.parse(body).userName }))
       if (req.method === 'GET') return send(200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, startIndex: 1, itemsPerPage: 1, Resources: [user] })
       if (req.method === 'PATCH' && body.includes('"True"')) return send(400, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidValue', detail: 'active must be a boolean' })
       if (req.method === 'DELETE') return send(204)

@@ -64,7 +64,7 @@ export async function startHostileProxy(upstreamUrl: string, store: Store, seede
   const requests: Seen[] = []
   const sockets = new Set<Socket>()
   const ownCreated: { kind: 'User' | 'Group'; id: string }[] = []
-  const state = { lies: 0 }
+  const state = { lies: 0, dropped: false }
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]
   const foreign = (kind: 'User' | 'Group') => {
     const id = pick(kind === 'User' ? seeded.users : seeded.groups)
@@ -103,13 +103,16 @@ export async function startHostileProxy(upstreamUrl: string, store: Store, seede
     const collection = /^\/(Users|Groups)\/?$/.exec(path)
     const kind = (m: RegExpExecArray | null) => (m?.[1] === 'Groups' ? 'Group' : 'User') as 'User' | 'Group'
 
-    if (mode === 'uncertain-lookalike' && method === 'POST' && collection && lie()) {
+    // Never two in a row: a target that stops answering ends the run (rightly), and this mode is about the lookup.
+    if (mode === 'uncertain-lookalike' && method === 'POST' && collection && !state.dropped && lie()) {
       // The create happens, but its answer never arrives.
       await forward(req, body)
       state.lies++
+      state.dropped = true
       req.socket.destroy()
       return
     }
+    state.dropped = false
     const a = await forward(req, body)
     const got = json(a)
     let out = a

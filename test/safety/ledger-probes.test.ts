@@ -135,13 +135,18 @@ describe('ownership is proven from the answer', () => {
     expect(l.uncertain.map((u) => u.name)).toEqual([`${PREFIX}a@example.com`])
   })
 
-  it('a case-folded externalId is the same resource (resource.externalId-case reports the fold); another value is not', () => {
+  it('a different displayName and externalId is another resource; an externalId folded to lower case is a defect, not a stranger', () => {
     const l = new Ledger(false, PREFIX)
-    const folded = post(l, '/Groups', { displayName: `${PREFIX}g`, externalId: 'ScimCheck-run1-g' }, { id: 'g1', displayName: `${PREFIX}g`, externalId: 'scimcheck-run1-g' })
-    expect(folded).toBeUndefined()
-    expect(l.has('g1')).toBe(true)
-    const other = post(l, '/Groups', { displayName: `${PREFIX}h`, externalId: 'ScimCheck-run1-h' }, { id: 'g2', displayName: `${PREFIX}h`, externalId: 'ScimCheck-run1-x' })
-    expect(other?.check).toBe('safety.foreign-answer')
+    const f = post(l, '/Groups', { displayName: `${PREFIX}g`, externalId: 'ScimCheck-run1-g' }, { id: 'g1', displayName: 'Engineering', externalId: 'ScimCheck-run1-other' })
+    expect(f?.check).toBe('safety.foreign-answer')
+    expect(post(l, '/Groups', { displayName: `${PREFIX}h`, externalId: 'ScimCheck-run1-h' }, { id: 'g2', displayName: `${PREFIX}h`, externalId: 'scimcheck-run1-h' })).toBeUndefined()
+    expect(l.has('g2')).toBe(true)
+  })
+
+  it('one echoed run-prefixed value is proof, even when the server rewrote another', () => {
+    const l = new Ledger(false, PREFIX)
+    expect(post(l, '/Users', { userName: `${PREFIX}a`, externalId: 'ScimCheck-run1-a' }, { id: 'u1', userName: `${PREFIX}a@corp.example`, externalId: 'ScimCheck-run1-a' })).toBeUndefined()
+    expect(l.has('u1')).toBe(true)
   })
 
   it('a Location naming another id than the body is another resource', () => {
