@@ -1,7 +1,11 @@
 /**
  * pretty: the terminal report a person reads after `scim-check run`.
  *
- * Mapping, top to bottom:
+ * By default (what a person reads): the warnings and a header line; the scenario × IdP matrix, one row per scenario;
+ * the findings (fail, warn, error), each root cause once with its evidence and what it blocked; a recap of counts,
+ * verdicts and the exit decision; leftovers. With `verbose`, the full listing below instead.
+ *
+ * Verbose mapping, top to bottom:
  *   report.warnings, report.incomplete  → first, before anything else (a 401-everywhere run must not read green)
  *   tool, target, idps, runId, duration → one header line
  *   results                             → grouped by IdP (report.idps order), then scenario (matrix order);
@@ -217,9 +221,80 @@ function renderPreamble(report: RunReport, p: Paint): string[] {
   return lines
 }
 
+/** scenario × IdP, one row per scenario: the verdict of each cell at a glance (compact: no rules between rows). */
+function renderMatrix(report: RunReport, p: Paint): string[] {
+  const { c } = p
+  const { scenarios, idps, cells } = report.matrix
+  if (scenarios.length === 0 || report.results.length === 0) return ['', 'No results: nothing was judged.']
+  const t = new Table({ head: ['Scenario', ...idps.map((idp) => oneLine(idp))].map((h) => c.bold(h)), style: { head: [], border: [], compact: true } })
+  t.push(...scenarios.map((sc) => [oneLine(sc), ...idps.map((idp) => p.symbol(cells[sc]?.[idp] ?? 'skip'))]))
+  return ['', t.toString()]
+}
+
+/** Only what needs a person: each fail, warn and error once, grouped by root cause with what it blocked. */
+function renderFindings(report: RunReport, p: Paint): string[] {
+  const { c } = p
+  const causes = rootCausesOf(report.results)
+  const shown: Shown = new Map()
+  const findings = report.results.filter((r) => DETAILED.has(r.status) && !causes.grouped(r))
+  const accepted = report.results.filter((r) => r.accepted)
+  const lines: string[] = []
+  if (accepted.length) {
+    // A baseline hides nothing: each accepted finding is named, with the reason it was accepted.
+    lines.push('', c.bold(`Accepted in the baseline (${accepted.length})`))
+    for (const r of accepted) lines.push(`  ${resultLine(r, p, false)}${c.dim(`  ${oneLine(r.idp)}/${oneLine(r.scenario)} (was ${r.accepted!.was})`)}`)
+  }
+  if (findings.length === 0) return lines
+  lines.push('', c.bold(`Findings (${findings.length})`))
+  for (const r of findings) {
+    lines.push(`  ${resultLine(r, p, false)}${c.dim(`  ${oneLine(r.idp)}/${oneLine(r.scenario)}`)}`)
+    lines.push(...details(r, report, p, shown).map((d) => indent(d, 6)))
+    const blocked = causes.blockedBy(r)
+    if (blocked.length) lines.push(c.dim(`      ↳ ${oneLine(blockedLine(blocked))}`))
+  }
+  return lines
+}
+
+/** The last lines a person reads: how many root causes, what they blocked, the verdicts, and the exit decision. */
+function renderRecap(report: RunReport, p: Paint): string[] {
+  const { c } = p
+  const s = report.summary
+  const roots = rootCausesOf(report.results)
+  const failures = report.results.filter((r) => (r.status === 'fail' || r.status === 'error') && !roots.grouped(r)).length
+  const { compliance } = report
+  const parts = [
+    `${failures} failure${failures === 1 ? '' : 's'}`,
+    `${s.blocked ?? 0} check${s.blocked === 1 ? '' : 's'} blocked`,
+    `${s.warned} warning${s.warned === 1 ? '' : 's'}`,
+    `${s.passed} passed, ${s.info} info, ${s.skipped} skipped`,
+  ]
+  const lines = ['', `${parts.join(', ')}; compliant at MUST: ${compliance.mustCompliant ? c.green('yes') : c.red('no')}`]
+  const idps = [...new Set([...report.idps, ...Object.keys(compliance.idps)])].filter((idp) => compliance.idps[idp])
+  lines.push(
+    `Compatible: ${idps
+      .map((idp) => {
+        const v = compliance.idps[idp]
+        return `${oneLine(idp)} ${v.compatible ? c.green('yes') : c.red(v.failures > 0 ? `no (${v.failures})` : 'no (nothing passed)')}`
+      })
+      .join(' · ')}`,
+  )
+  const failing = exitCodeOf(report) === 1
+  lines.push(
+    failing
+      ? c.red(`Run fails at --fail-on ${report.failOn}.`)
+      : `Run passes at --fail-on ${report.failOn}${report.failOn === 'never' ? ' (failures never fail the run)' : ''}.${s.info ? ' --verbose lists every check.' : ''}`,
+  )
+  return lines
+}
+
 export function renderPretty(report: RunReport, opts: RenderOptions): string {
   const p = paint(opts.color)
-  const lines = [...renderPreamble(report, p), ...renderResults(report, opts, p), ...renderSummary(report, opts, p), ...renderLeftovers(report, p)]
+  // By default a screen a person reads: the matrix, the findings grouped by root cause, a recap. --verbose lists
+  // every check, scenario by scenario, with the summary tables.
+  const body = opts.verbose
+    ? [...renderResults(report, opts, p), ...renderSummary(report, opts, p)]
+    : [...renderMatrix(report, p), ...renderFindings(report, p), ...renderRecap(report, p)]
+  const lines = [...renderPreamble(report, p), ...body, ...renderLeftovers(report, p)]
   return `${lines.join('\n')}\n`
 }
 

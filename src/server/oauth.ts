@@ -15,6 +15,8 @@ export interface OAuthOptions {
   ttlSeconds?: number
   /** A PEM public key: the demo client may then also authenticate with a JWT signed by its private key (RFC 7523). */
   clientPublicKey?: string
+  /** Revoke an access token after this many authenticated requests (tests of a client that must fetch a new one). */
+  maxUses?: number
 }
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
@@ -22,11 +24,14 @@ const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 /** Access tokens this server issued, each valid until it expires. */
 export class IssuedTokens {
   private tokens = new Map<string, number>()
+  private uses = new Map<string, number>()
   readonly ttlSeconds: number
   private publicKey?: KeyObject
+  private maxUses?: number
 
   constructor(opts: OAuthOptions = {}) {
     this.ttlSeconds = opts.ttlSeconds ?? 3600
+    this.maxUses = opts.maxUses
     if (opts.clientPublicKey) this.publicKey = createPublicKey(opts.clientPublicKey)
   }
 
@@ -37,7 +42,10 @@ export class IssuedTokens {
 
   valid(token: string): boolean {
     const until = this.tokens.get(token)
-    return until !== undefined && Date.now() < until
+    if (until === undefined || Date.now() >= until) return false
+    const used = (this.uses.get(token) ?? 0) + 1
+    this.uses.set(token, used)
+    return this.maxUses === undefined || used <= this.maxUses
   }
 
   /** The token endpoint: form-encoded body in, token or RFC 6749 §5.2 error out. */

@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { startServer } from '../../src/server/index.js'
 import { DEMO_BASIC, DEMO_CLIENT } from '../../src/server/oauth.js'
 import { runBuiltin, config, problems } from '../helpers/run.js'
@@ -30,16 +30,16 @@ function expectNowhere(secret: string, where: [string, string][]): void {
 }
 
 describe('--auth oauth-client-credentials', () => {
-  it('fetches a token, refreshes it when it expires mid-run, and writes no secret or access token anywhere', async () => {
-    // Tokens live one second: a run of several profiles outlives a few of them.
-    const server = await startServer({ port: 0, quiet: true, token: 'static-token-never-used-here', oauth: { ttlSeconds: 1 } })
+  it('fetches a token, fetches a new one when the server stops taking it mid-run, and writes no secret or access token anywhere', async () => {
+    // Each access token is revoked after 25 requests: the run outlives several and must fetch new ones.
+    const server = await startServer({ port: 0, quiet: true, token: 'static-token-never-used-here', oauth: { maxUses: 25 } })
     const dir = workdir()
     try {
       const args = ['run', '--url', server.url, '--auth', 'oauth-client-credentials', '--token-url', server.tokenUrl, '--client-id', DEMO_CLIENT.id, '--idp', 'generic,okta,entra', '--scenario', 'create', '--scenario', 'update', '--scenario', 'deactivate', '--scenario', 'group-sync']
       const r = await cli([...args, '--reporter', 'pretty', '--reporter', `json=${join(dir, 'r.json')}`, '--reporter', `html=${join(dir, 'r.html')}`, '--reporter', `markdown=${join(dir, 'r.md')}`, '--reporter', `junit=${join(dir, 'r.xml')}`, '--transcript', join(dir, 't.har')], { env: { SCIM_CLIENT_SECRET: DEMO_CLIENT.secret }, timeoutMs: 60_000 })
       expect(r.stderr).toBe('')
       expect(r.code, r.stdout.slice(-2000)).toBe(0)
-      expect(server.issuedTokens().length).toBeGreaterThanOrEqual(2)
+      expect(server.issuedTokens().length).toBeGreaterThanOrEqual(3)
       const where = everything(dir, r)
       expectNowhere(DEMO_CLIENT.secret, where)
       expectNowhere(Buffer.from(`${DEMO_CLIENT.id}:${DEMO_CLIENT.secret}`).toString('base64'), where)
@@ -88,6 +88,29 @@ describe('--auth oauth-client-credentials', () => {
     expect(r.stderr).toMatch(/needs --token-url/)
     const k = await cli(['run', '--builtin', '--auth', 'kerberos'])
     expect(k.stderr).toMatch(/--auth must be one of bearer, basic, oauth-client-credentials/)
+  })
+})
+
+describe('token lifetime', () => {
+  it('fetches a new token shortly before the old one expires, without waiting for a 401', async () => {
+    const { Credentials } = await import('../../src/http/auth.js')
+    const { Redactor } = await import('../../src/http/redact.js')
+    const server = await startServer({ port: 0, quiet: true, oauth: { ttlSeconds: 60 } })
+    const now = Date.now()
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now)
+    try {
+      const creds = new Credentials({ kind: 'oauth-client-credentials', tokenUrl: server.tokenUrl, clientId: DEMO_CLIENT.id, clientSecret: DEMO_CLIENT.secret }, { timeoutMs: 5000, redactor: new Redactor([]) })
+      const first = await creds.authorization()
+      expect(await creds.authorization()).toBe(first)
+      // 55 s later the token still has 5 s to live, inside the refresh margin (a tenth of 60 s): a new one is fetched.
+      clock.mockReturnValue(now + 55_000)
+      const second = await creds.authorization()
+      expect(second).not.toBe(first)
+      expect(creds.fetches).toBe(2)
+    } finally {
+      clock.mockRestore()
+      await server.close()
+    }
   })
 })
 

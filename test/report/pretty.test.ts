@@ -4,6 +4,8 @@ import type { RunReport } from '../../src/runner/report.js'
 import { hostileReport, sampleReport, singleIdpReport } from './helpers.js'
 
 const plain = (report: RunReport, verbose = false) => reporter.render(report, { color: false, verbose })
+/** The full listing: every check, scenario by scenario (what --verbose prints). */
+const full = (report: RunReport) => plain(report, true)
 
 describe('pretty reporter', () => {
   it('writes no ANSI code at all when colour is off', () => {
@@ -28,7 +30,7 @@ describe('pretty reporter', () => {
   })
 
   it('groups by IdP then scenario, one line per result with symbol, id, title and step', () => {
-    const out = plain(sampleReport())
+    const out = full(sampleReport())
     const okta = out.indexOf('\nokta\n')
     const entra = out.indexOf('\nentra\n')
     expect(okta).toBeGreaterThan(0)
@@ -39,7 +41,7 @@ describe('pretty reporter', () => {
   })
 
   it('explains a failure: message, source and level, expected vs actual, excerpts, reproduction', () => {
-    const out = plain(sampleReport())
+    const out = full(sampleReport())
     const start = out.indexOf('✗ users.deactivate-active-false')
     const block = out.slice(start, out.indexOf('\n        ↳', start))
     expect(block).toContain('\n        PATCH replace active=false answered 200 but the returned user is still active\n')
@@ -53,51 +55,65 @@ describe('pretty reporter', () => {
 
   it('shows a root cause once, with the checks it blocked beneath it instead of as lines of their own', () => {
     const out = plain(sampleReport())
-    expect(out).toContain('        ↳ 2 checks blocked: users.read-inactive [read inactive], users.find-inactive [find inactive]\n')
+    expect(out).toContain('      ↳ 2 checks blocked: users.read-inactive [read inactive], users.find-inactive [find inactive]\n')
     expect(out).not.toContain('- users.read-inactive')
-    expect(out).toContain('1 root cause, 2 checks blocked (skipped, never counted as failures)\n')
-    const verbose = plain(sampleReport(), true)
+    const verbose = full(sampleReport())
+    expect(verbose).toContain('1 root cause, 2 checks blocked (skipped, never counted as failures)\n')
     expect(verbose).toContain('        ↳ 2 checks blocked:\n          - users.read-inactive  [read inactive]\n          - users.find-inactive  [find inactive]\n')
   })
 
   it('a blocked result whose root cause is not in the report is still shown, naming its cause', () => {
     const report = sampleReport()
-    const out = plain({ ...report, results: report.results.filter((r) => r.id !== 'users.deactivate-active-false') })
+    const out = full({ ...report, results: report.results.filter((r) => r.id !== 'users.deactivate-active-false') })
     expect(out).toContain('- users.read-inactive  Deactivated user: read inactive  [read inactive] — blocked by users.deactivate-active-false at deactivate user')
   })
 
   it('prints an exchange once: a second verdict on it points back', () => {
-    const out = plain(sampleReport())
+    const out = full(sampleReport())
     expect(out.match(/reproduce: curl -sS -i -X PATCH/g)).toHaveLength(1)
     expect(out).toContain('        request, response and reproduction: as for users.deactivate-active-false above\n')
   })
 
   it('explains an error with its reason and the transport failure', () => {
-    const out = plain(sampleReport())
+    const out = full(sampleReport())
     expect(out).toContain('    ? users.get-after-create  A created user can be read back by id  [get user]\n')
     expect(out).toContain('        reason:   no response headers within 10000 ms (UND_ERR_HEADERS_TIMEOUT)\n')
     expect(out).toContain('          no response: UND_ERR_HEADERS_TIMEOUT no response headers within 10000 ms\n')
   })
 
-  it('collapses passing ambient checks to a count unless verbose', () => {
+  it('lists every ambient check only when verbose', () => {
     const quiet = plain(sampleReport())
     expect(quiet).not.toContain('http.content-type')
-    expect(quiet).toContain('    ✓ 2 ambient checks passed\n')
     const verbose = plain(sampleReport(), true)
     expect(verbose.match(/✓ http\.content-type {2}Responses are application\/scim\+json/g)).toHaveLength(2)
     expect(verbose).toContain('✓ http.content-type  Responses are application/scim+json  [create user] — 1 response checked\n')
     expect(verbose).not.toContain('ambient checks passed')
   })
 
+  it('by default: the matrix, then each finding once (root causes with what they blocked), then a recap', () => {
+    const out = plain(sampleReport())
+    expect(out).toContain('│ Scenario       │ okta │ entra │')
+    expect(out).toContain('│ user-lifecycle │ ✗    │ ?     │')
+    expect(out).toMatch(/\nFindings \(\d+\)\n/)
+    expect(out).toContain('  ✗ users.deactivate-active-false')
+    expect(out).toContain('      ↳ 2 checks blocked: users.read-inactive [read inactive], users.find-inactive [find inactive]\n')
+    // Passes and blocked checks are not listed one by one.
+    expect(out).not.toContain('✓ users.create-status')
+    expect(out).not.toContain('- users.read-inactive')
+    expect(out).toMatch(/\n\d+ failures?, 2 checks blocked, 1 warning, \d+ passed, \d+ info, \d+ skipped; compliant at MUST: no\nCompatible: okta no \(1\) · entra no \(1\)\nRun fails at --fail-on must\.\n/)
+    expect(out.indexOf('Findings')).toBeGreaterThan(out.indexOf('│ Scenario'))
+    expect(out.indexOf('Run fails')).toBeLessThan(out.indexOf('Leftovers'))
+  })
+
   it('an ambient check that fails is shown with its details', () => {
     const report = sampleReport()
     const failing = { ...report.results[1], status: 'fail' as const, message: 'Content-Type was text/html', expected: 'application/scim+json', actual: 'text/html' }
-    const out = plain({ ...report, results: [failing, ...report.results.slice(2)] })
+    const out = full({ ...report, results: [failing, ...report.results.slice(2)] })
     expect(out).toContain('✗ http.content-type  Responses are application/scim+json  [create user]\n        Content-Type was text/html\n')
   })
 
   it('ends with the summary table, the matrix, the verdicts and leftovers', () => {
-    const out = plain(sampleReport())
+    const out = full(sampleReport())
     expect(out).toContain('│ Passed │ Failed │ Warnings │ Info │ Skipped │ Errors │ Total │')
     expect(out).toContain('│ 5      │ 1      │ 1        │ 1    │ 3       │ 1      │ 12    │')
     expect(out).toContain('│ Scenario       │ okta │ entra │')
@@ -115,7 +131,7 @@ describe('pretty reporter', () => {
   })
 
   it('shows no matrix for a single IdP', () => {
-    const out = plain(singleIdpReport())
+    const out = full(singleIdpReport())
     expect(out).not.toContain('Compatibility matrix')
     expect(out).toContain('Compatible with okta: no (1 failure)')
     expect(out).not.toContain('entra')
@@ -133,13 +149,14 @@ describe('pretty reporter', () => {
       warnings: [],
     })
     expect(out.startsWith('scim-check 0.1.0')).toBe(true)
-    expect(out).toContain('Compliant at MUST level: yes\nCompatible with okta: yes\nRun passes at --fail-on must.\n')
+    expect(out).toContain('compliant at MUST: yes\nCompatible: okta yes\nRun passes at --fail-on must.\n')
+    expect(out).not.toContain('Findings')
     expect(out).not.toContain('Leftovers')
   })
 
   it('a hostile target cannot write escape codes or break lines of one-line fields', () => {
     const report = hostileReport()
-    const out = plain(report)
+    const out = full(report)
     expect(out).not.toContain('\x1b')
     expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/)
     expect(out).toContain('\\u{1b}[31mred')

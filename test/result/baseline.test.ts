@@ -26,7 +26,7 @@ describe('baselines', () => {
     expect(accepted.code).toBe(0)
     expect(accepted.stdout).toMatch(/create\.duplicate\.status.*accepted in the baseline: duplicates tolerated/)
     // Accepted for the build, still not compliant.
-    expect(accepted.stdout).toContain('Compliant at MUST level: no')
+    expect(accepted.stdout).toContain('compliant at MUST: no')
 
     const fixed = await cli(['run', '--builtin', '--scenario', 'create', '--baseline', at('baseline.yaml'), '--reporter', 'pretty', '--reporter', `json=${at('after.json')}`])
     expect(fixed.code).toBe(0)
