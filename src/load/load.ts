@@ -44,9 +44,10 @@ export interface LoadSection {
   idp: string
   plan: LoadPlan
   phases: { name: string; requests: number; ms: number; note?: string }[]
-  /** IdP requests (resends included) and the harness's own (verification, cleanup) apart. */
+  /** IdP requests as the profile made them; attempts count every resend after a 429 or 5xx too. */
   requests: number
   attempts: number
+  /** The harness's own read-backs of the end state (not IdP traffic). */
   harnessRequests: number
   durationMs: number
   /** IdP requests per second over the send phases. */
@@ -505,7 +506,7 @@ class Driver {
       idp: this.profile.name,
       plan: this.plan,
       phases: this.phases,
-      requests: idpRequests,
+      requests: this.logical,
       attempts: this.attempts,
       harnessRequests: this.harness,
       durationMs,

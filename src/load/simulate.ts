@@ -85,7 +85,7 @@ export function simulateOkta(input: SimulationInput): Simulation {
   if (gaveUp.length) arithmetic.push(`${gaveUp.length} requests failed all ${OKTA_RULE.maxAttempts} attempts: Okta gives up on them (e.g. ${gaveUp.slice(0, 3).join('; ')})`)
   const verdict = chains.length === 0
     ? `Okta would finish in about ${dur(base)}: no request was throttled`
-    : `Okta would need about ${dur(base + longest)} to ${dur(base + total)} for this import${gaveUp.length ? ` and give up on ${gaveUp.length} request${gaveUp.length === 1 ? '' : 's'}` : ', giving up on nothing'}`
+    : `Okta would need about ${dur(base + longest) === dur(base + total) ? dur(base + total) : `${dur(base + longest)} to ${dur(base + total)}`} for this import${gaveUp.length ? ` and give up on ${gaveUp.length} request${gaveUp.length === 1 ? '' : 's'}` : ', giving up on nothing'}`
   return { idp: 'okta', verdict, arithmetic, seconds: base + total, gaveUp, source: OKTA_RULE.source }
 }
 

@@ -930,7 +930,7 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     description: 'Answers 429 Too Many Requests, without Retry-After, to 5% of requests to /Users and /Groups (seeded per server, so a run is reproducible); scim-check\'s own housekeeping requests are let through',
     before: (ctx) => {
       if (!/^\/(Users|Groups)(\/|$|\?)/i.test(ctx.req.path)) return undefined
-      if (String(ctx.req.headers['user-agent'] ?? '').startsWith('scim-check/')) return undefined
+      if (/^scim-check\/\S+ \((cleanup|diagnostic|discovery|ledger)\)$/.test(String(ctx.req.headers['user-agent'] ?? ''))) return undefined
       if (seeded(ctx.store)() >= 0.05) return undefined
       return errorResponse(429, 'Too many requests: slow down')
     },
