@@ -26,6 +26,8 @@ export async function loadCommand(opts: Record<string, unknown>): Promise<number
     const v = opts[new Option(o.flags).attributeName()]
     if (typeof v === 'string') plan[o.key] = o.parse(v)
   }
+  // An export sends nothing: the target is given when the script runs (SCIM_URL, SCIM_TOKEN).
+  if (opts.export !== undefined && flags.url === undefined) flags.builtin = true
   const configPath = (opts.config as string | undefined) ?? findConfigFile(process.cwd())
   const file = configPath ? loadConfigFile(configPath) : {}
   const config = resolveRunConfig({ ...flags, progress: opts.progress }, process.env, file)
@@ -33,7 +35,7 @@ export async function loadCommand(opts: Record<string, unknown>): Promise<number
     if (opts.export !== 'artillery') throw new UsageError(`--export ${String(opts.export)}: the supported engine is artillery`)
     const { exportArtillery } = await import('../load/artillery.js')
     const dir = String(opts.exportDir ?? 'scim-check-artillery')
-    const written = exportArtillery(config, plan, dir)
+    const written = await exportArtillery(config, plan, dir)
     process.stdout.write(`wrote ${written.join(', ')}\nrun it with: SCIM_URL=<base> SCIM_TOKEN=<token> npx artillery run ${written[0]}\n`)
     return 0
   }

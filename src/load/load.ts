@@ -22,6 +22,7 @@ import { Pacer, pool, sleep } from './pace.js'
 import { planFor, type LoadPlan, type PlanInput } from './plan.js'
 import { simulateEntra, simulateOkta, type Simulation, type Throttled } from './simulate.js'
 import { Stats } from './stats.js'
+import { GROUP_FIELDS, USER_FIELDS, userArgs } from './data.js'
 import { verify, type Expected } from './verify.js'
 
 export interface LoadProgress {
@@ -222,10 +223,10 @@ class Driver {
   ) {
     this.pacer = new Pacer(plan.rate)
     this.prefix = `scimcheck-${runId}-`
-    for (let i = 0; i < plan.users; i++) this.users.push({ i, userName: `${this.prefix}u${i}@example.com`, externalId: `${this.prefix}x${i}` })
+    for (let i = 0; i < plan.users; i++) this.users.push({ i, userName: USER_FIELDS.userName(this.prefix, i), externalId: USER_FIELDS.externalId(this.prefix, i) })
     for (let g = 0; g < plan.groups; g++) {
       const members = Array.from({ length: plan.groupSize }, (_, k) => this.users[(g * plan.groupSize + k) % plan.users])
-      this.groups.push({ g, displayName: `${this.prefix}g${g}`, externalId: `${this.prefix}gx${g}`, members: [...new Set(members)], accepted: new Set(), patches: [] })
+      this.groups.push({ g, displayName: GROUP_FIELDS.displayName(this.prefix, g), externalId: GROUP_FIELDS.externalId(this.prefix, g), members: [...new Set(members)], accepted: new Set(), patches: [] })
     }
   }
 
@@ -300,7 +301,7 @@ class Driver {
         return
       }
     }
-    const out = await this.act('createUser', what, { userName: u.userName, givenName: 'Load', familyName: `User ${u.i}`, displayName: `Load User ${u.i}`, email: u.userName, externalId: u.externalId }, lane)
+    const out = await this.act('createUser', what, userArgs(this.prefix, u.i), lane)
     const json = out?.exchange?.response?.json as { id?: unknown } | undefined
     if (out?.exchange && ok(out.exchange) && typeof json?.id === 'string') u.id = json.id
   }
