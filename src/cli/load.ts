@@ -66,13 +66,16 @@ export async function loadCommand(opts: Record<string, unknown>): Promise<number
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   let lastPlain = ''
+  let lastAt = 0
   const progress = (p: { phase: string; done: number; total: number; requests: number; errors: number; elapsedMs: number }) => {
     if (!showProgress) return
     const rps = p.elapsedMs ? Math.round((p.requests / p.elapsedMs) * 1000) : 0
     const line = `${p.phase} ${p.done}/${p.total} · ${p.requests} requests · ${rps}/s · ${p.errors} errors`
     if (tty) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 80) - 1)}`)
-    else if (p.phase !== lastPlain) {
+    else if (p.phase !== lastPlain || p.elapsedMs - lastAt >= 10_000) {
+      // Off a terminal (CI logs): a line per phase and one every ten seconds, never a flood.
       lastPlain = p.phase
+      lastAt = p.elapsedMs
       process.stderr.write(`${line}\n`)
     }
   }
