@@ -287,6 +287,13 @@ class Driver {
       })
     }
     this.finishExpectations()
+    const def: Descriptor = { id: 'load.idp-requests', title: "The IdP's requests succeed at volume (after the resends the IdP would make)", level: 'MUST', source: { scenario: SCENARIO, note: 'an initial sync that fails requests leaves users unprovisioned' } }
+    if (!this.failures.size) this.results.push(this.result(def, { ok: true, message: `${this.logical} requests answered 2xx` }))
+    else {
+      const list = [...this.failures.entries()].sort((a, b) => b[1].count - a[1].count)
+      const total = list.reduce((a, [, f]) => a + f.count, 0)
+      this.results.push(this.result(def, { ok: false, message: `${total} of ${this.logical} IdP requests failed: ${list.map(([k, f]) => `${k} ×${f.count}`).join(', ')}` }, list[0][1].first))
+    }
   }
 
   private async createUser(u: UserPlan): Promise<void> {
@@ -384,8 +391,21 @@ class Driver {
         retryAfter.push(x.response?.headers['retry-after'])
         this.throttled.push({ what, statuses, retryAfter })
       }
+      if (!ok(x)) this.refused(action, x)
       this.release(x)
       return x
+    }
+  }
+
+  /** IdP requests that ended without a 2xx, after the resends: counted per action and status, the first kept as evidence. */
+  private failures = new Map<string, { count: number; first: Exchange }>()
+  private refused(action: string, x: Exchange): void {
+    const key = `${action} → ${x.response ? x.response.status : x.error?.code ?? 'no response'}`
+    const f = this.failures.get(key)
+    if (f) f.count++
+    else {
+      this.failures.set(key, { count: 1, first: x })
+      this.pin(x)
     }
   }
 

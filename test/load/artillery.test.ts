@@ -53,7 +53,8 @@ const importWalk = (r: RecordedRequest) => r.method === 'GET' && /[?&]startIndex
 
 describe('--export artillery', () => {
   for (const idp of ['entra', 'okta']) {
-    it(`${idp}: real Artillery runs the exported script against the built-in server with the request shapes of scim-check load`, async () => {
+    // Side by side: most of each case is Artillery starting up.
+    it.concurrent(`${idp}: real Artillery runs the exported script against the built-in server with the request shapes of scim-check load`, async () => {
       const dir = mkdtempSync(join(tmpdir(), `scim-check-artillery-${idp}-`))
       dirs.push(dir)
       await exportArtillery(config({ idps: [idp] }), PLAN, dir)

@@ -89,6 +89,21 @@ describe('scim-check load', () => {
     expect(report.leftovers).toEqual([])
   }, 60_000)
 
+  it('an endpoint refusing every write: Entra would quarantine the job, Okta would give up on every user', async () => {
+    const cfg = await target(['500-on-write'])
+    const report = await load({ ...cfg, idps: ['entra'] }, { users: 12, rate: 0, groups: 0, offboard: 0 })
+    const r = report.results.find((x) => x.id === 'load.idp-requests')!
+    expect(r.status).toBe('fail')
+    expect(r.message).toBe('12 of 24 IdP requests failed: createUser → 500 ×12')
+    expect(r.evidence?.response).toMatch(/500/)
+    // Each create was sent 10 times: Okta's attempt limit.
+    expect(report.load.attempts).toBe(12 + 12 * 10)
+    const [okta, entra] = report.load.simulations
+    expect(okta.gaveUp).toHaveLength(12)
+    expect(entra.quarantined).toBe(true)
+    expect(entra.verdict).toMatch(/^Entra would quarantine this job \(90\.9% of calls failed\)/)
+  }, 60_000)
+
   it('is reproducible: the seeded 429 fault throttles the same requests twice', async () => {
     const counts: number[] = []
     for (let i = 0; i < 2; i++) {
