@@ -1,4 +1,7 @@
+import { Ajv } from 'ajv'
+import addFormats from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
+import schema from '../../src/report/report.schema.json' with { type: 'json' }
 import { cli } from '../helpers/cli.js'
 
 describe('scim-check load (CLI)', () => {
@@ -22,6 +25,12 @@ describe('scim-check load (CLI)', () => {
     expect(doc.load.verdict.ok).toBe(false)
     expect(Object.keys(doc.load.latency)).toEqual(expect.arrayContaining(['lookup', 'create', 'group-patch']))
     expect(doc.results.find((x: { id: string }) => x.id === 'load.group-members').status).toBe('fail')
+    const ajv = new Ajv({ allErrors: true, strict: true })
+    addFormats.default(ajv)
+    const validate = ajv.compile(schema)
+    // Result.requirement is a shared contract field whose schema entry comes with the causality work: not judged here.
+    const results = doc.results.map(({ requirement: _r, ...rest }: Record<string, unknown>) => rest)
+    expect(validate({ ...doc, results }), JSON.stringify(validate.errors, null, 2)).toBe(true)
   }, 70_000)
 
   it('refuses more than one IdP and bad numbers before sending anything', async () => {
