@@ -122,7 +122,9 @@ export async function load(config: RunConfig, input: PlanInput, opts: LoadOption
     if (opts.signal?.aborted) incomplete ??= 'interrupted: the load stopped sending and cleaned up what it created'
     const t0 = Date.now()
     opts.onProgress?.({ phase: 'cleanup', done: 0, total: ledger.list().length, requests: driver.stats.requests, errors: 0, elapsedMs: Date.now() - startedAt.getTime() })
-    leftovers.push(...(await cleanupAll(client, ledger, opts.signal?.aborted ? 10_000 : 60_000 + 20 * ledger.list().length)))
+    // Interrupted: a shorter budget, still enough for the parallel lanes to clear thousands; a second Ctrl-C lists the rest.
+    const owned = ledger.list().length
+    leftovers.push(...(await cleanupAll(client, ledger, opts.signal?.aborted ? 15_000 + 2 * owned : 60_000 + 20 * owned)))
     cleanupMs = Date.now() - t0
     await client.close()
     await target.close()
