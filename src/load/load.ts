@@ -19,7 +19,7 @@ import type { Leftover, RunReport } from '../runner/report.js'
 import { authFor, startTarget } from '../runner/target.js'
 import { VERSION } from '../version.js'
 import { Pacer, pool, sleep } from './pace.js'
-import { planFor, type LoadPlan, type PlanInput } from './plan.js'
+import { PROFILE_RATES, planFor, type LoadPlan, type PlanInput } from './plan.js'
 import { simulateEntra, simulateOkta, type Simulation, type Throttled } from './simulate.js'
 import { Stats } from './stats.js'
 import { GROUP_FIELDS, USER_FIELDS, userArgs } from './data.js'
@@ -522,8 +522,9 @@ class Driver {
     const sendPhases = this.phases.filter((p) => p.name !== 'verify')
     const idpRequests = sendPhases.reduce((a, p) => a + p.requests, 0)
     const throughput = this.sendMs ? idpRequests / (this.sendMs / 1000) : 0
-    const rate = this.plan.rate || throughput
-    const input = { requests: this.logical, attempts: this.attempts, failedAttempts: this.failedAttempts, throttled: this.throttled, rate }
+    // The IdP's own pace where it documents one (Entra's 25/s), else the run's --rate, else what this run achieved.
+    const input = { requests: this.logical, attempts: this.attempts, failedAttempts: this.failedAttempts, throttled: this.throttled, rate: this.plan.rate || throughput }
+    const entraInput = { ...input, rate: this.plan.rate || PROFILE_RATES.entra.rate }
     const failed = this.results.filter((r) => r.status === 'fail' || r.status === 'error')
     return {
       idp: this.profile.name,
@@ -538,7 +539,7 @@ class Driver {
       errors: Object.fromEntries(this.stats.errors),
       timeline: this.stats.timeline,
       verdict: { ok: failed.length === 0, lines: this.verdictLines },
-      simulations: [simulateOkta(input), simulateEntra(input)],
+      simulations: [simulateOkta(input), simulateEntra(entraInput)],
       cleanup: { ms: cleanupMs, left },
     }
   }
