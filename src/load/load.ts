@@ -112,11 +112,14 @@ export async function load(config: RunConfig, input: PlanInput, opts: LoadOption
   let incomplete: string | undefined
   const leftovers: Leftover[] = []
   let cleanupMs = 0
+  let fatal: TargetError | undefined
   try {
     await driver.sync()
     if (!opts.signal?.aborted) await driver.check()
   } catch (err) {
     if (!(err instanceof TargetError)) throw err
+    // Nothing created and nothing to report: the target could not be tested at all (exit 2, as `run` does).
+    if (!ledger.list().length && !ledger.uncertain.length) fatal = err
     incomplete = err.message
   } finally {
     if (opts.signal?.aborted) incomplete ??= 'interrupted: the load stopped sending and cleaned up what it created'
@@ -129,6 +132,7 @@ export async function load(config: RunConfig, input: PlanInput, opts: LoadOption
     await client.close()
     await target.close()
   }
+  if (fatal) throw fatal
   const results = driver.results
   if (leftovers.length) {
     results.push(driver.result({ id: 'load.cleanup', title: 'Everything the load created is removed again', level: 'MUST', source: { scenario: SCENARIO, note: 'scim-check leaves nothing behind' } }, { ok: 'error', message: `${leftovers.length} resource${leftovers.length === 1 ? '' : 's'} could not be removed (listed under leftovers)`, reason: leftovers[0].reason }))
@@ -211,6 +215,8 @@ class Driver {
   private verdictLines: string[] = []
   private startedAt = Date.now()
   private anyResponse = false
+  private answered = 0
+  private rejected = 0
   private readonly prefix: string
 
   constructor(
@@ -417,8 +423,14 @@ class Driver {
     const refusal = this.ledger.refuse(spec, url)
     const x = refusal ? this.client.refuse(spec, labels, refusal) : await this.client.send(spec, labels)
     if (!refusal) this.ledger.observe(x, spec, url)
-    if (x.response) this.anyResponse = true
-    else if (x.error && !x.error.code.startsWith('refused-') && x.error.code !== 'other-origin') {
+    if (x.response) {
+      this.anyResponse = true
+      // A wrong token would otherwise be sent 20,000 times: stop once the first answers are all refusals.
+      const s = x.response.status
+      this.answered++
+      if (s === 401 || s === 403) this.rejected++
+      if (this.answered === 20 && this.rejected === 20) throw new TargetError(`the first 20 requests were all rejected with ${s}: check the token (nothing more was sent)`)
+    } else if (x.error && !x.error.code.startsWith('refused-') && x.error.code !== 'other-origin') {
       const silent = this.client.unanswered
       if (!this.anyResponse && silent >= 2) throw new TargetError(`cannot reach the target: ${x.error.message}`)
       if (silent >= 5 + this.plan.concurrency) throw new TargetError(`the target stopped answering (${silent} requests in a row got no response; last: ${x.error.message})`)

@@ -104,6 +104,11 @@ describe('scim-check load', () => {
     expect(entra.verdict).toMatch(/^Entra would quarantine this job \(90\.9% of calls failed\)/)
   }, 60_000)
 
+  it('stops after 20 refusals when the token is wrong, instead of sending every user', async () => {
+    const cfg = await target()
+    await expect(load({ ...cfg, token: 'not-the-token', idps: ['entra'] }, { users: 5000, rate: 0 })).rejects.toThrow(/first 20 requests were all rejected with 401: check the token/)
+  }, 30_000)
+
   it('is reproducible: the seeded 429 fault throttles the same requests twice', async () => {
     const counts: number[] = []
     for (let i = 0; i < 2; i++) {
