@@ -191,8 +191,6 @@ interface GroupPlan {
   members: UserPlan[]
   /** Members whose add was accepted (2xx): what the group must hold at the end. */
   accepted: Set<string>
-  /** The accepted PATCHes, for evidence when members go missing. */
-  patches: Exchange[]
 }
 
 type Descriptor = { id: string; title: string; level: Level; source: Source; requirement?: string }
@@ -234,7 +232,7 @@ class Driver {
     for (let i = 0; i < plan.users; i++) this.users.push({ i, userName: USER_FIELDS.userName(this.prefix, i), externalId: USER_FIELDS.externalId(this.prefix, i) })
     for (let g = 0; g < plan.groups; g++) {
       const members = Array.from({ length: plan.groupSize }, (_, k) => this.users[(g * plan.groupSize + k) % plan.users])
-      this.groups.push({ g, displayName: GROUP_FIELDS.displayName(this.prefix, g), externalId: GROUP_FIELDS.externalId(this.prefix, g), members: [...new Set(members)], accepted: new Set(), patches: [] })
+      this.groups.push({ g, displayName: GROUP_FIELDS.displayName(this.prefix, g), externalId: GROUP_FIELDS.externalId(this.prefix, g), members: [...new Set(members)], accepted: new Set() })
     }
   }
 
@@ -270,8 +268,6 @@ class Driver {
           const out = await this.act('addMembers', `add ${members.length} members to ${g.displayName}`, { id: g.id, members: members.map((m) => ({ value: m.id!, display: m.userName })) })
           if (out?.exchange && ok(out.exchange)) {
             for (const m of members) g.accepted.add(m.id!)
-            g.patches.push(out.exchange)
-            this.pin(out.exchange)
           }
           tick()
         }, this.signal)

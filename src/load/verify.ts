@@ -7,7 +7,7 @@ import { pool } from './pace.js'
 /** What the load sent and the server accepted: the end state the endpoint must hold. */
 export interface Expected {
   users: { userName: string; id?: string; offboarded?: 'deactivated' | 'deleted' }[]
-  groups: { displayName: string; id?: string; accepted: Set<string>; patches: Exchange[] }[]
+  groups: { displayName: string; id?: string; accepted: Set<string> }[]
 }
 
 export interface Judged {
