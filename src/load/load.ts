@@ -115,12 +115,15 @@ export async function load(config: RunConfig, input: PlanInput, opts: LoadOption
   let fatal: TargetError | undefined
   try {
     await driver.sync()
+    driver.finish()
     if (!opts.signal?.aborted) await driver.check()
   } catch (err) {
     if (!(err instanceof TargetError)) throw err
     // Nothing created and nothing to report: the target could not be tested at all (exit 2, as `run` does).
     if (!ledger.list().length && !ledger.uncertain.length) fatal = err
     incomplete = err.message
+    driver.finish()
+    driver.results.push(driver.result({ id: 'load.target', title: 'The target stays reachable through the whole load', level: 'MUST', source: { scenario: SCENARIO, note: 'a sync that loses the target leaves users unprovisioned' } }, { ok: 'error', message: err.message, reason: err.message }))
   } finally {
     if (opts.signal?.aborted) incomplete ??= 'interrupted: the load stopped sending and cleaned up what it created'
     const t0 = Date.now()
@@ -213,6 +216,7 @@ class Driver {
   private verdictLines: string[] = []
   private startedAt = Date.now()
   private anyResponse = false
+  private finished = false
   private answered = 0
   private rejected = 0
   private readonly prefix: string
@@ -290,6 +294,12 @@ class Driver {
         }, this.signal)
       })
     }
+  }
+
+  /** The IdP-side results (expectations, requests that failed), once, whether the sync finished or was cut short. */
+  finish(): void {
+    if (this.finished) return
+    this.finished = true
     this.finishExpectations()
     const def: Descriptor = { id: 'load.idp-requests', title: "The IdP's requests succeed at volume (after the resends the IdP would make)", level: 'MUST', source: { scenario: SCENARIO, note: 'an initial sync that fails requests leaves users unprovisioned' } }
     if (!this.failures.size) this.results.push(this.result(def, { ok: true, message: `${this.logical} requests answered 2xx` }))

@@ -104,6 +104,19 @@ describe('scim-check load', () => {
     expect(entra.verdict).toMatch(/^Entra would quarantine this job \(90\.9% of calls failed\)/)
   }, 60_000)
 
+  it('a target that goes away mid-load: an error result, and every resource it could not clean listed', async () => {
+    const cfg = await target()
+    let closing: Promise<void> | undefined
+    const report = await load({ ...cfg, idps: ['entra'] }, { users: 400, rate: 0 }, { onProgress: (p) => { if (p.phase === 'users' && p.done >= 40) closing ??= server!.close() } })
+    await closing
+    server = undefined
+    expect(report.incomplete).toMatch(/stopped answering|cannot reach/)
+    expect(report.results.find((r) => r.id === 'load.target')?.status).toBe('error')
+    expect(report.leftovers.length).toBeGreaterThanOrEqual(40)
+    expect(report.leftovers.every((l) => l.type === 'User' && l.state === 'left')).toBe(true)
+    expect(report.results.find((r) => r.id === 'load.cleanup')?.message).toMatch(/could not be removed/)
+  }, 60_000)
+
   it('stops after 20 refusals when the token is wrong, instead of sending every user', async () => {
     const cfg = await target()
     await expect(load({ ...cfg, token: 'not-the-token', idps: ['entra'] }, { users: 5000, rate: 0 })).rejects.toThrow(/first 20 requests were all rejected with 401: check the token/)
