@@ -2,6 +2,7 @@ import { Command, Option } from 'commander'
 import { VERSION } from '../version.js'
 import { RUN_OPTIONS } from './options.js'
 import { exitWithError } from './exit.js'
+import { LOAD_OPTIONS, LOAD_RUN_OPTIONS } from '../load/options.js'
 
 /**
  * The CLI only parses flags and calls the library. Commands import their modules lazily so that
@@ -31,6 +32,25 @@ export function program(): Command {
     .action(async (opts) => {
       const { runCommand } = await import('./run.js')
       process.exitCode = await runCommand(opts)
+    })
+
+  const loadCmd = p.command('load').description("replay an IdP's initial sync at volume (users, groups, import, offboarding), judge the end state, and say what the IdP would do with throttling")
+  for (const o of LOAD_RUN_OPTIONS) {
+    const opt = new Option(o.flags, o.help + (o.env ? ` [env ${o.env}]` : ''))
+    loadCmd.addOption(o.repeatable ? opt.argParser(collect) : opt)
+  }
+  for (const o of LOAD_OPTIONS) loadCmd.option(o.flags, o.help)
+  loadCmd
+    .option('--export <engine>', 'write the same traffic as a script for a distributed engine instead of sending it (artillery)')
+    .option('--export-dir <dir>', 'where --export writes (default ./scim-check-artillery)')
+    .option('--output <file>', 'write the (single) reporter to this file')
+    .option('--config <file>', 'config file (default ./scim-check.yaml when present)')
+    .option('--progress', 'show progress even when not on a TTY')
+    .option('--quiet', 'no progress output')
+    .option('--verbose', 'list passing checks too')
+    .action(async (opts) => {
+      const { loadCommand } = await import('./load.js')
+      process.exitCode = await loadCommand(opts)
     })
 
   p.command('serve')

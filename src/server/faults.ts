@@ -1020,7 +1020,50 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
       return res
     },
   },
+
+  // ---- under load (scim-check load) ----
+  {
+    name: 'members-lost-under-concurrency',
+    description: 'Group PATCHes read the member list, wait a moment, then write: of two PATCHes to one group side by side, the later one loses the earlier one\'s members (a lost update; one at a time it is correct)',
+    before: async (ctx) => {
+      if (ctx.req.method !== 'PATCH' || ctx.route.kind !== 'item' || ctx.route.resource !== 'Group') return undefined
+      const id = ctx.route.id
+      const read = ctx.store.record('Group', id)
+      if (!read) return undefined
+      const stale = structuredClone(read.attrs['members'] ?? [])
+      await delay(5, ctx.signal)
+      // Write back what was read before the wait; the handler then applies this PATCH on top of it.
+      if (ctx.store.record('Group', id)) ctx.store.patch('Group', id, { schemas: [URN.patchOp], Operations: [{ op: 'replace', path: 'members', value: stale }] })
+      return undefined
+    },
+  },
+  {
+    name: 'rate-limit-5pct',
+    description: 'Answers 429 Too Many Requests, without Retry-After, to 5% of requests to /Users and /Groups (seeded per server, so a run is reproducible); scim-check\'s own housekeeping requests are let through',
+    before: (ctx) => {
+      if (!/^\/(Users|Groups)(\/|$|\?)/i.test(ctx.req.path)) return undefined
+      if (/^scim-check\/\S+ \((cleanup|diagnostic|discovery|ledger)\)$/.test(String(ctx.req.headers['user-agent'] ?? ''))) return undefined
+      if (seeded(ctx.store)() >= 0.05) return undefined
+      return errorResponse(429, 'Too many requests: slow down')
+    },
+  },
 ]
+
+/** One reproducible random sequence per server (mulberry32, fixed seed): the same run meets the same 429s. */
+const sequences = new WeakMap<object, () => number>()
+function seeded(key: object): () => number {
+  let next = sequences.get(key)
+  if (next) return next
+  let a = 0x5c1c0de
+  next = () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  sequences.set(key, next)
+  return next
+}
 
 export const VARIANTS: ReadonlyArray<BehaviourDefinition> = [
   { name: 'patch-204', description: 'PATCH answers 204 No Content (200 when attributes/excludedAttributes are given)', flags: { patch204: true } },

@@ -134,6 +134,26 @@ function predicates(params: QueryParams, opts: QueryOptions): Map<ResourceKind, 
   return out
 }
 
+/**
+ * `userName eq "…"` is the lookup every IdP sends before each create: answered from the store's userName index
+ * (the one candidate still goes through the filter) instead of a scan, so an initial sync of 20,000 users is not
+ * quadratic. userNames are unique unless a fault allows duplicates; then the scan runs, so duplicates still show.
+ */
+function byUserName(params: QueryParams, opts: QueryOptions): readonly ResourceRecord[] | undefined {
+  if (params.filter === undefined || opts.kinds.length !== 1 || opts.kinds[0] !== 'User' || opts.flags.allowDuplicates) return undefined
+  let ast
+  try {
+    ast = parseFilter(params.filter)
+  } catch {
+    return undefined
+  }
+  if (ast.type !== 'compare' || ast.op.toLowerCase() !== 'eq' || typeof ast.value !== 'string') return undefined
+  if (!/^(urn:ietf:params:scim:schemas:core:2\.0:User:)?userName$/i.test(ast.path)) return undefined
+  const found = opts.store.findUserByUserName(ast.value)
+  const rec = found && opts.store.record('User', found.id)
+  return rec ? [rec] : []
+}
+
 export function runQuery(params: QueryParams, opts: QueryOptions): Attrs {
   const { store, flags } = opts
   const preds = predicates(params, opts)
@@ -143,10 +163,11 @@ export function runQuery(params: QueryParams, opts: QueryOptions): Attrs {
     matches = store.records(opts.kinds[0]!)
   } else {
     const list: ResourceRecord[] = []
+    const indexed = byUserName(params, opts)
     for (const kind of opts.kinds) {
       const pred = preds?.get(kind)
       const hideInactive = preds !== undefined && flags.hideInactiveFromFilters && kind === 'User'
-      for (const rec of store.records(kind)) {
+      for (const rec of indexed ?? store.records(kind)) {
         if (pred && !pred(rec)) continue
         if (hideInactive && rec.attrs['active'] === false) continue
         list.push(rec)

@@ -6,6 +6,8 @@
 //   3. matrix          every profile x every scenario on the built-in server, wall time (target < 3 s)
 //   4. memory          peak RSS and time of an import (paging walk) of 100,000 users (target < 150 MB), beside the
 //                      same walk done with bare undici (walk.mjs)
+//   5. load            `scim-check load --builtin --idp entra --users LOAD_USERS --rate 0`: wall time, IdP requests per
+//                      second, p95 per operation, peak RSS, end-state verdict (20,000 users is measured by hand: see README)
 //
 // The reference server runs in this process (compiled, from dist/); every measured run is its own child process,
 // started with `node bin/scim-check`, as a user starts it. Build first (`npm run build`; the script does).
@@ -22,6 +24,7 @@ const IMPORT = join(ROOT, 'test', 'hostile', 'scenarios', 'import.yaml')
 const RUNS = Number(process.env.BENCH_RUNS ?? 15)
 const RUN_REPEATS = Number(process.env.BENCH_RUN_REPEATS ?? 5)
 const USERS = Number(process.env.BENCH_USERS ?? 100_000)
+const LOAD_USERS = Number(process.env.BENCH_LOAD_USERS ?? 2000)
 
 const { startServer } = await import(join(ROOT, 'dist', 'server', 'index.js'))
 const tmp = mkdtempSync(join(tmpdir(), 'scim-check-bench-'))
@@ -156,8 +159,17 @@ async function memory() {
   }
 }
 
-// BENCH_ONLY=memory (or a comma list of startup, overhead, matrix, memory) runs just those figures.
-const only = new Set((process.env.BENCH_ONLY ?? 'startup,overhead,matrix,memory').split(','))
+async function loadFigure() {
+  const rssFile = join(tmp, 'load.rss')
+  const out = join(tmp, 'load.json')
+  const r = await timed(['--import', HOOK, BIN, 'load', '--builtin', '--idp', 'entra', '--users', String(LOAD_USERS), '--rate', '0', '--quiet', '--reporter', 'json', '--output', out], { SCIM_CHECK_RSS_FILE: rssFile })
+  if (r.code !== 0) throw new Error(`load run failed (exit ${r.code}): ${r.err}`)
+  const report = JSON.parse(readFileSync(out, 'utf8'))
+  return { ms: r.ms, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024, load: report.load, left: report.leftovers.length }
+}
+
+// BENCH_ONLY=memory (or a comma list of startup, overhead, matrix, memory, load) runs just those figures.
+const only = new Set((process.env.BENCH_ONLY ?? 'startup,overhead,matrix,memory,load').split(','))
 
 try {
   process.stdout.write(`scim-check benchmarks on ${machine()}\nload average at start: ${load()} (figures are medians; best of the runs in brackets)\n\n`)
@@ -181,6 +193,14 @@ try {
   process.stdout.write(
     `4. memory       import of ${USERS.toLocaleString('en')} users (${mem.walk.report.results.length} results, ${Math.ceil(USERS / 100)} pages): peak RSS ${mem.walk.rssMiB.toFixed(0)} MiB in ${ms(mem.walk.ms)}  target < 150 MB: ${verdict(mem.walk.rssMiB * 1.048576 < 150)}\n` +
       `                the same walk with bare undici and JSON.parse: ${mem.raw.rssMiB.toFixed(0)} MiB in ${ms(mem.raw.ms)}; a run of the connection scenario alone: ${mem.baseline.rssMiB.toFixed(0)} MiB\n`,
+  )
+  }
+  if (only.has('load')) {
+  const l = await loadFigure()
+  const p95 = Object.entries(l.load.latency).map(([op, x]) => `${op} ${x.p95}`).join(', ')
+  process.stdout.write(
+    `5. load         entra initial sync of ${LOAD_USERS.toLocaleString('en')} users on the built-in server: ${ms(l.ms)} wall, ${l.load.requests} IdP requests at ${l.load.throughput}/s, peak RSS ${l.rssMiB.toFixed(0)} MiB; end state ${l.load.verdict.ok ? 'as sent' : 'NOT as sent'}, ${l.left} left behind\n` +
+      `                p95 ms: ${p95}\n`,
   )
   }
   process.stdout.write(`\nload average at end: ${load()}\n`)

@@ -1,0 +1,48 @@
+import type { LoadSection } from './load.js'
+import { dur } from './simulate.js'
+
+/**
+ * The load section as text, appended after the results by `scim-check load` for the pretty and markdown
+ * reporters (the JSON reporter gets the section itself under `load`).
+ */
+export function renderLoad(s: LoadSection, format: 'pretty' | 'markdown'): string {
+  const md = format === 'markdown'
+  const out: string[] = []
+  const h = (t: string) => out.push('', md ? `## ${t}` : t, ...(md ? [''] : [`${'─'.repeat(t.length)}`]))
+  h(`Load: ${s.idp} initial sync`)
+  const p = s.plan
+  out.push(`${p.users} users, ${p.groups} groups of up to ${p.groupSize} (members added ${p.memberBatch} per PATCH), offboarding ${Math.round(p.users * p.offboard)}; concurrency ${p.concurrency}, rate ${p.rate ? `${p.rate} requests/s` : 'unlimited'} (${p.rateSource})`)
+  out.push(`${s.requests} IdP requests (${s.attempts} attempts incl. resends) in ${fmtMs(s.phases.filter((x) => x.name !== 'verify').reduce((a, x) => a + x.ms, 0))}: ${s.throughput} requests/s; ${s.harnessRequests} read-backs; total ${fmtMs(s.durationMs)}`)
+  h('Phases')
+  table(out, md, ['phase', 'requests', 'time', 'note'], s.phases.map((x) => [x.name, String(x.requests), fmtMs(x.ms), x.note ?? '']))
+  h('Latency (ms)')
+  table(out, md, ['operation', 'count', 'p50', 'p95', 'p99', 'max'], Object.entries(s.latency).map(([op, l]) => [op, String(l.count), String(l.p50), String(l.p95), String(l.p99), String(l.max)]))
+  h('Errors')
+  const errs = Object.entries(s.errors)
+  if (errs.length) table(out, md, ['class', 'count'], errs.map(([k, n]) => [k, String(n)]))
+  else out.push('none')
+  h(`End state: ${s.verdict.ok ? 'as sent' : 'NOT as sent'}`)
+  for (const l of s.verdict.lines) out.push(`${md ? '- ' : '  '}${l}`)
+  h('What the IdP would do (virtual clock)')
+  for (const sim of s.simulations) {
+    out.push(`${md ? '- **' : '  '}${sim.verdict}${md ? '**' : ''}`)
+    for (const a of sim.arithmetic) out.push(`${md ? '  - ' : '      '}${a}`)
+    out.push(`${md ? '  - ' : '      '}source: ${sim.source}`)
+  }
+  out.push('', `cleanup: ${fmtMs(s.cleanup.ms)}${s.cleanup.left ? `, ${s.cleanup.left} left behind (see leftovers)` : ', nothing left behind'}`)
+  return out.join('\n') + '\n'
+}
+
+function table(out: string[], md: boolean, head: string[], rows: string[][]): void {
+  if (md) {
+    out.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`))
+    return
+  }
+  const w = head.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)))
+  const line = (r: string[]) => '  ' + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]))).join('  ').trimEnd()
+  out.push(line(head), ...rows.map(line))
+}
+
+function fmtMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : dur(ms / 1000)
+}
