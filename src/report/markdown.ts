@@ -15,7 +15,9 @@
  *                                   the requirement sentence, expected/actual/reason, and for a root cause
  *                                   the checks it blocked (result.cause points at it; they are not failures); request and response in a collapsed <details>;
  *                                   the curl reproduction. Evidence is shown once per exchange; later verdicts
- *                                   on it point back. Past MAX_DETAILED, failures are one line each.
+ *                                   on it point back. The same check failing again is one line of where;
+ *                                   past MAX_DETAILED or the MAX_CHARS budget (a PR comment's limit), one
+ *                                   line each, then a count naming the full report.
  *   pass, skip, info              → counted only (this is the compact format; json and html list them)
  *   leftovers                     → a list with ids, so they can be deleted by hand
  * Text from the target is made printable (no control characters), HTML-escaped and Markdown-escaped, so a
@@ -32,6 +34,8 @@ export const MARKDOWN_SYMBOLS: Record<Status, string> = { pass: '✅', fail: '�
 
 /** Failures shown with their evidence; the rest are listed one line each, so a broken target cannot flood a PR. */
 export const MAX_DETAILED = 50
+/** GitHub refuses comments over 65,536 characters; the report stays under this, with room to spare. */
+export const MAX_CHARS = 60_000
 
 const FAILURE_ORDER: Status[] = ['fail', 'error', 'warn']
 
@@ -163,17 +167,51 @@ function inlineCode(text: string): string {
   return oneLine(text).replace(/`/g, "'")
 }
 
-function failureSection(report: RunReport): string[] {
+const whereOf = (r: Result) => [r.idp, r.scenario, r.step].filter((x): x is string => !!x).map(mdText).join(' · ')
+
+/**
+ * The failures, most important first, within a character budget: the same check failing the same way under several
+ * profiles or scenarios is shown once with where else it failed; blocks with evidence while the budget lasts, then
+ * one line each, then a count and where the full report is.
+ */
+function failureSection(report: RunReport, budget: number): string[] {
   const failures = failuresOf(report)
   if (failures.length === 0) return []
-  const out = [`### Failures (${failures.length})`, '']
+  const groups = new Map<string, Result[]>()
+  for (const r of failures) {
+    const k = `${r.status}\u0000${r.id}`
+    groups.set(k, [...(groups.get(k) ?? []), r])
+  }
+  const out = [`### Failures (${failures.length}${groups.size < failures.length ? `, ${groups.size} distinct checks` : ''})`, '']
   const shown = new Map<string, string>()
   const causes = rootCausesOf(report.results)
-  failures.slice(0, MAX_DETAILED).forEach((r) => out.push(...failureBlock(r, report, shown, causes)))
-  const rest = failures.slice(MAX_DETAILED)
+  let used = out.join('\n').length
+  const lines: string[] = []
+  let detailed = 0
+  const rest: Result[][] = []
+  for (const group of groups.values()) {
+    const block = failureBlock(group[0], report, shown, causes)
+    if (group.length > 1) block.push(`Also failed ${group.length - 1} more time${group.length === 2 ? '' : 's'}: ${group.slice(1, 13).map(whereOf).join('; ')}${group.length > 13 ? '; …' : ''}`, '')
+    const size = block.join('\n').length + 1
+    if (detailed < MAX_DETAILED && used + size < budget - 2_000) {
+      lines.push(...block)
+      used += size
+      detailed++
+    } else rest.push(group)
+  }
+  out.push(...lines)
   if (rest.length) {
-    out.push(`${plural(rest.length, 'more failure')} (see the JSON or HTML report for their evidence):`, '')
-    for (const r of rest) out.push(`- ${MARKDOWN_SYMBOLS[r.status]} \`${inlineCode(r.id)}\` ${mdText(r.title)} — ${[r.idp, r.scenario, r.step].filter((x): x is string => !!x).map(mdText).join(' · ')}`)
+    out.push(`${plural(rest.length, 'more failing check')}, one line each (their evidence is in the JSON or HTML report):`, '')
+    used += 120
+    let left = rest.length
+    for (const group of rest) {
+      const line = `- ${MARKDOWN_SYMBOLS[group[0].status]} \`${inlineCode(group[0].id)}\` ${mdText(group[0].title)} — ${whereOf(group[0])}${group.length > 1 ? ` (and ${group.length - 1} more)` : ''}`
+      if (used + line.length + 200 > budget) break
+      out.push(line)
+      used += line.length + 1
+      left--
+    }
+    if (left > 0) out.push('', `… and ${plural(left, 'more failing check')} not shown: this summary stops at ${MAX_CHARS.toLocaleString('en')} characters. The JSON or HTML report (\`--reporter json=…\`, \`--reporter html=…\`) has them all.`)
     out.push('')
   }
   return out
@@ -188,20 +226,10 @@ function leftoverSection(report: RunReport): string[] {
 }
 
 export function renderMarkdown(report: RunReport, _opts?: RenderOptions): string {
-  const lines = [
-    ...preamble(report),
-    headline(report),
-    '',
-    header(report),
-    '',
-    ...summaryTable(report),
-    '',
-    complianceLine(report),
-    '',
-    ...matrixTable(report),
-    ...failureSection(report),
-    ...leftoverSection(report),
-  ]
+  const head = [...preamble(report), headline(report), '', header(report), '', ...summaryTable(report), '', complianceLine(report), '', ...matrixTable(report)]
+  const tail = leftoverSection(report)
+  const budget = MAX_CHARS - head.join('\n').length - tail.join('\n').length
+  const lines = [...head, ...failureSection(report, budget), ...tail]
   if (report.results.length === 0) lines.push('No results: nothing was judged.', '')
   while (lines.at(-1) === '') lines.pop()
   return `${lines.join('\n')}\n`

@@ -69,9 +69,22 @@ describe('markdown reporter', () => {
     const many = Array.from({ length: MAX_DETAILED + 30 }, (_, i) => ({ ...template, id: `flood.n${i}`, exchange: undefined, evidence: { request: `GET /Users/${i}`, response: 'HTTP 500' } }))
     const out = md(withResults(base, many))
     expect(out.match(/^#### /gm)).toHaveLength(MAX_DETAILED)
-    expect(out).toContain('30 more failures (see the JSON or HTML report for their evidence):')
+    expect(out).toContain('30 more failing checks, one line each (their evidence is in the JSON or HTML report):')
     expect(out).toContain('- ❌ `flood.n79` Deactivated user reads back active=false — okta · user-lifecycle · deactivate user')
     expect(Buffer.byteLength(out)).toBeLessThan(64 * 1024)
+  })
+
+  it('fits a pull-request comment however large the run: one block per failing check, then a count naming the full report', () => {
+    const base = sampleReport()
+    const template = base.results.find((r) => r.status === 'fail')!
+    // 600 distinct checks with big bodies, and one check failing 40 times.
+    const big = 'x'.repeat(2000)
+    const many = Array.from({ length: 600 }, (_, i) => ({ ...template, id: `flood.n${i}`, message: `${big} ${i}`, exchange: undefined, evidence: { request: `GET /Users/${i}`, response: `HTTP 500\n\n${big}` } }))
+    const same = Array.from({ length: 40 }, (_, i) => ({ ...template, id: 'flood.same', scenario: `scenario-${i}`, exchange: undefined }))
+    const out = md(withResults(base, [...same, ...many]))
+    expect(out.length).toBeLessThan(60_000)
+    expect(out).toMatch(/Also failed 39 more times: okta · scenario-1 · deactivate user; /)
+    expect(out).toMatch(/… and \d+ more failing checks not shown: this summary stops at 60,000 characters\. The JSON or HTML report/)
   })
 
   it('neutralises hostile text: no raw markup, links, control characters or escapes', () => {
