@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import type { RunConfig } from '../config/types.js'
 import type { Finding } from '../checks/define.js'
 import { TargetError, UsageError } from '../errors.js'
-import { Credentials } from '../http/auth.js'
 import { HttpClient, type SendLabels } from '../http/client.js'
 import type { Exchange, RequestSpec } from '../http/exchange.js'
 import { Redactor } from '../http/redact.js'
@@ -16,7 +15,8 @@ import { statusOf } from '../result/verdict.js'
 import { cleanup } from '../runner/cleanup.js'
 import { Ledger } from '../runner/ledger.js'
 import type { Leftover, RunReport } from '../runner/report.js'
-import { authFor, startTarget } from '../runner/target.js'
+import { connect } from '../runner/target.js'
+import { runPrefix } from '../scenario/template.js'
 import { VERSION } from '../version.js'
 import { Pacer, pool, sleep } from './pace.js'
 import { PROFILE_RATES, planFor, type LoadPlan, type PlanInput } from './plan.js'
@@ -79,34 +79,9 @@ export async function load(config: RunConfig, input: PlanInput, opts: LoadOption
   const plan = planFor(profile, input)
   const runId = randomBytes(4).toString('hex')
   const startedAt = new Date()
-  const target = await startTarget(config)
-  const redactor = new Redactor(config.redact)
-  redactor.addSecret(target.token)
-  for (const v of Object.values(config.headers ?? {})) redactor.addSecret(v)
-  let credentials: Credentials | undefined
-  try {
-    const auth = authFor(config.auth, target)
-    credentials = auth ? new Credentials(auth, { timeoutMs: config.timeoutMs, redactor, insecure: config.insecure }) : undefined
-  } catch (err) {
-    await target.close()
-    throw err
-  }
-  const client = new HttpClient({
-    credentials,
-    headers: config.headers,
-    baseUrl: target.url,
-    token: target.token,
-    timeoutMs: config.timeoutMs,
-    insecure: config.insecure,
-    caFile: config.caFile,
-    maxBodyBytes: config.maxBodyBytes,
-    maxJsonDepth: config.maxJsonDepth,
-    redactor,
-    signal: opts.signal,
-    // The load resends 429s itself, as the IdP's schedule says, with the waits kept on a virtual clock.
-    retry: { maxRetries: 0, maxWaitMs: 0, budgetMs: 0 },
-  })
-  const ledger = new Ledger(config.readOnly)
+  // The load resends 429s itself, as the IdP's schedule says, with the waits kept on a virtual clock.
+  const { target, redactor, client } = await connect(config, { signal: opts.signal, retry: { maxRetries: 0, maxWaitMs: 0, budgetMs: 0 } })
+  const ledger = new Ledger(config.readOnly, runPrefix(runId))
   opts.onLedger?.(ledger)
   const driver = new Driver(config, profile, plan, client, ledger, redactor, runId, opts)
   let incomplete: string | undefined

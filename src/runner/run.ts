@@ -27,8 +27,7 @@ import { Ledger } from './ledger.js'
 import type { Leftover, RunReport } from './report.js'
 import { resolveScenarios } from './scenarios.js'
 import { rotateToken, type Rotator } from './rotate.js'
-import { authFor, startTarget } from './target.js'
-import { Credentials } from '../http/auth.js'
+import { connect } from './target.js'
 import { applyBaseline, loadBaseline } from '../result/baseline.js'
 import { checkSelection, select } from '../result/select.js'
 import { PROFILES } from '../idp/registry.js'
@@ -69,34 +68,8 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
   if (opts.scenarios || config.scenarios.length) for (const s of scenarios) checkApplies(s, idps, config)
   const runId = randomBytes(4).toString('hex')
   const startedAt = new Date()
-  const target = await startTarget(config)
-  const redactor = new Redactor(config.redact)
-  redactor.addSecret(target.token)
-  // Extra headers usually carry an API gateway's key: their values are treated as secrets.
-  for (const v of Object.values(config.headers ?? {})) redactor.addSecret(v)
-  let credentials: Credentials | undefined
-  try {
-    const auth = authFor(config.auth, target)
-    credentials = auth ? new Credentials(auth, { timeoutMs: config.timeoutMs, redactor, insecure: config.insecure }) : undefined
-  } catch (err) {
-    await target.close()
-    throw err
-  }
-  const client = new HttpClient({
-    credentials,
-    headers: config.headers,
-    baseUrl: target.url,
-    token: target.token,
-    timeoutMs: config.timeoutMs,
-    insecure: config.insecure,
-    caFile: config.caFile,
-    maxBodyBytes: config.maxBodyBytes,
-    maxJsonDepth: config.maxJsonDepth,
-    redactor,
-    signal: opts.signal,
-    // A transcript holds every body as received; otherwise long walks keep full bodies only where results point.
-    retention: { keepAll: !!config.transcript },
-  })
+  // A transcript holds every body as received; otherwise long walks keep full bodies only where results point.
+  const { target, redactor, client } = await connect(config, { signal: opts.signal, retention: { keepAll: !!config.transcript } })
   const ledger = new Ledger(config.readOnly, runPrefix(runId))
   opts.onLedger?.(ledger)
   const results: Result[] = []
@@ -160,7 +133,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
     compliance: buildCompliance(results, idps, (id, idp) => getCheck(id)?.breaks?.includes(idp) ?? false),
     leftovers,
     incomplete,
-    warnings: [...warningsOf(client.exchanges, { tokenGiven: !!target.token || !!credentials }), ...baselineWarnings(baseline)],
+    warnings: [...warningsOf(client.exchanges, { tokenGiven: !!target.token || !!config.auth }), ...baselineWarnings(baseline)],
     baseline,
     exchanges: client.exchanges,
   }

@@ -1,6 +1,8 @@
 import type { RunConfig } from '../config/types.js'
 import { UsageError } from '../errors.js'
-import type { AuthConfig } from '../http/auth.js'
+import { Credentials, type AuthConfig } from '../http/auth.js'
+import { HttpClient, type ClientOptions } from '../http/client.js'
+import { Redactor } from '../http/redact.js'
 
 export interface Target {
   url: string
@@ -45,4 +47,44 @@ export function authFor(auth: AuthConfig | undefined, target: Target): AuthConfi
   if (!filled.tokenUrl) throw new UsageError('--auth oauth-client-credentials needs --token-url (or SCIM_TOKEN_URL)')
   if (!filled.clientId) throw new UsageError('--auth oauth-client-credentials needs --client-id (or SCIM_CLIENT_ID)')
   return filled
+}
+
+export interface Connection {
+  target: Target
+  redactor: Redactor
+  client: HttpClient
+}
+
+/**
+ * The target started, and the one client every request of a run (or a load) goes through: the token, the extra
+ * headers' values and every OAuth secret are known to the redactor before the first request.
+ */
+export async function connect(config: RunConfig, extra: Pick<ClientOptions, 'signal' | 'retention' | 'retry'> = {}): Promise<Connection> {
+  const target = await startTarget(config)
+  const redactor = new Redactor(config.redact)
+  redactor.addSecret(target.token)
+  // Extra headers usually carry an API gateway's key: their values are treated as secrets.
+  for (const v of Object.values(config.headers ?? {})) redactor.addSecret(v)
+  let credentials: Credentials | undefined
+  try {
+    const auth = authFor(config.auth, target)
+    credentials = auth ? new Credentials(auth, { timeoutMs: config.timeoutMs, redactor, insecure: config.insecure }) : undefined
+  } catch (err) {
+    await target.close()
+    throw err
+  }
+  const client = new HttpClient({
+    credentials,
+    headers: config.headers,
+    baseUrl: target.url,
+    token: target.token,
+    timeoutMs: config.timeoutMs,
+    insecure: config.insecure,
+    caFile: config.caFile,
+    maxBodyBytes: config.maxBodyBytes,
+    maxJsonDepth: config.maxJsonDepth,
+    redactor,
+    ...extra,
+  })
+  return { target, redactor, client }
 }
