@@ -70,7 +70,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('html report in headless chromium', ()
     const cells = await page.locator('#matrix tbody td').allInnerTexts()
     expect(cells).toEqual(['✗ fail', '? error', '- skip', '✓ pass'])
     await expect(page.locator('#filters').isVisible()).resolves.toBe(true)
-    await expect(page.locator('#shown').innerText()).resolves.toBe('showing 3 of 10 results')
+    await expect(page.locator('#shown').innerText()).resolves.toBe('showing 3 of 12 results')
   })
 
   it('starts on the problems: failures visible with their evidence, passes hidden', async () => {
@@ -81,17 +81,17 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('html report in headless chromium', ()
 
   it('filters by status and by IdP on a click', async () => {
     await page.getByLabel(/pass \(5\)/).click()
-    await expect(page.locator('#shown').innerText()).resolves.toBe('showing 8 of 10 results')
+    await expect(page.locator('#shown').innerText()).resolves.toBe('showing 8 of 12 results')
     await page.locator('select[name=idp]').selectOption('entra')
     const idps = await page.locator('li.result:visible').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-idp')))])
     expect(idps).toEqual(['entra'])
-    await expect(page.locator('#shown').innerText()).resolves.toBe('showing 3 of 10 results')
+    await expect(page.locator('#shown').innerText()).resolves.toBe('showing 3 of 12 results')
     // okta's column in the matrix is dimmed while entra is picked.
     await expect(page.locator('#matrix th[data-col-idp=okta]').getAttribute('class')).resolves.toBe('dim')
     // A matrix cell picks its IdP and shows everything of that cell.
     await page.locator('#matrix a[data-pick-idp=okta]').first().click()
     await expect(page.locator('select[name=idp]').inputValue()).resolves.toBe('okta')
-    await expect(page.locator('#shown').innerText()).resolves.toBe('showing 7 of 10 results')
+    await expect(page.locator('#shown').innerText()).resolves.toBe('showing 9 of 12 results')
     expect(problems).toEqual([])
   })
 
@@ -99,7 +99,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('html report in headless chromium', ()
     await page.reload({ waitUntil: 'load' })
     // Settled: fonts loaded, the filters applied, nothing focused, at the top.
     await page.evaluate(() => document.fonts.ready.then(() => undefined))
-    await page.waitForFunction(() => document.getElementById('shown')?.textContent === 'showing 3 of 10 results')
+    await page.waitForFunction(() => document.getElementById('shown')?.textContent === 'showing 3 of 12 results')
     await page.evaluate(() => {
       ;(document.activeElement as HTMLElement | null)?.blur()
       window.scrollTo(0, 0)
