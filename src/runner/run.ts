@@ -462,7 +462,9 @@ class ScenarioRunner {
   private async send(inst: Instance, spec: RequestSpec, step?: string, action?: string): Promise<Exchange> {
     const labels = { scenario: inst.scenario.name, step: step ?? inst.step?.name, idp: inst.profile.name, action, headers: inst.profile.headers(this.config.idpOptions[inst.profile.name] ?? {}) }
     const { exchange: x, owned } = await this.guard.send(spec, labels)
-    inst.sent.push(x)
+    // Only what causality reads (writes, and requests naming one resource): a list walk's thousand pages stay out, so
+    // the retention policy can still cut their bodies.
+    if (isWrite(x) || resourceIdOf(x) !== undefined) inst.sent.push(x)
     this.ambient(inst, x)
     if (owned) this.add(inst, this.result(inst, getCheck(owned.check)!, owned, x))
     return x
