@@ -95,6 +95,15 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('html report in headless chromium', ()
     expect(problems).toEqual([])
   })
 
+  it('searches the results by text (id, message, path)', async () => {
+    await page.reload({ waitUntil: 'load' })
+    await page.locator('input[name=q]').fill('deactivate-active-false')
+    await expect(page.locator('#shown').innerText()).resolves.toBe('showing 1 of 12 results')
+    await page.locator('input[name=q]').fill('')
+    await expect(page.locator('#shown').innerText()).resolves.toBe('showing 3 of 12 results')
+    expect(problems).toEqual([])
+  })
+
   it('looks like the stored screenshot', async () => {
     await page.reload({ waitUntil: 'load' })
     // Settled: fonts loaded, the filters applied, nothing focused, at the top.

@@ -21,7 +21,7 @@ describe('html reporter', () => {
     expect(page.match(/<script\b/g)).toHaveLength(1)
     expect(page.match(/<style\b/g)).toHaveLength(1)
     // The only absolute links are requirement sources a reader may follow; nothing is fetched on load.
-    for (const m of page.matchAll(/href="([^"]*)"/g)) expect(m[1]).toMatch(/^(#|https:\/\/learn\.microsoft\.com\/)/)
+    for (const m of page.matchAll(/href="([^"]*)"/g)) expect(m[1]).toMatch(/^(#|https:\/\/learn\.microsoft\.com\/|https:\/\/www\.rfc-editor\.org\/rfc\/rfc\d+(#section-[\d.]+)?$)/)
   })
 
   it('renders the same bytes for the same report (no clock, no randomness)', () => {

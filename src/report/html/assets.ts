@@ -76,13 +76,15 @@ export const SCRIPT = `
   var cells = Array.prototype.slice.call(document.querySelectorAll('section.cell'));
   var shown = document.getElementById('shown');
   var select = form.querySelector('select[name=idp]');
+  var search = form.querySelector('input[name=q]');
   function apply() {
     var statuses = {};
     form.querySelectorAll('input[name=status]').forEach(function (box) { statuses[box.value] = box.checked; });
     var idp = select.value;
+    var q = search ? search.value.trim().toLowerCase() : '';
     var visible = 0;
     results.forEach(function (li) {
-      var ok = statuses[li.getAttribute('data-status')] === true && (!idp || li.getAttribute('data-idp') === idp);
+      var ok = statuses[li.getAttribute('data-status')] === true && (!idp || li.getAttribute('data-idp') === idp) && (!q || li.textContent.toLowerCase().indexOf(q) >= 0);
       li.hidden = !ok;
       if (ok) visible++;
     });
@@ -93,6 +95,7 @@ export const SCRIPT = `
     shown.textContent = 'showing ' + visible + ' of ' + results.length + ' results';
   }
   form.addEventListener('change', apply);
+  if (search) search.addEventListener('input', apply);
   form.addEventListener('submit', function (e) { e.preventDefault(); });
   document.querySelectorAll('a[data-pick-idp]').forEach(function (a) {
     a.addEventListener('click', function () {

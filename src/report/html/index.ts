@@ -9,21 +9,22 @@
  *                                                     "N root causes, M checks blocked",
  *                                                     "compliant at MUST level", compatibility per IdP
  *   summary                                         → one tile per status
+ *   leftovers                                       → a table with ids, so they can be deleted by hand
+ *   results                                         → what matters first: grouped by IdP, then scenario (like
+ *                                                     pretty), filtered to failures, warnings and errors by
+ *                                                     default; one row each with status, id, title, step;
+ *                                                     fail / warn / error add the message, the requirement
+ *                                                     source (linked to its RFC section on rfc-editor.org) and
+ *                                                     level, expected vs actual, the requirement sentence and,
+ *                                                     for a root cause, the checks it blocked (they stay listed
+ *                                                     as skips that name it), reason, the redacted request and
+ *                                                     response and the curl reproduction; skip and info add
+ *                                                     their reason
+ *   filters                                         → status checkboxes, an IdP select and a text search over
+ *                                                     the results; without a script every row shows
  *   matrix                                          → the compliance matrix, scenario × IdP (always, even for
  *                                                     one IdP); a cell links to its results and picks its IdP
  *   compliance.sections                             → the RFC-section summary table (failing rows marked)
- *   results                                         → grouped by IdP, then scenario (like pretty); one row each
- *                                                     with status, id, title, step; fail / warn / error add the
- *                                                     message, requirement source and level, expected vs actual,
- *                                                     the requirement sentence and, for a root cause, the
- *                                                     checks it blocked (they stay listed as skips that name
- *                                                     it), reason, the redacted request and response and the curl
- *                                                     reproduction (from result.evidence, else excerpted from
- *                                                     the exchange); skip and info add their reason
- *   filters                                         → status checkboxes and an IdP select over the results;
- *                                                     failures, warnings and errors are shown first (everything
- *                                                     when there are none); without a script every row shows
- *   leftovers                                       → a table with ids, so they can be deleted by hand
  * Rendering is pure: the same report gives the same bytes (no clock, no randomness), which the screenshot
  * test relies on. Text from the target goes through `printable` and is HTML-escaped, never inserted as markup.
  */
@@ -180,6 +181,7 @@ function filters(report: RunReport): string {
 <strong>Show</strong>
 ${boxes}
 <label>IdP <select name="idp">${options}</select></label>
+<label>Search <input type="search" name="q" placeholder="check id, message, path…"></label>
 <span id="shown" class="muted" aria-live="polite"></span>
 </form>`
 }
@@ -200,7 +202,9 @@ function detailsOf(r: Result, report: RunReport, blocked: readonly Result[]): st
   if (r.message && r.message !== r.title) out.push(`<p>${esc1(r.message)}</p>`)
   const source = 'idp' in r.source
     ? `${esc1(`${r.source.idp}: ${r.source.behaviour}`)} (<a href="${safeUrl(r.source.url)}" rel="noreferrer noopener">source</a>)`
-    : esc1(formatSource(r.source))
+    : 'rfc' in r.source
+      ? `<a href="${safeUrl(rfcLink(r.source.rfc, r.source.section))}" rel="noreferrer noopener">${esc1(formatSource(r.source))}</a>`
+      : esc1(formatSource(r.source))
   out.push(`<p class="muted">${source} · ${r.level}</p>`)
   const facts: string[] = []
   if (r.requirement) facts.push(`<dt>requirement</dt><dd>${esc(r.requirement)}</dd>`)
@@ -221,6 +225,12 @@ function detailsOf(r: Result, report: RunReport, blocked: readonly Result[]): st
  * Preformatted text on lines of its own: the parser drops the newline after <pre> and a browser draws none for the
  * one before </pre>, so what shows is exactly the text, and the source stays line-greppable.
  */
+/** The RFC section on rfc-editor.org: "§3.5.2.1, Table 9" links to section-3.5.2.1. */
+function rfcLink(rfcNo: number, section: string): string {
+  const n = /(\d+(?:\.\d+)*)/.exec(section)?.[1]
+  return `https://www.rfc-editor.org/rfc/rfc${rfcNo}${n ? `#section-${n}` : ''}`
+}
+
 function pre(text: string): string {
   return `<pre>\n${esc(text)}\n</pre>`
 }
@@ -256,7 +266,8 @@ function leftovers(report: RunReport): string {
 }
 
 export function renderHtml(report: RunReport, _opts?: RenderOptions): string {
-  // Results are rendered first so the matrix can link to the cells they produced.
+  // What matters leads: the verdict, then the results (filtered to the problems by default), then the matrix and
+  // the RFC sections. Results are rendered first so the matrix can link to the cells they produced.
   const refs: CellRef[] = []
   const resultsHtml = results(report, refs)
   return `<!doctype html>
@@ -268,10 +279,10 @@ ${header(report)}
 ${banners(report)}
 ${verdict(report)}
 ${tiles(report)}
+${leftovers(report)}
+${resultsHtml}
 ${matrix(report, refs)}
 ${sections(report)}
-${resultsHtml}
-${leftovers(report)}
 <footer>Generated by ${esc1(`${report.tool.name} ${report.tool.version}`)}. This file is self-contained and loads nothing from the network. Secrets were redacted when the exchanges were captured; credentials appear as $SCIM_TOKEN.</footer>
 </main>
 <script>${SCRIPT}</script>
