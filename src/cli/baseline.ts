@@ -1,20 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { UsageError } from '../errors.js'
 import { baselineFromReport, writeBaseline } from '../result/baseline.js'
-import { diffReports, renderDiff } from '../result/diff.js'
-import type { Result } from '../result/types.js'
-
-/** A JSON report written by `--reporter json=<file>`, or a one-line error naming the file. */
-function readReport(file: string): { results: Result[] } {
-  let json: unknown
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (err) {
-    throw new UsageError(`${file}: not a readable JSON report (${(err as Error).message.split('\n')[0]}); write one with --reporter json=<file>`)
-  }
-  if (!json || typeof json !== 'object' || !Array.isArray((json as { results?: unknown }).results)) throw new UsageError(`${file}: not a scim-check JSON report (no "results" list); write one with --reporter json=<file>`)
-  return json as { results: Result[] }
-}
+import { diffReports, loadReport as readReport, renderDiff } from '../result/diff.js'
 
 /** `scim-check baseline write <report.json>`: accept every open finding of a report, with one reason to edit. */
 export async function baselineWriteCommand(report: string, opts: { output?: string; reason?: string; force?: boolean }): Promise<number> {

@@ -59,6 +59,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { flags: '--skip-checks <patterns>', help: 'leave out these checks (same patterns; repeatable)', key: 'skipChecks', repeatable: true },
   { flags: '--baseline <file>', help: 'accepted findings (check, reason, optional idp, scenario, expires): reported, not failed', key: 'baseline', env: 'SCIM_CHECK_BASELINE' },
   { flags: '--strict-baseline', help: 'fail the run when a baseline entry no longer matches a finding (stale)', key: 'strictBaseline' },
+  { flags: '--compare <report.json>', help: 'an earlier JSON report: say what was fixed and what is new since then', key: 'compare' },
   { flags: '--max-body-bytes <n>', help: `largest response body read (default ${DEFAULTS.maxBodyBytes})`, key: 'maxBodyBytes', parse: int },
   { flags: '--max-json-depth <n>', help: `deepest JSON nesting parsed (default ${DEFAULTS.maxJsonDepth})`, key: 'maxJsonDepth', parse: int },
   { flags: '--max-pages <n>', help: `most pages one list walk follows (default ${DEFAULTS.maxPages})`, key: 'maxPages', parse: int },

@@ -65,6 +65,7 @@ export function resolveRunConfig(flags: Partial<Record<keyof RunConfig | AuthInp
     skipChecks: listOf(pick('skipChecks')),
     baseline: pick('baseline') as string | undefined,
     strictBaseline: bool(String(pick('strictBaseline') ?? 'false')),
+    compare: pick('compare') as string | undefined,
   }
   if ((config.builtinFaults?.length || config.builtinVariants?.length) && !config.builtin) {
     throw new UsageError('--fault and --variant only apply to the built-in server: add --builtin, or start it with `scim-check serve --fault <name>`')

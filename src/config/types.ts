@@ -60,6 +60,8 @@ export interface RunConfig {
   baseline?: string
   /** Fail the run when a baseline entry no longer matches any finding. */
   strictBaseline?: boolean
+  /** An earlier JSON report: the report says what was fixed and what is new since then. */
+  compare?: string
 }
 
 export const DEFAULTS = {

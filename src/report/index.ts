@@ -137,3 +137,10 @@ export function causalityLine(summary: { blocked?: number; rootCauses?: number }
   const roots = summary.rootCauses ?? 0
   return `${roots} root cause${roots === 1 ? '' : 's'}, ${summary.blocked} check${summary.blocked === 1 ? '' : 's'} blocked (skipped, never counted as failures)`
 }
+
+/** "Since earlier.json: 2 fixed, 1 new, 0 changed", or nothing without --compare. */
+export function comparisonLine(report: Pick<RunReport, 'comparison'>): string | undefined {
+  const c = report.comparison
+  if (!c) return undefined
+  return `Since ${c.file}: ${c.fixed.length} fixed, ${c.new.length} new, ${c.changed.length} changed`
+}

@@ -57,6 +57,8 @@ export function toJsonReport(report: RunReport): JsonReport {
     leftovers: report.leftovers,
     warnings: report.warnings,
   }
+  if (report.baseline) out.baseline = report.baseline
+  if (report.comparison) out.comparison = report.comparison
   if (report.incomplete === undefined) return out
   const { warnings, ...rest } = out
   return { ...rest, incomplete: report.incomplete, warnings }

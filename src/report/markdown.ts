@@ -24,7 +24,7 @@
  * hostile response cannot inject markup, links or images; code blocks use a fence longer than any backtick
  * run inside them. The output stays far below GitHub's 1 MiB job-summary limit.
  */
-import { blockedLine, causalityLine, cellsOf, rootCausesOf, type Reporter, type RenderOptions, type RootCauses } from './index.js'
+import { blockedLine, causalityLine, cellsOf, comparisonLine, rootCausesOf, type Reporter, type RenderOptions, type RootCauses } from './index.js'
 import type { RunReport } from '../runner/report.js'
 import { formatSource, type Result, type Status } from '../result/types.js'
 import { exitCodeOf } from '../result/summary.js'
@@ -226,7 +226,9 @@ function leftoverSection(report: RunReport): string[] {
 }
 
 export function renderMarkdown(report: RunReport, _opts?: RenderOptions): string {
-  const head = [...preamble(report), headline(report), '', header(report), '', ...summaryTable(report), '', complianceLine(report), '', ...matrixTable(report)]
+  const since = comparisonLine(report)
+  const sinceLines = since ? [`**${mdText(since)}**${report.comparison!.new.length ? ` — new: ${report.comparison!.new.slice(0, 20).map((r) => `\`${inlineCode(r.id)}\``).join(', ')}` : ''}`, ''] : []
+  const head = [...preamble(report), headline(report), '', header(report), '', ...summaryTable(report), '', complianceLine(report), '', ...sinceLines, ...matrixTable(report)]
   const tail = leftoverSection(report)
   const budget = MAX_CHARS - head.join('\n').length - tail.join('\n').length
   const lines = [...head, ...failureSection(report, budget), ...tail]

@@ -32,7 +32,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk'
 import Table from 'cli-table3'
-import { blockedLine, causalityLine, cellsOf, rootCausesOf, type Reporter, type RenderOptions } from './index.js'
+import { blockedLine, causalityLine, cellsOf, comparisonLine, rootCausesOf, type Reporter, type RenderOptions } from './index.js'
 import type { RunReport } from '../runner/report.js'
 import { formatSource, type Result, type Status } from '../result/types.js'
 import { worst } from '../result/verdict.js'
@@ -269,6 +269,12 @@ function renderRecap(report: RunReport, p: Paint): string[] {
     `${s.passed} passed, ${s.info} info, ${s.skipped} skipped`,
   ]
   const lines = ['', `${parts.join(', ')}; compliant at MUST: ${compliance.mustCompliant ? c.green('yes') : c.red('no')}`]
+  const since = comparisonLine(report)
+  if (since) {
+    lines.push(oneLine(since))
+    for (const r of report.comparison!.new.slice(0, 10)) lines.push(`  new: ${p.symbol(r.status)} ${oneLine(r.id)}  ${oneLine(r.idp)}/${oneLine(r.scenario)}`)
+    for (const r of report.comparison!.fixed.slice(0, 10)) lines.push(`  fixed: ${oneLine(r.id)}  ${oneLine(r.idp)}/${oneLine(r.scenario)}`)
+  }
   const idps = [...new Set([...report.idps, ...Object.keys(compliance.idps)])].filter((idp) => compliance.idps[idp])
   lines.push(
     `Compatible: ${idps

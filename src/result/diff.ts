@@ -1,4 +1,18 @@
+import { readFileSync } from 'node:fs'
+import { UsageError } from '../errors.js'
 import type { Result } from './types.js'
+
+/** A JSON report written by `--reporter json=<file>`, or a one-line error naming the file. */
+export function loadReport(file: string): { results: Result[] } {
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (err) {
+    throw new UsageError(`${file}: not a readable JSON report (${(err as Error).message.split('\n')[0]}); write one with --reporter json=<file>`)
+  }
+  if (!json || typeof json !== 'object' || !Array.isArray((json as { results?: unknown }).results)) throw new UsageError(`${file}: not a scim-check JSON report (no "results" list); write one with --reporter json=<file>`)
+  return json as { results: Result[] }
+}
 
 /** What changed between two runs: findings fixed, findings new, and findings whose status or message moved. */
 export interface ReportDiff {

@@ -1,6 +1,7 @@
 import type { Exchange } from '../http/exchange.js'
 import type { Result, Status } from '../result/types.js'
 import type { BaselineOutcome } from '../result/baseline.js'
+import type { ReportDiff } from '../result/diff.js'
 
 export interface Summary {
   total: number
@@ -62,5 +63,7 @@ export interface RunReport {
   warnings: string[]
   /** What the baseline file accepted, and its stale and expired entries (strict: stale entries fail the run). */
   baseline?: BaselineOutcome & { strict: boolean }
+  /** With --compare: the findings fixed, new and changed since the earlier report. */
+  comparison?: ReportDiff & { file: string }
   exchanges: Exchange[]
 }

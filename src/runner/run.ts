@@ -30,6 +30,7 @@ import { rotateToken, type Rotator } from './rotate.js'
 import { connect } from './target.js'
 import { applyBaseline, loadBaseline } from '../result/baseline.js'
 import { checkSelection, select } from '../result/select.js'
+import { diffReports, loadReport } from '../result/diff.js'
 import { PROFILES } from '../idp/registry.js'
 import { allChecks } from '../checks/registry.js'
 import { blocked, causeOf, notPerformed, ResultBuilder, type Descriptor } from './results.js'
@@ -64,6 +65,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
   // Bad selections and baseline files are bad input: caught before the first request.
   checkSelection(config, knownIds(scenarios))
   const baselineEntries = config.baseline ? loadBaseline(config.baseline) : undefined
+  const previous = config.compare ? loadReport(config.compare) : undefined
   // Only scenarios the user chose must run somewhere: the built-in set holds RFC probes for generic alone.
   if (opts.scenarios || config.scenarios.length) for (const s of scenarios) checkApplies(s, idps, config)
   const runId = randomBytes(4).toString('hex')
@@ -135,6 +137,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
     incomplete,
     warnings: [...warningsOf(client.exchanges, { tokenGiven: !!target.token || !!config.auth }), ...baselineWarnings(baseline)],
     baseline,
+    comparison: previous ? { file: config.compare!, ...diffReports(previous, { results }) } : undefined,
     exchanges: client.exchanges,
   }
   return report

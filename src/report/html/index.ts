@@ -28,7 +28,7 @@
  * Rendering is pure: the same report gives the same bytes (no clock, no randomness), which the screenshot
  * test relies on. Text from the target goes through `printable` and is HTML-escaped, never inserted as markup.
  */
-import { blockedLine, causalityLine, cellsOf, rootCausesOf, type Reporter, type RenderOptions, type RootCauses } from '../index.js'
+import { blockedLine, causalityLine, cellsOf, comparisonLine, rootCausesOf, type Reporter, type RenderOptions, type RootCauses } from '../index.js'
 import type { RunReport } from '../../runner/report.js'
 import { formatSource, type Result, type Status } from '../../result/types.js'
 import { exitCodeOf } from '../../result/summary.js'
@@ -107,6 +107,11 @@ function verdict(report: RunReport): string {
   const line = failing ? `Run fails at --fail-on ${report.failOn}` : `Run passes at --fail-on ${report.failOn}${report.failOn === 'never' ? ' (failures never fail the run)' : ''}`
   const causality = causalityLine(s)
   if (causality) items.push(`<li>${esc1(causality)}</li>`)
+  const since = comparisonLine(report)
+  if (since) {
+    const list = (rs: Result[]) => rs.slice(0, 30).map((r) => `<code>${esc1(r.id)}</code> ${esc1(`${r.idp}/${r.scenario}`)}`).join(', ')
+    items.push(`<li id="comparison">${esc1(since)}${report.comparison!.new.length ? `<br>new: ${list(report.comparison!.new)}` : ''}${report.comparison!.fixed.length ? `<br>fixed: ${list(report.comparison!.fixed)}` : ''}</li>`)
+  }
   return `<section class="verdict ${failing ? 'failing' : 'passing'}" id="verdict">
 <strong>${line}</strong>${counts ? ` — ${counts}` : ''}
 <ul>${items.join('')}</ul>
