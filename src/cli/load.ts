@@ -44,6 +44,8 @@ export async function loadCommand(opts: Record<string, unknown>): Promise<number
     if (config.reporters.length !== 1) throw new UsageError('--output needs exactly one --reporter; with several, write name=file for each')
     config.reporters[0].file = String(opts.output)
   }
+  // File reporters never silence the terminal: unless one of them writes to stdout, the pretty report does.
+  if (!config.reporters.some((r) => !r.file)) config.reporters.push({ name: 'pretty' })
   const reporters = await Promise.all(config.reporters.map(async (r) => ({ spec: r, reporter: await loadReporter(r.name) })))
   const { load } = await import('../load/load.js')
   const { renderLoad } = await import('../load/render.js')

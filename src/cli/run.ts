@@ -30,6 +30,8 @@ export async function runCommand(opts: Record<string, unknown>): Promise<number>
     if (config.reporters.length !== 1) throw new UsageError('--output needs exactly one --reporter; with several, write name=file for each')
     config.reporters[0].file = String(opts.output)
   }
+  // File reporters never silence the terminal: unless one of them writes to stdout, the pretty report does.
+  if (!config.reporters.some((r) => !r.file)) config.reporters.push({ name: 'pretty' })
   if (config.reporters.filter((r) => !r.file).length > 1) throw new UsageError('several reporters would write to stdout: give each but one a file, e.g. --reporter junit=report.xml')
   // Unknown reporter names fail before any request is sent.
   const reporters = await Promise.all(config.reporters.map(async (r) => ({ spec: r, reporter: await loadReporter(r.name) })))

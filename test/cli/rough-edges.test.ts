@@ -57,3 +57,16 @@ describe('bad input is caught before the first request', () => {
     expect(mapping.stderr).toMatch(/mapping okta\.title: "name\[\[bad" is not a SCIM path/)
   })
 })
+
+describe('file reporters never silence the terminal', () => {
+  it("the README's CI example without --reporter pretty still prints the terminal report and writes its files", async () => {
+    const { mkdtempSync, existsSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const dir = mkdtempSync(join(tmpdir(), 'scim-check-files-'))
+    const r = await cli(['run', '--builtin', '--scenario', 'connection', '--reporter', `junit=${join(dir, 'scim.xml')}`, '--reporter', `markdown=${join(dir, 'scim.md')}`])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/Run passes at --fail-on must\./)
+    expect(existsSync(join(dir, 'scim.xml')) && existsSync(join(dir, 'scim.md'))).toBe(true)
+  })
+})
