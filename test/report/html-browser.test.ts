@@ -95,6 +95,13 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('html report in headless chromium', ()
     expect(problems).toEqual([])
   })
 
+  it('offers a copy button for each reproduction where a clipboard exists', async () => {
+    const copy = page.locator('li.result[data-status=fail] button[data-copy]').first()
+    const clipboard = await page.evaluate(() => !!navigator.clipboard)
+    await expect(copy.isVisible()).resolves.toBe(clipboard)
+    expect(problems).toEqual([])
+  })
+
   it('searches the results by text (id, message, path)', async () => {
     await page.reload({ waitUntil: 'load' })
     await page.locator('input[name=q]').fill('deactivate-active-false')

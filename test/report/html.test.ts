@@ -59,7 +59,7 @@ describe('html reporter', () => {
       expect(item, r.id).toBeDefined()
       expect(item).toContain('<h4>Request</h4><pre>\n')
       expect(item).toContain('<h4>Response</h4><pre>\n')
-      expect(item).toContain('<h4 class="muted">Reproduce</h4><pre>\ncurl -sS -i')
+      expect(item).toContain('<h4 class="muted">Reproduce <button type="button" class="copy" data-copy hidden>copy</button></h4><pre>\ncurl -sS -i')
     }
     expect(page).toContain('<pre>\nPATCH https://api.example.test/scim/v2/Users/2819c223-7f76-453a-919d-413861904646\nAuthorization: Bearer $SCIM_TOKEN\n')
     expect(page).toContain('<pre>\nno response: UND_ERR_HEADERS_TIMEOUT no response headers within 10000 ms\n</pre>')
@@ -116,5 +116,16 @@ describe('html reporter', () => {
     const empty = html({ ...base, results: [], summary: summarize([]), matrix: buildMatrix([], [], base.idps), compliance: buildCompliance([], base.idps) })
     expect(empty).toContain('No results: nothing was judged.')
     expect(empty).toContain('No scenario ran.')
+  })
+
+  it('keeps a whole long body one click away and a copy button beside each reproduction', () => {
+    const report = sampleReport()
+    const fail = report.results.find((r) => r.status === 'fail' && r.exchange !== undefined)!
+    const x = report.exchanges.find((e) => e.index === fail.exchange)!
+    const long = JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u1', note: 'y'.repeat(20_000), tail: 'the-end-of-the-body' })
+    const page = html({ ...report, results: report.results.map((r) => (r === fail ? { ...r, evidence: undefined } : r)), exchanges: report.exchanges.map((e) => (e === x ? { ...e, response: { ...e.response!, body: long, json: JSON.parse(long) } } : e)) })
+    expect(page).toMatch(/<details class="full"><summary>Whole response body \(\d+ characters\)<\/summary>/)
+    expect(page).toContain('the-end-of-the-body')
+    expect(page).toContain('<button type="button" class="copy" data-copy hidden>copy</button>')
   })
 })

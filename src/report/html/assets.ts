@@ -61,6 +61,8 @@ tr.failing td:first-child { border-left: 3px solid var(--fail); }
 pre { margin: 0; padding: 8px; background: var(--soft); border: 1px solid var(--line); border-radius: 4px;
   font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 420px; overflow: auto; }
 .repro { margin-top: 6px; }
+.copy { font-size: 11px; margin-left: 6px; padding: 0 6px; }
+details.full summary { cursor: pointer; color: #555; font-size: 12px; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 [hidden] { display: none !important; }
 `
@@ -97,6 +99,14 @@ export const SCRIPT = `
   form.addEventListener('change', apply);
   if (search) search.addEventListener('input', apply);
   form.addEventListener('submit', function (e) { e.preventDefault(); });
+  // Copy a reproduction line: the buttons show only where a script runs and a clipboard is there.
+  if (navigator.clipboard) document.querySelectorAll('button[data-copy]').forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener('click', function () {
+      var text = b.closest('.repro').querySelector('pre').textContent.trim();
+      navigator.clipboard.writeText(text).then(function () { b.textContent = 'copied'; }, function () { b.textContent = 'copy failed'; });
+    });
+  });
   document.querySelectorAll('a[data-pick-idp]').forEach(function (a) {
     a.addEventListener('click', function () {
       select.value = a.getAttribute('data-pick-idp');

@@ -221,21 +221,25 @@ function detailsOf(r: Result, report: RunReport, blocked: readonly Result[]): st
   const ev = evidenceFor(r, report.exchanges)
   if (ev) {
     out.push(`<div class="evidence"><div><h4>Request</h4>${pre(ev.request)}</div>${ev.response ? `<div><h4>Response</h4>${pre(ev.response)}</div>` : ''}</div>`)
-    if (ev.reproduce) out.push(`<div class="repro"><h4 class="muted">Reproduce</h4>${pre(ev.reproduce)}</div>`)
+    // The excerpt cuts long bodies; the whole body (redacted when it was captured) is one click away.
+    const x = r.exchange === undefined ? undefined : report.exchanges.find((e) => e.index === r.exchange)
+    const body = x?.response?.body
+    if (body && !(ev.response ?? '').includes(body)) out.push(`<details class="full"><summary>Whole response body (${body.length} characters)</summary>${pre(body)}</details>`)
+    if (ev.reproduce) out.push(`<div class="repro"><h4 class="muted">Reproduce <button type="button" class="copy" data-copy hidden>copy</button></h4>${pre(ev.reproduce)}</div>`)
   }
   return `<div class="details">${out.join('')}</div>`
 }
 
-/**
- * Preformatted text on lines of its own: the parser drops the newline after <pre> and a browser draws none for the
- * one before </pre>, so what shows is exactly the text, and the source stays line-greppable.
- */
 /** The RFC section on rfc-editor.org: "§3.5.2.1, Table 9" links to section-3.5.2.1. */
 function rfcLink(rfcNo: number, section: string): string {
   const n = /(\d+(?:\.\d+)*)/.exec(section)?.[1]
   return `https://www.rfc-editor.org/rfc/rfc${rfcNo}${n ? `#section-${n}` : ''}`
 }
 
+/**
+ * Preformatted text on lines of its own: the parser drops the newline after <pre> and a browser draws none for the
+ * one before </pre>, so what shows is exactly the text, and the source stays line-greppable.
+ */
 function pre(text: string): string {
   return `<pre>\n${esc(text)}\n</pre>`
 }
