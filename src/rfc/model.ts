@@ -104,7 +104,8 @@ function toSchemaDef(raw: unknown): SchemaDef | undefined {
   return { id: s.id, name: typeof s.name === 'string' ? s.name : undefined, attributes: attributesOf(s.attributes) }
 }
 
-function attributesOf(list: unknown[]): AttributeDef[] {
+/** Attribute definitions as a server's /Schemas gives them, with RFC 7643 §2.2's defaults for what they leave out. */
+export function attributesOf(list: unknown[]): AttributeDef[] {
   const out: AttributeDef[] = []
   for (const raw of list) {
     if (!raw || typeof raw !== 'object') continue
@@ -119,6 +120,7 @@ function attributesOf(list: unknown[]): AttributeDef[] {
       mutability: typeof a.mutability === 'string' ? a.mutability : 'readWrite',
       returned: typeof a.returned === 'string' ? a.returned : 'default',
       uniqueness: typeof a.uniqueness === 'string' ? a.uniqueness : 'none',
+      canonicalValues: Array.isArray(a.canonicalValues) ? a.canonicalValues.filter((v): v is string => typeof v === 'string') : undefined,
       subAttributes: Array.isArray(a.subAttributes) ? attributesOf(a.subAttributes) : undefined,
     })
   }

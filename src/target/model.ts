@@ -1,4 +1,4 @@
-import { RFC_SCHEMAS } from '../rfc/model.js'
+import { RFC_SCHEMAS, attributesOf } from '../rfc/model.js'
 import { URN } from '../rfc/urns.js'
 
 /**
@@ -215,7 +215,7 @@ export class TargetModel {
     if (hit) return { value: hit, from: this.origin('schemas') }
     // The RFC's REQUIRED attributes and the common ones exist whatever the server's document says.
     const rfc = rfcSchemaFor(schemaId)
-    const fallback = pick(rfc?.attributes.map(fromRfc))
+    const fallback = pick(rfc ? toAttributes(rfc.attributes) : undefined)
     if (fallback && (isRfcRequired(schemaId, name) || COMMON.includes(name.toLowerCase()))) return { value: fallback, from: { rfc: 'RFC 7643 §4 (REQUIRED)' } }
     if (COMMON.includes(name.toLowerCase()) && sub === undefined) return { value: commonAttr(name), from: { rfc: 'RFC 7643 §3.1 (common attribute)' } }
     return undefined
@@ -329,33 +329,8 @@ function toSchema(raw: unknown): SchemaModel | undefined {
   return { id: raw.id, name: typeof raw.name === 'string' ? raw.name : undefined, attributes: Array.isArray(raw.attributes) ? toAttributes(raw.attributes) : [] }
 }
 
-function toAttributes(list: unknown[]): AttributeModel[] {
-  const out: AttributeModel[] = []
-  for (const a of list) {
-    if (!isObj(a) || typeof a.name !== 'string' || !a.name) continue
-    out.push(fromRaw(a))
-  }
-  return out
-}
-
-// RFC 7643 §2.2 gives the defaults for characteristics a definition leaves out.
-function fromRaw(a: Record<string, any>): AttributeModel {
-  const m: AttributeModel = {
-    name: a.name,
-    type: typeof a.type === 'string' ? a.type : 'string',
-    multiValued: a.multiValued === true,
-    required: a.required === true,
-    caseExact: a.caseExact === true,
-    mutability: typeof a.mutability === 'string' ? a.mutability : 'readWrite',
-    returned: typeof a.returned === 'string' ? a.returned : 'default',
-    uniqueness: typeof a.uniqueness === 'string' ? a.uniqueness : 'none',
-  }
-  if (Array.isArray(a.canonicalValues)) m.canonicalValues = a.canonicalValues.filter((v: unknown): v is string => typeof v === 'string')
-  if (Array.isArray(a.subAttributes)) m.subAttributes = toAttributes(a.subAttributes)
-  return m
-}
-
-const fromRfc = (a: unknown): AttributeModel => fromRaw(a as Record<string, any>)
+/** One parser for attribute definitions (RFC 7643 §2.2 defaults applied), shared with the RFC model. */
+const toAttributes = (list: unknown[]): AttributeModel[] => attributesOf(list) as AttributeModel[]
 
 const built = new WeakMap<object, TargetModel>()
 
