@@ -4,6 +4,7 @@ import type { ActionContext, ActionResult, IdpExpectation, IdpProfile } from './
 import { BASE_MAPPING, buildUser, flattenChanges, getPath, parsePath, pathFor } from './mapping.js'
 import { SCHEMA, filterQuery, literal, opName, patchOp, resourcePath } from './wire.js'
 import { answer, firstResource, memberList } from './common.js'
+import { lookupExpectation, lookupThenCreate } from './flows.js'
 import { booleanTokens, dropKeys, dropNullRefs, jsonBooleans, keepSchemas, keyTokens, lowerOps, managerObject, memberFilterRemove, opTokens, rejectedExpectation, sendJudged, withPaths, type Quirk } from './quirks.js'
 
 /**
@@ -45,6 +46,7 @@ const EXPECT = {
 } as const
 
 const EXPECTATIONS: IdpExpectation[] = [
+  lookupExpectation('entra', 'Entra queries the target system for each user by its matching attribute and creates the user only when none is found', SRC.how),
   { id: EXPECT.capitalisedOps, title: 'Entra writes PatchOp ops capitalised ("Add", "Replace", "Remove")', source: source('Microsoft Entra ID emits the values of op as Add, Replace, and Remove', SRC.tut) },
   { id: EXPECT.stringBooleans, title: 'Entra sends active as the string "False"/"True" in PATCH', source: source('Requests made to disable users, without feature flag: {"op":"Replace","path":"active","value":"False"}', SRC.compat) },
   { id: EXPECT.valueListRemove, title: 'Entra removes group members with "Remove" on path "members" and a value list', source: source('Requests made to remove a group member, without feature flag', SRC.compat) },
@@ -195,7 +197,7 @@ export const entra: IdpProfile = {
       const x = await send(ctx, { method: 'GET', path: '/Users', rawQuery: query(`${attr} eq ${literal(String(value))}`) })
       return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
     },
-    async createUser(ctx, args) {
+    createUser: lookupThenCreate((ctx, args) => entra.actions.findUser!(ctx, args), async (ctx, args) => {
       const { manager, custom, ...attrs } = args
       const mapped = buildUser({ active: true, ...attrs }, ctx.mapping)
       const { userName, externalId, active, emails, name, ...rest } = mapped
@@ -209,7 +211,7 @@ export const entra: IdpProfile = {
       // Reference attributes follow in a separate PATCH once the user exists (EN-HOW, provisioning cycles step 6).
       if (manager !== undefined && typeof id === 'string') await patchUser(ctx, { id }, { manager })
       return { exchange: x }
-    },
+    }),
     async getUser(ctx, args) {
       return { exchange: await send(ctx, { method: 'GET', path: resourcePath('Users', args.id) }) }
     },

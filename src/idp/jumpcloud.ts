@@ -5,6 +5,7 @@ import type { Finding } from '../checks/define.js'
 import { BASE_MAPPING, buildUser, flattenChanges, parsePath, pathFor } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
 import { accepted, answer, deleted, expectationFactory, firstResource, memberList, notSent, runState } from './common.js'
+import { lookupExpectation, lookupThenCreate } from './flows.js'
 import { IdpDirectory, type NeutralUser } from './directory.js'
 import { judgeQuirks, mapBody, memberFilterRemove, rejectedExpectation, sendJudged, type Quirk } from './quirks.js'
 import type { RequestSpec } from '../http/exchange.js'
@@ -29,6 +30,7 @@ const cite = (...keys: Key[]) => keys.map((k) => `${k} ${SOURCES[k]}`).join('; '
 const expectation = expectationFactory<Key>('jumpcloud', SOURCES)
 
 const EXPECTATIONS: IdpExpectation[] = [
+  lookupExpectation('jumpcloud', 'JumpCloud looks a user up before creating it (user_lookup_provision event)', SOURCES['JC-DOC']),
   expectation('connection-test', 'JumpCloud connection test: a test user and a test group are created, then deleted (the user deactivated when DELETE fails)', 'Test Connection creates a test user (the admin\'s Test User Email) and a test group, and deletes both when DELETE is supported; a user that cannot be deleted is deactivated instead', 'JC-DOC'),
   expectation('value-list-member-removal', 'JumpCloud member removal (remove, path "members", value list) removes only the listed members', 'JumpCloud removes members with {"op":"remove","path":"members","value":[{"value":"<id>"}]} (no filter)', 'UNIMONI'),
   expectation('patch-per-attribute', 'JumpCloud attribute updates (one replace with a path per attribute, JSON booleans) are accepted', 'User updates arrive as PATCH with one replace and a path per attribute, active as a JSON boolean', 'RUST-FIX'),
@@ -214,12 +216,12 @@ export const jumpcloud: IdpProfile = {
       const x = await inferred(ctx, { method: 'GET', path: '/Users', rawQuery: encodeQuery([['filter', `userName eq ${literal(String(args.userName))}`]]) }, 'looks users up before creating or updating them (user_lookup_provision)')
       return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
     },
-    async createUser(ctx, args) {
+    createUser: lookupThenCreate((ctx, args) => jumpcloud.actions.findUser!(ctx, args), async (ctx, args) => {
       if (args.custom && typeof args.custom === 'object' && Object.keys(args.custom).length) {
         ctx.expectation('idp.jumpcloud.not-sent', { ok: 'skip', reason: 'not sent by JumpCloud', message: `skipped: the custom SCIM connector supports no extension schemas, so JumpCloud creates the user without ${Object.keys(args.custom).join(', ')} (${cite('JC-DOC')})` })
       }
       return { exchange: await createUser(ctx, args as NeutralUser) }
-    },
+    }, { refused: 'create' }),
     async getUser(ctx, args) {
       return { exchange: await ctx.send({ method: 'GET', path: resourcePath('Users', args.id) }) }
     },

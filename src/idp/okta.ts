@@ -4,6 +4,7 @@ import type { ActionContext, ActionResult, IdpExpectation, IdpProfile } from './
 import { BASE_MAPPING, applyChanges, buildUser, flattenChanges } from './mapping.js'
 import { SCHEMA, encodeQuery, filterQuery, literal, patchOp, resourcePath } from './wire.js'
 import { accepted, firstResource, memberList, notSent, pageThrough, runState, type Member } from './common.js'
+import { lookupExpectation, lookupThenCreate } from './flows.js'
 import { dropKeys, keyTokens, mapOps, rejectedExpectation, sendJudged, withPaths, type Quirk } from './quirks.js'
 
 /**
@@ -35,6 +36,7 @@ const EXPECT = {
 } as const
 
 const EXPECTATIONS: IdpExpectation[] = [
+  lookupExpectation('okta', 'Determine if the User already exists (GET /Users?filter=userName eq …), then Create the User when none is found', SRC.ref),
   { id: EXPECT.createExtras, title: 'Okta creates users with groups: [] and a password in the body', source: source('Create the User: POST /Users carries "groups": [] and a random "password"', SRC.ref) },
   { id: EXPECT.putReadOnly, title: "Okta's PUT echoes id, meta and groups as the server returned them", source: source('Update a specific User (PUT): GET the user, change the managed attributes, PUT the whole object back', SRC.ref) },
   { id: EXPECT.pathless, title: 'Okta (de)activates with a path-less replace of {"active": …}', source: source('Update a specific User (PATCH): {"op":"replace","value":{"active":false}}', SRC.ref) },
@@ -191,7 +193,7 @@ export const okta: IdpProfile = {
       const x = await judged(ctx, { method: 'GET', path: '/Users', rawQuery: listQuery(`userName eq ${literal(String(args.userName))}`) }, [Q.lookup])
       return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
     },
-    async createUser(ctx, args) {
+    createUser: lookupThenCreate((ctx, args) => okta.actions.findUser!(ctx, args), async (ctx, args) => {
       const { custom, password, ...attrs } = args
       const mapped = buildUser({ ...attrs, custom }, ctx.mapping, ctx.custom)
       const { userName, name, emails, displayName, externalId, active: _active, ...rest } = mapped
@@ -204,7 +206,7 @@ export const okta: IdpProfile = {
       body.active = true
       const x = await judged(ctx, { method: 'POST', path: '/Users', body }, [Q.createExtras])
       return { exchange: x }
-    },
+    }),
     async getUser(ctx, args) {
       return { exchange: await send(ctx, { method: 'GET', path: resourcePath('Users', args.id) }) }
     },

@@ -4,6 +4,7 @@ import type { Exchange } from '../http/exchange.js'
 import { BASE_MAPPING, buildUser, flattenChanges } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
 import { accepted, answer, deleted, expectationFactory, firstResource, memberList, notSent, runState } from './common.js'
+import { lookupExpectation, lookupThenCreate } from './flows.js'
 import { IdpDirectory, type NeutralUser } from './directory.js'
 import { judgeQuirks, mapBody, rejectedExpectation, sendJudged, type Quirk } from './quirks.js'
 import type { RequestSpec } from '../http/exchange.js'
@@ -35,6 +36,7 @@ export const LEGACY = {
 const expectation = expectationFactory<Key>('onelogin', SOURCES)
 
 const EXPECTATIONS: IdpExpectation[] = [
+  lookupExpectation('onelogin', 'OneLogin sends Get User by userName before creating a user', SOURCES['OL-IMPL']),
   expectation('connection-test', 'OneLogin connection test: a userName lookup for a user that does not exist gets an empty list or 404', 'On enabling the API connection OneLogin sends Get User by userName for a value it knows does not exist; an empty array or 404 Not Found confirms the endpoint', 'OL-IMPL'),
   expectation('plus-encoded-filter', "OneLogin's '+'-encoded userName filter with a trailing '&' is understood", "OneLogin looks users up with GET /Users?filter=userName+eq+%22…%22& ('+' for spaces, a trailing '&')", 'AK-11249'),
   expectation('put-trailing-question-mark', "OneLogin's PUT /Users/{id}? (trailing '?') with the full template body is accepted", "OneLogin updates users with PUT /Users/{id}? carrying the whole SCIM JSON template, with a trailing '?' on the path", 'AK-11249'),
@@ -226,13 +228,13 @@ export const onelogin: IdpProfile = {
       const x = await lookup(ctx, String(args.userName))
       return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
     },
-    async createUser(ctx, args) {
+    createUser: lookupThenCreate((ctx, args) => onelogin.actions.findUser!(ctx, args), async (ctx, args) => {
       const user: NeutralUser = { ...args, active: args.active ?? true }
       const x = await sendJudged(ctx, { method: 'POST', path: '/Users', headers: JSON_BODY, body: renderTemplate(ctx, user) }, templateQuirks(ctx))
       const id = (x.response?.json as { id?: unknown } | undefined)?.id
       if (accepted(x) && typeof id === 'string') directoryOf(ctx).remember(id, user)
       return { exchange: x }
-    },
+    }),
     async getUser(ctx, args) {
       return { exchange: await ctx.send({ method: 'GET', path: resourcePath('Users', args.id) }) }
     },

@@ -4,6 +4,7 @@ import type { Finding } from '../checks/define.js'
 import { BASE_MAPPING, buildUser, flattenChanges, schemasOf } from './mapping.js'
 import { SCHEMA, encodeQuery, literal, patchOp, resourcePath } from './wire.js'
 import { accepted, answer, deleted, expectationFactory, firstResource, memberList, notSent, runState } from './common.js'
+import { lookupExpectation, lookupThenCreate } from './flows.js'
 import { IdpDirectory, type NeutralUser } from './directory.js'
 import { rejectedExpectation, sendJudged, type Quirk } from './quirks.js'
 
@@ -32,6 +33,7 @@ export const EXAMPLE_FILTER = 'username Eq "%s"'
 const expectation = expectationFactory<Key>('ping', SOURCES)
 
 const EXPECTATIONS: IdpExpectation[] = [
+  lookupExpectation('ping', 'The provisioner matches users with the Filter Expression before creating them', SOURCES['PING-SET']),
   expectation('filter-expression', "Ping's matching filter is answered as written by the admin (operator and attribute case included)", 'The provisioner matches users with the Filter Expression, %s replaced by the unique user identifier; Ping\'s examples write username Eq "%s" and email Co "%s"', 'PING-FILTER'),
   expectation('put-only', 'Users are updated, disabled and re-enabled with PUT (Ping never PATCHes users)', 'PATCH: Users No, Groups Yes', 'PING-CONN'),
   expectation('group-list-unfiltered', 'An unfiltered GET /Groups lists the groups Ping matches by name', 'The connector allows group filtering by retrieving all groups and finding a match', 'PING-CONN'),
@@ -160,13 +162,13 @@ export const ping: IdpProfile = {
       }
       return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
     },
-    async createUser(ctx, args) {
+    createUser: lookupThenCreate((ctx, args) => ping.actions.findUser!(ctx, args), async (ctx, args) => {
       const user: NeutralUser = { ...args, active: args.active ?? true }
       const x = await ctx.send({ method: 'POST', path: '/Users', body: userBody(ctx, user) })
       const id = (x.response?.json as { id?: unknown } | undefined)?.id
       if (accepted(x) && typeof id === 'string') directoryOf(ctx).remember(id, user)
       return { exchange: x }
-    },
+    }),
     async getUser(ctx, args) {
       return { exchange: await ctx.send({ method: 'GET', path: resourcePath('Users', args.id) }) }
     },

@@ -31,7 +31,7 @@ export interface Quirk {
 /** Statuses that are about the request's credentials, target or timing, not its shape. */
 const NOT_SHAPE = new Set([401, 403, 404, 409, 429])
 
-const NAMES: Record<string, string> = { okta: 'Okta', entra: 'Entra', onelogin: 'OneLogin', jumpcloud: 'JumpCloud', ping: 'Ping', generic: 'generic' }
+export const NAMES: Record<string, string> = { okta: 'Okta', entra: 'Entra', onelogin: 'OneLogin', jumpcloud: 'JumpCloud', ping: 'Ping', generic: 'generic' }
 
 /** The generic id a profile reports an unexplained rejection under. */
 export const rejectedId = (idp: string) => `idp.${idp}.request-rejected`

@@ -52,7 +52,6 @@ export async function artilleryScript(config: RunConfig, input: PlanInput): Prom
   const flow: ArtilleryRequest[] = []
   for (let k = 0; k < size; k++) {
     const user = `_${k}`
-    if (profile.actions.findUser) flow.push(...(await r.render('findUser', { userName: MARK(`userName${user}`) })))
     const args = Object.fromEntries(Object.keys(USER_FIELDS).map((f) => [f, MARK(`${f}${user}`)]))
     // Okta sends a random password with every create; the processor draws one per user.
     if (profile.name === 'okta') args.password = MARK(`password${user}`)

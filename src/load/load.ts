@@ -290,16 +290,11 @@ class Driver {
   private async createUser(u: UserPlan): Promise<void> {
     const what = `create ${u.userName}`
     const lane = `load#${u.i % CLEANUP_LANES}`
-    if (this.has('findUser')) {
-      const found = await this.act('findUser', `look up ${u.userName}`, { userName: u.userName }, lane)
-      const existing = found?.value as { id?: unknown; userName?: unknown } | undefined
-      // The IdP matches an existing account instead of creating one; a fresh run prefix means this should not happen.
-      if (typeof existing?.id === 'string' && String(existing.userName).toLowerCase() === u.userName.toLowerCase()) {
-        u.id = existing.id
-        return
-      }
-    }
     const out = await this.act('createUser', what, userArgs(this.prefix, u.i), lane)
+    // The profile's create flow looks the user up first; a user it found is linked, not created (a fresh run prefix
+    // means this should not happen).
+    const linked = out && !out.exchange ? (out.value as { id?: unknown } | undefined) : undefined
+    if (typeof linked?.id === 'string') u.id = linked.id
     const json = out?.exchange?.response?.json as { id?: unknown } | undefined
     if (out?.exchange && ok(out.exchange) && typeof json?.id === 'string') u.id = json.id
   }

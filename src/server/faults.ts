@@ -453,6 +453,11 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     before: (ctx) => (/[?&]$/.test(ctx.req.target ?? '') ? errorResponse(400, "The query string is malformed: it ends with an empty '?' or '&'", 'invalidSyntax') : undefined),
   },
   {
+    name: 'trailing-question-mark-rejected',
+    description: "A request target ending in a bare '?' is refused with 400 (OneLogin sends PUT /Users/{id}?)",
+    before: (ctx) => (/\?$/.test(ctx.req.target ?? '') ? errorResponse(400, "The query string is malformed: it ends with an empty '?'", 'invalidSyntax') : undefined),
+  },
+  {
     name: 'operator-case-sensitive',
     description: 'Filter operators must be lower-case: "Eq", "EQ" (Ping\'s example filter expressions) are refused with 400',
     before: (ctx) => {

@@ -99,6 +99,7 @@ steps:
 /** A loopback SCIM stub holding one inactive user: it takes the create, finds the user, and refuses "True". */
 async function refusesTrue() {
   const user = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u-1', userName: 'rehired@example.com', active: false }
+  let created = false
   const server = createServer((req, res) => {
     let body = ''
     req.on('data', (c) => (body += c))
@@ -108,8 +109,10 @@ async function refusesTrue() {
         res.end(json ? JSON.stringify(json) : undefined)
       }
       // The create is answered with the user it sent (the run proves ownership by its run-prefixed userName).
-      if (req.method === 'POST') return send(201, Object.assign(user, { userName: JSON.parse(body).userName }))
-      if (req.method === 'GET') return send(200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, startIndex: 1, itemsPerPage: 1, Resources: [user] })
+      if (req.method === 'POST') return (created = true), send(201, Object.assign(user, { userName: JSON.parse(body).userName }))
+      // Entra's lookup before the create finds nobody; afterwards it finds the user.
+      const found = created ? [user] : []
+      if (req.method === 'GET') return send(200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: found.length, startIndex: 1, itemsPerPage: found.length, Resources: found })
       if (req.method === 'PATCH' && body.includes('"True"')) return send(400, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidValue', detail: 'active must be a boolean' })
       if (req.method === 'DELETE') return send(204)
       send(200, user)

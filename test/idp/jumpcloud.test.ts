@@ -57,7 +57,7 @@ describe('jumpcloud sends the documented and captured payloads', () => {
 
   it('create with both URNs, attribute PATCHes with a path each and JSON booleans, never DELETE /Users outside the connection test', async () => {
     const { sent } = await recordRun({ idp: 'jumpcloud', scenarios: ['create', 'update', 'deactivate', 'rehire', 'delete'] })
-    const create = json(step(sent, 'create', 'create')[0])
+    const create = json(step(sent, 'create', 'create')[1])
     expect(create.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'])
     expect(create).toMatchObject({ active: true, emails: [{ primary: true, type: 'work' }], name: { givenName: 'Ada', familyName: 'Lovelace' } })
     expect(json(step(sent, 'update', 'change-name')[0]).Operations).toEqual([

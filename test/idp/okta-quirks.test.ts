@@ -39,6 +39,6 @@ describe('okta quirks pass where the server accepts them', () => {
   it('reports each quirk expectation as passed on the reference server', async () => {
     const report = await runBuiltin({ idps: ['okta'], scenarios: ['create', 'update', 'deactivate', 'group-sync'] })
     const ids = new Set(report.results.filter((r) => r.id.startsWith('idp.okta.') && r.status === 'pass').map((r) => r.id))
-    expect([...ids].sort()).toEqual(['idp.okta.create-groups-password', 'idp.okta.group-rename-with-id', 'idp.okta.lookup-userName-only', 'idp.okta.pathless-active', 'idp.okta.put-echoes-readonly'])
+    expect([...ids].sort()).toEqual(['idp.okta.create-groups-password', 'idp.okta.group-rename-with-id', 'idp.okta.lookup-before-create', 'idp.okta.lookup-userName-only', 'idp.okta.pathless-active', 'idp.okta.put-echoes-readonly'])
   }, 30_000)
 })

@@ -37,9 +37,10 @@ describe('okta sends the documented payloads', () => {
     }
     expect(step(sent, 'connection', 'test-connection').map((r) => r.target)).toEqual(['/scim/v2/Users?startIndex=1&count=2'])
 
-    const [lookup] = step(sent, 'create', 'lookup')
+    // The create step is Okta's whole flow: the userName lookup, then the POST.
+    const [lookup, post] = step(sent, 'create', 'create')
     expect(lookup.target).toMatch(/^\/scim\/v2\/Users\?filter=userName%20eq%20%22scimcheck-[0-9a-f]+-okt-create-1%40example\.com%22&startIndex=1&count=100$/)
-    const create = json(step(sent, 'create', 'create')[0])
+    const create = json(post)
     expect(Object.keys(create)).toEqual(['schemas', 'userName', 'name', 'emails', 'displayName', 'externalId', 'groups', 'password', 'active'])
     expect(create).toMatchObject({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], emails: [{ primary: true, type: 'work' }], groups: [], active: true })
     expect(typeof create.password).toBe('string')

@@ -36,7 +36,7 @@ const step = (sent: Sent[], scenario: string, name: string) => sent.filter((r) =
 describe('ping sends the documented payloads', () => {
   it('matches with the Filter Expression, updates, disables and re-enables users only by PUT, never DELETE with Disable', async () => {
     const { sent } = await recordRun({ idp: 'ping', scenarios: ['create', 'update', 'deactivate', 'rehire', 'delete'] })
-    expect(step(sent, 'create', 'lookup')[0].target).toMatch(/^\/scim\/v2\/Users\?filter=userName%20eq%20%22[^&]+%22$/)
+    expect(step(sent, 'create', 'create')[0].target).toMatch(/^\/scim\/v2\/Users\?filter=userName%20eq%20%22[^&]+%22$/)
     expect(sent.some((r) => r.method === 'PATCH')).toBe(false)
     expect(sent.some((r) => r.method === 'DELETE')).toBe(false)
     const change = step(sent, 'update', 'change-title-department')
@@ -49,7 +49,7 @@ describe('ping sends the documented payloads', () => {
 
   it("sends the admin's expression as written (Ping's own example: username Eq \"%s\")", async () => {
     const { sent, report } = await recordRun({ idp: 'ping', options: { filterExpression: EXAMPLE }, scenarios: ['create'] })
-    expect(step(sent, 'create', 'lookup')[0].target).toMatch(/^\/scim\/v2\/Users\?filter=username%20Eq%20%22[^&]+%22$/)
+    expect(step(sent, 'create', 'create')[0].target).toMatch(/^\/scim\/v2\/Users\?filter=username%20Eq%20%22[^&]+%22$/)
     expect(report.results.filter((r) => r.id === 'idp.ping.filter-expression').every((r) => r.status === 'pass')).toBe(true)
     expect(renderFilter('email Co "%s"', 'a@b')).toBe('email Co "a@b"')
     expect(() => renderFilter('userName eq', 'x')).toThrow(/has no %s/)

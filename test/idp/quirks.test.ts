@@ -41,7 +41,7 @@ const CASES: Case[] = [
   { idp: 'okta', scenarios: ['group-sync'], fault: 'pathless-patch-rejected', id: 'idp.okta.group-rename-with-id', status: 'fail' },
   { idp: 'onelogin', scenarios: ['create'], fault: 'legacy-urns-rejected', id: 'idp.onelogin.legacy-urns', status: 'fail' },
   { idp: 'onelogin', scenarios: ['create'], fault: 'plus-encoding-rejected', id: 'idp.onelogin.plus-encoded-filter', status: 'fail' },
-  { idp: 'onelogin', scenarios: ['update'], fault: 'trailing-query-rejected', id: 'idp.onelogin.put-trailing-question-mark', status: 'fail' },
+  { idp: 'onelogin', scenarios: ['update'], fault: 'trailing-question-mark-rejected', id: 'idp.onelogin.put-trailing-question-mark', status: 'fail' },
   { idp: 'onelogin', options: { template: 'rfc' }, scenarios: ['create'], fault: 'no-string-booleans', id: 'idp.onelogin.string-template-values', status: 'info' },
   { idp: 'jumpcloud', scenarios: [JC_FIRST_MEMBER], fault: 'value-list-remove-rejected', id: 'idp.jumpcloud.value-list-member-removal', status: 'fail' },
   { idp: 'jumpcloud', options: { userUpdate: 'put' }, scenarios: ['update'], fault: 'put-readonly-rejected', id: 'idp.jumpcloud.put-user', status: 'fail' },

@@ -107,7 +107,7 @@ describe('lifecycle expectations can fail', () => {
   }, 30_000)
 
   it('a duplicate create answered 201 fails create', async () => {
-    const report = await runBuiltin({ idps: ['okta'], scenarios: ['create'], builtinFaults: ['no-409'] })
+    const report = await runBuiltin({ idps: ['generic'], scenarios: ['create'], builtinFaults: ['no-409'] })
     expect(report.results.find((r) => r.id === 'create.duplicate.status')?.status).toBe('fail')
   }, 30_000)
 })

@@ -321,6 +321,12 @@ describe('faults', () => {
     expect((await c.get('/Users?count=1')).status).toBe(200)
   })
 
+  fault('trailing-question-mark-rejected', "a bare trailing '?' is refused, a trailing '&' is not", async (c) => {
+    const u = await c.createUser('tqm')
+    expect(await rawStatus(c.server, 'PUT', `/Users/${u.id}?`, { userName: 'tqm' })).toBe(400)
+    expect((await c.get('/Users?filter=userName%20eq%20%22tqm%22&')).status).toBe(200)
+  })
+
   fault('operator-case-sensitive', '"Eq" refused', async (c) => {
     const r = await c.filterUsers('userName Eq "x"')
     expect(r.status).toBe(400)
