@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url'
 import { allChecks } from '../checks/registry.js'
 import { RUN_OPTIONS } from '../cli/options.js'
 import { PROFILES } from '../idp/registry.js'
+import { dryRun } from '../idp/dryrun.js'
+import { ACTIONS, type ActionName } from '../idp/types.js'
+import type { RequestSpec } from '../http/exchange.js'
 
 /**
  * The README's tables are written from the code, between `<!-- generated:<name> -->` and `<!-- /generated:<name> -->`
@@ -56,15 +59,69 @@ function idpProfiles(): string {
     .join('\n\n')
 }
 
-export const SECTIONS: Record<string, () => string> = { 'run-options': runOptions, 'check-counts': checkCounts, 'idp-profiles': idpProfiles }
+/** What a scenario step asks of each action in the flows table: one user U1 (ada@example.com), one group G1. */
+const SAMPLE: Partial<Record<ActionName, Record<string, unknown>>> = {
+  createUser: { userName: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', email: 'ada@example.com', externalId: 'ext-1' },
+  getUser: { id: 'U1' },
+  findUser: { userName: 'ada@example.com' },
+  updateUser: { id: 'U1', userName: 'ada@example.com', changes: { givenName: 'Augusta' } },
+  deactivateUser: { id: 'U1', userName: 'ada@example.com' },
+  reactivateUser: { id: 'U1', userName: 'ada@example.com' },
+  deleteUser: { id: 'U1', userName: 'ada@example.com' },
+  createGroup: { displayName: 'Staff', members: [] },
+  getGroup: { id: 'G1' },
+  findGroup: { displayName: 'Staff' },
+  addMembers: { id: 'G1', members: [{ value: 'U1', display: 'ada@example.com' }] },
+  removeMembers: { id: 'G1', members: [{ value: 'U1', display: 'ada@example.com' }] },
+  renameGroup: { id: 'G1', displayName: 'Staff 2' },
+  deleteGroup: { id: 'G1' },
+}
+
+// Connection tests look up random values: shown as <random> so the table is the same on every write.
+const line = (r: RequestSpec) => `${r.method.toUpperCase()} ${r.path}${r.rawQuery ? `?${r.rawQuery}` : ''}`.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<random>')
+
+/** One user U1 and one group G1, as an empty directory that then holds them would answer. */
+const DRY = {
+  answerId: (spec: RequestSpec) => (spec.path.startsWith('/Groups') ? 'G1' : 'U1'),
+  resource: (spec: RequestSpec): Record<string, unknown> =>
+    spec.path.startsWith('/Groups') ? { displayName: 'Staff', members: [] } : { userName: 'ada@example.com', name: { givenName: 'Ada', familyName: 'Lovelace' }, emails: [{ value: 'ada@example.com', type: 'work', primary: true }], active: true },
+}
+
+/**
+ * Each IdP's flows with its default options: the requests one action sends, in order, as the profile itself builds
+ * them (a dry run, the actions in order sharing the profile's memory as in one run), so the table is the code's own
+ * account of the wire.
+ */
+async function idpFlows(): Promise<string> {
+  const profiles = Object.values(PROFILES)
+  const rows: string[] = []
+  const states = new Map(profiles.map((p) => [p.name, new Map<string, unknown>()]))
+  for (const action of ACTIONS) {
+    if (action === 'rotateToken') continue
+    const cells: string[] = []
+    for (const p of profiles) {
+      if (!p.actions[action]) {
+        cells.push(p.never?.[action] ? 'never' : '—')
+        continue
+      }
+      const sent = await dryRun(p, action, SAMPLE[action] ?? {}, { ...DRY, state: states.get(p.name) })
+      cells.push(sent.length ? sent.map((r) => `\`${cell(line(r))}\``).join(' → ') : 'not sent under the default options')
+    }
+    rows.push(`| ${action} | ${cells.join(' | ')} |`)
+  }
+  return [`| action | ${profiles.map((p) => p.name).join(' | ')} |`, `|---|${profiles.map(() => '---').join('|')}|`, ...rows].join('\n')
+}
+
+export const SECTIONS: Record<string, () => string | Promise<string>> = { 'run-options': runOptions, 'check-counts': checkCounts, 'idp-profiles': idpProfiles, 'idp-flows': idpFlows }
 
 /** The README with every generated section rewritten; a marker pair missing from the text is an error. */
-export function renderReadme(text: string): string {
+export async function renderReadme(text: string): Promise<string> {
   let out = text
   for (const [name, make] of Object.entries(SECTIONS)) {
     const re = new RegExp(`(<!-- generated:${name} -->\\n)[\\s\\S]*?(\\n<!-- /generated:${name} -->)`)
     if (!re.test(out)) throw new Error(`README.md has no <!-- generated:${name} --> … <!-- /generated:${name} --> section`)
-    out = out.replace(re, (_m, open: string, close: string) => `${open}${make()}${close}`)
+    const body = await make()
+    out = out.replace(re, (_m, open: string, close: string) => `${open}${body}${close}`)
   }
   return out
 }
@@ -73,7 +130,7 @@ export const README = fileURLToPath(new URL('../../README.md', import.meta.url))
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const before = readFileSync(README, 'utf8')
-  const after = renderReadme(before)
+  const after = await renderReadme(before)
   if (process.argv.includes('--write')) writeFileSync(README, after)
   else if (after !== before) {
     process.stderr.write('README.md is out of date with the code: run npm run readme\n')

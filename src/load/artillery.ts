@@ -3,10 +3,10 @@ import { join } from 'node:path'
 import { stringify } from 'yaml'
 import type { RunConfig } from '../config/types.js'
 import { UsageError } from '../errors.js'
-import type { Exchange, RequestSpec } from '../http/exchange.js'
-import { resolveMapping } from '../idp/mapping.js'
+import type { RequestSpec } from '../http/exchange.js'
+import { dryContext } from '../idp/dryrun.js'
 import { getProfile } from '../idp/registry.js'
-import type { ActionContext, ActionName, IdpProfile } from '../idp/types.js'
+import type { ActionName, IdpProfile } from '../idp/types.js'
 import { VERSION } from '../version.js'
 import { GROUP_FIELDS, USER_FIELDS } from './data.js'
 import { planFor, type PlanInput } from './plan.js'
@@ -130,25 +130,16 @@ class Renderer {
 
   async render(action: ActionName, args: Record<string, unknown>, capture?: string): Promise<ArtilleryRequest[]> {
     const out: ArtilleryRequest[] = []
-    const ctx: ActionContext = {
-      idp: this.profile.name,
-      options: this.options,
-      mapping: resolveMapping(this.profile.mapping ?? {}, this.config.mapping, this.profile.name),
-      // Load reads no discovery: only a configured extension is written.
-      custom: this.config.customExtension ?? { urn: '', attributes: {} },
-      // One per-run memory for the profile across every action of the load; no diagnostic resends at volume.
-      state: this.profileState,
-      diagnose: false,
-      expectation: () => undefined,
-      send: async (spec) => {
+    // Load reads no discovery: only a configured extension is written.
+    const setup = { options: this.options, mapping: this.config.mapping, custom: this.config.customExtension, state: this.profileState, answerId: (spec: RequestSpec) => MARK(spec.method.toUpperCase() === 'POST' && capture !== undefined ? capture : 'unknown') }
+    await this.profile.actions[action]!(
+      dryContext(this.profile, setup, (spec) => {
         const req = this.request(spec)
-        const created = spec.method === 'POST' && capture !== undefined
-        if (created) req.capture = capture
+        if (spec.method.toUpperCase() === 'POST' && capture !== undefined) req.capture = capture
         out.push(req)
-        return fakeExchange(spec, created ? MARK(capture!) : undefined)
-      },
-    }
-    await this.profile.actions[action]!(ctx, args)
+      }),
+      args,
+    )
     return out
   }
 
@@ -166,20 +157,6 @@ class Renderer {
     // In a URL a value goes in percent-encoded (the processor provides <name>Q); captured ids go in as they came.
     const url = `${path}${query ? `?${query}` : ''}`.replace(MARKS, (_, name: string) => (/^(id_\d+|groupId)$/.test(name) ? `{{ ${name} }}` : `{{ ${name}Q }}`))
     return { method: spec.method.toUpperCase(), url, headers, body: body?.replace(MARKS, (_, name: string) => `{{ ${name} }}`) }
-  }
-}
-
-function fakeExchange(spec: RequestSpec, id: string | undefined): Exchange {
-  const method = spec.method.toUpperCase()
-  const json = method === 'GET' && !/\/(Users|Groups)\/[^/?]+/.test(spec.path) ? { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, Resources: [] } : { id: id ?? MARK('unknown') }
-  return {
-    index: 0,
-    request: { method, url: spec.path, headers: {} },
-    response: { status: method === 'POST' ? 201 : method === 'DELETE' ? 204 : 200, headers: {}, body: JSON.stringify(json), json },
-    startedAt: new Date(0).toISOString(),
-    durationMs: 0,
-    scenario: 'export',
-    idp: '',
   }
 }
 

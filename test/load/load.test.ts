@@ -126,7 +126,7 @@ describe('scim-check load', () => {
     const counts: number[] = []
     for (let i = 0; i < 2; i++) {
       const cfg = await target(['rate-limit-5pct'])
-      const report = await load({ ...cfg, idps: ['generic'] }, { users: 60, rate: 0, concurrency: 1, groups: 0 })
+      const report = await load({ ...cfg, idps: ['generic'] }, { users: 100, rate: 0, concurrency: 1, groups: 0 })
       counts.push(report.load.errors['429 rate limited'] ?? 0)
       await server!.close()
       server = undefined

@@ -28,7 +28,7 @@ describe('scim-check replay', () => {
   it('shows the difference against a server with a --fault (exit 1)', async () => {
     const r = await cli(['replay', har, '--builtin', '--fault', 'no-409'])
     expect(r.code).toBe(1)
-    expect(r.stdout).toMatch(/✗ #\d+ POST \/Users {2}409 → 201 {2}\[okta · replay-lifecycle · duplicate\]\n {4}status: recorded 409, replayed 201\n/)
+    expect(r.stdout).toMatch(/✗ #\d+ POST \/Users {2}409 → 201 {2}\[generic · replay-lifecycle · duplicate\]\n {4}status: recorded 409, replayed 201\n/)
     expect(r.stdout).toMatch(/\d+ same, \d+ differ, 0 skipped\.\n$/)
   })
 
