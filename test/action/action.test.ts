@@ -17,7 +17,8 @@ const ACTION = parse(readFileSync(fileURLToPath(new URL('../../action.yml', impo
 const SCENARIO = fileURLToPath(new URL('../replay/lifecycle.yaml', import.meta.url))
 const TOKEN = 'ghs_action_test_token_5Yk2Qw9'
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+// The fresh checkouts hold a whole node_modules: removing them can take longer than the default hook timeout on a busy machine.
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })), 120_000)
 
 const step = (id: string) => ACTION.runs.steps.find((s: { id?: string }) => s.id === id)
 const runStep = () => step('run')
