@@ -500,10 +500,12 @@ export const checks: CheckDef[] = [
   }),
   defineCheck({
     id: 'meta.lastModified-advances',
-    title: 'lastModified never goes backwards after a change',
+    title: 'lastModified moves forward after a change',
     area: 'resource',
     level: 'SHOULD',
     source: rfc(7643, '§3.1'),
+    // The RFC defines the attribute without a MUST: a timestamp that stays put or goes back after a change misstates
+    // it, which a client syncing by lastModified cannot tell from "nothing changed" (graded SHOULD, not MUST).
     requirement: 'lastModified: the most recent DateTime that the details of this resource were updated at the service provider.',
     judge(x, ctx) {
       const not = okStatus(x)
@@ -518,7 +520,12 @@ export const checks: CheckDef[] = [
       if (now === undefined || before === undefined) return { ok: 'skip', message: 'no comparable lastModified', reason: 'meta.lastModified missing or malformed before or after the change (see meta.present, meta.datetime)' }
       if (now < before) return { ok: false, message: `lastModified went backwards after a change: ${String(prior!.lastModified)} → ${String(meta!.lastModified)}`, expected: `≥ ${String(prior!.lastModified)}`, actual: String(meta!.lastModified) }
       if (created !== undefined && now < created) return { ok: false, message: `lastModified ${String(meta!.lastModified)} is earlier than created`, expected: `≥ ${String(meta!.created)}`, actual: String(meta!.lastModified) }
-      return { ok: true, message: 'lastModified did not go backwards' }
+      if (now === before) {
+        // Whole-second timestamps may not move within the second the change came in: only a sub-second clock proves it stood still.
+        if (!/\.\d+/.test(String(meta!.lastModified))) return { ok: 'skip', message: 'lastModified has whole-second precision', reason: 'the change may have come within the same second, so an unchanged lastModified proves nothing' }
+        return { ok: false, message: `lastModified stayed ${String(meta!.lastModified)} although the resource was changed`, expected: `later than ${String(prior!.lastModified)}`, actual: String(meta!.lastModified) }
+      }
+      return { ok: true, message: 'lastModified moved forward' }
     },
   }),
   defineCheck({

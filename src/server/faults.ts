@@ -794,6 +794,18 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     },
   },
   {
+    name: 'lastModified-frozen',
+    description: 'meta.lastModified never moves after the create: every change leaves it equal to meta.created',
+    after: (ctx, res) => {
+      if (!isResourceRoute(ctx)) return res
+      forEachResource(res.body, (r) => {
+        const meta = r['meta']
+        if (isPlainObject(meta) && typeof meta['created'] === 'string') meta['lastModified'] = meta['created']
+      })
+      return res
+    },
+  },
+  {
     name: 'lastModified-after-created',
     description: 'meta.lastModified of a new resource is a moment later than meta.created (two clock reads)',
     after: (ctx, res) => {

@@ -167,11 +167,14 @@ describe('resource probes on crafted exchanges', () => {
     expect(verdict(c, getU(u({ meta: undefined })))).toBe('skip')
   })
 
-  it('meta.lastModified-advances: later or equal passes; earlier warns; a 204 is judged by the read-back', () => {
+  it('meta.lastModified-advances: later passes; earlier, or unmoved on a sub-second clock, warns; a 204 is judged by the read-back', () => {
     const c = check('meta.lastModified-advances')
     const previous = u({ meta: meta('u1', 'User', { lastModified: '2024-02-01T00:00:00Z' }) })
     expect(verdict(c, getU(u({ meta: meta('u1', 'User', { lastModified: '2024-02-02T00:00:00Z' }) })), { args: { previous } })).toBe('pass')
-    expect(verdict(c, getU(previous), { args: { previous } })).toBe('pass')
+    // Whole seconds: the change may have come within the same second.
+    expect(verdict(c, getU(previous), { args: { previous } })).toBe('skip')
+    const precise = u({ meta: meta('u1', 'User', { lastModified: '2024-02-01T00:00:00.123Z' }) })
+    expect(verdict(c, getU(precise), { args: { previous: precise } })).toBe('warn')
     expect(verdict(c, getU(u({ meta: meta('u1', 'User', { lastModified: '2024-01-31T12:00:00Z' }) })), { args: { previous } })).toBe('warn')
     expect(verdict(c, exchange({ method: 'PATCH', path: '/Users/u1', status: 204 }), { args: { previous } })).toBe('skip')
   })
@@ -280,6 +283,7 @@ describe('rfc-resource against the built-in server', () => {
 
   it('fails on missing meta, ids that change, PATCH advertised but missing, and request-only attributes returned by default', async () => {
     expect(await failing(['no-meta', 'id-changes-on-put'])).toEqual(['meta.present:fail', 'resource.id-stable:fail'])
+    expect(await failing(['lastModified-frozen'])).toEqual(['meta.lastModified-advances:warn'])
     // Alone: once a PUT has moved the user to a new id, the run no longer owns the old one and sends no PATCH to it.
     expect(await failing(['patch-unsupported'])).toEqual(['spc.capability-consistency:fail'])
     expect(await failing(['returned-request-always'], files[1])).toEqual(['resource.returned-request:fail'])

@@ -327,6 +327,13 @@ describe('faults', () => {
     expect((await c.get('/Users?filter=userName%20eq%20%22tqm%22&')).status).toBe(200)
   })
 
+  fault('lastModified-frozen', 'lastModified stays at created after a change', async (c) => {
+    const u = await c.createUser('frozen')
+    const r = await c.patch(`/Users/${u.id}`, [{ op: 'replace', path: 'displayName', value: 'Changed' }])
+    expect(r.json.displayName).toBe('Changed')
+    expect(r.json.meta.lastModified).toBe(r.json.meta.created)
+  })
+
   fault('operator-case-sensitive', '"Eq" refused', async (c) => {
     const r = await c.filterUsers('userName Eq "x"')
     expect(r.status).toBe(400)
