@@ -5,7 +5,7 @@
  */
 export const EXIT = { ok: 0, failures: 1, usage: 2 } as const
 
-const KNOWN = new Set(['UsageError', 'TargetError', 'ScenarioError', 'ConfigError', 'TemplateError'])
+const KNOWN = new Set(['UsageError', 'TargetError', 'ScenarioError', 'ConfigError', 'TemplateError', 'SuiteError'])
 
 export function exitWithError(err: unknown): never {
   const e = err as { name?: string; code?: string; message?: string; exitCode?: number }

@@ -17,7 +17,9 @@ export async function runCommand(opts: Record<string, unknown>): Promise<number>
   const progress = showProgress ? progressPrinter(process.stderr, tty) : undefined
   let report: RunReport
   try {
-    report = await run(config, { signal: stop.signal, onProgress: progress?.update, onLedger: stop.onLedger })
+    const opts = { signal: stop.signal, onProgress: progress?.update, onLedger: stop.onLedger }
+    // A suite is loaded lazily: a plain run never reads the suite files.
+    report = config.suite ? await (await import('../suites/run.js')).runSuite(config, config.suite, opts) : await run(config, opts)
   } finally {
     progress?.done()
     stop.release()
@@ -25,7 +27,7 @@ export async function runCommand(opts: Record<string, unknown>): Promise<number>
 
   // A run that judged nothing exits 2 with one line; report files are still written, for whoever looks at them.
   const named = !config.idps.some((spec) => spec.split(',').some((s) => s.trim() === 'all'))
-  const nothing = stop.stoppedBy || report.incomplete ? undefined : nothingJudged(report, { each: named })
+  const nothing = stop.stoppedBy || report.incomplete ? undefined : report.suite ? suiteNothing(report.suite) : nothingJudged(report, { each: named })
   const color = !!process.stdout.isTTY && !process.env.NO_COLOR
   for (const { spec, reporter } of reporters) {
     if (nothing && !spec.file) continue
@@ -40,7 +42,14 @@ export async function runCommand(opts: Record<string, unknown>): Promise<number>
     process.stderr.write(`scim-check: ${nothing}\n`)
     return EXIT.usage
   }
-  return exitCodeOf(report)
+  // A failed suite step fails the run even when its evidence is the paced load, whose results are the suite's own.
+  return report.suite?.verdict === 'fail' ? EXIT.failures : exitCodeOf(report)
+}
+
+/** Never green on nothing: a suite where no step was judged (all skipped or not checkable offline) is no pass. */
+function suiteNothing(suite: NonNullable<RunReport['suite']>): string | undefined {
+  if (suite.verdict !== 'empty') return undefined
+  return `nothing was judged for suite ${suite.name}: every step was skipped or is not checkable offline`
 }
 
 export { leftBehind } from './common.js'

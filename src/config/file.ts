@@ -82,6 +82,8 @@ interface RawConfig {
   skipChecks?: string | string[]
   baseline?: string
   strictBaseline?: boolean
+  suite?: string
+  allowLoad?: boolean
 }
 
 /** Parses and validates the text of a config file; relative paths in it resolve against the file's directory. */
@@ -181,6 +183,8 @@ export function loadConfigText(text: string, file: string, options: ConfigFileOp
   if (raw.skipChecks !== undefined) out.skipChecks = typeof raw.skipChecks === 'string' ? [raw.skipChecks] : raw.skipChecks
   if (raw.baseline !== undefined) out.baseline = here(raw.baseline)
   if (raw.strictBaseline !== undefined) out.strictBaseline = raw.strictBaseline
+  if (raw.suite !== undefined) out.suite = raw.suite
+  if (raw.allowLoad !== undefined) out.allowLoad = raw.allowLoad
   return out
 }
 

@@ -66,6 +66,12 @@ export function resolveRunConfig(flags: Partial<Record<keyof RunConfig | AuthInp
     baseline: pick('baseline') as string | undefined,
     strictBaseline: bool(String(pick('strictBaseline') ?? 'false')),
     compare: pick('compare') as string | undefined,
+    suite: pick('suite') as string | undefined,
+    allowLoad: bool(String(pick('allowLoad') ?? 'false')),
+  }
+  const given = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined)
+  if (config.suite !== undefined && (given(flags.scenarios) || given(flags.idps))) {
+    throw new UsageError('--suite chooses its own scenarios and profiles: leave out --scenario and --idp')
   }
   if ((config.builtinFaults?.length || config.builtinVariants?.length) && !config.builtin) {
     throw new UsageError('--fault and --variant only apply to the built-in server: add --builtin, or start it with `scim-check serve --fault <name>`')

@@ -62,6 +62,10 @@ export interface RunConfig {
   strictBaseline?: boolean
   /** An earlier JSON report: the report says what was fixed and what is new since then. */
   compare?: string
+  /** A review program's suite (okta-oin, entra-gallery): runs what its steps name and maps each verdict to its step. */
+  suite?: string
+  /** The target may be put under sustained load (a suite's rate step); the built-in server always may. */
+  allowLoad?: boolean
 }
 
 export const DEFAULTS = {

@@ -2,6 +2,7 @@ import type { Exchange } from '../http/exchange.js'
 import type { Result, Status } from '../result/types.js'
 import type { BaselineOutcome } from '../result/baseline.js'
 import type { ReportDiff } from '../result/diff.js'
+import type { SuiteSection } from '../suites/types.js'
 
 export interface Summary {
   total: number
@@ -65,5 +66,7 @@ export interface RunReport {
   baseline?: BaselineOutcome & { strict: boolean }
   /** With --compare: the findings fixed, new and changed since the earlier report. */
   comparison?: ReportDiff & { file: string }
+  /** With --suite: every step of the review program, with the verdicts that stand for it. */
+  suite?: SuiteSection
   exchanges: Exchange[]
 }

@@ -52,6 +52,11 @@ export interface RunOptions {
   scenarios?: Scenario[]
   /** Called once the target is known, so a caller (the CLI's Ctrl-C handler) can list leftovers. */
   onLedger?: (ledger: Ledger) => void
+  /**
+   * Narrows the scenario × profile plan to these pairs (a suite runs exactly the scenarios each of its steps names,
+   * under the profile it names, not the whole cross product).
+   */
+  only?: (idp: string, scenario: string) => boolean
 }
 
 /** Run every selected scenario under every selected IdP profile against one target and return the report. */
@@ -85,7 +90,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
 
   const runner = new ScenarioRunner(config, client, ledger, redactor, runId, rotator, opts)
   try {
-    const plan = idps.flatMap((idp) => scenarios.filter((s) => applies(s, idp, config)).map((s) => ({ idp, scenario: s })))
+    const plan = idps.flatMap((idp) => scenarios.filter((s) => applies(s, idp, config, opts.only)).map((s) => ({ idp, scenario: s })))
     // The target model is built once, whatever profiles run: as the generic profile's own traffic (its discovery
     // scenario judges it), or else as scim-check's own requests, marked and not judged.
     const discovery = idps.length ? await runner.discovery(getProfile(idps.includes('generic') ? 'generic' : idps[0]), idps.includes('generic') ? results : undefined) : {}
@@ -93,7 +98,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
     for (const idp of idps) {
       const profile = getProfile(idp)
       const features = featuresOf(idp, discovery, !!rotator)
-      for (const scenario of scenarios.filter((s) => applies(s, idp, config))) {
+      for (const scenario of scenarios.filter((s) => applies(s, idp, config, opts.only))) {
         if (opts.signal?.aborted) break
         opts.onProgress?.({ idp, scenario: scenario.name, index: ++index, total: plan.length })
         results.push(...(await runner.scenario(profile, scenario, features, discovery)))
@@ -158,8 +163,9 @@ function baselineWarnings(b: { stale: { check: string; idp?: string; scenario?: 
   return out
 }
 
-function applies(s: Scenario, idp: string, config: RunConfig): boolean {
+function applies(s: Scenario, idp: string, config: RunConfig, only?: RunOptions['only']): boolean {
   if (config.readOnly && s.writes !== false) return false
+  if (only && !only(idp, s.name)) return false
   return !s.idps || s.idps.includes(idp) || s.idps.includes('all')
 }
 

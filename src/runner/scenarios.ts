@@ -12,12 +12,16 @@ export const BUILTIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../
 /** Written by `npm run build`; absent under tsx (src/scenarios.json), where every file goes through the loader. */
 export const BUILTIN_CACHE = resolve(dirname(fileURLToPath(import.meta.url)), '../scenarios.json')
 
-export function builtinFiles(dir = BUILTIN_DIR): string[] {
+/** Review-program suites (scenarios/suites/) ship beside the scenarios but are not scenarios: src/suites/ reads them. */
+export const SUITES_DIR = join(BUILTIN_DIR, 'suites')
+
+export function builtinFiles(dir = BUILTIN_DIR, top = true): string[] {
   if (!existsSync(dir)) return []
   const out: string[] = []
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const p = join(dir, e.name)
-    if (e.isDirectory()) out.push(...builtinFiles(p))
+    if (e.isDirectory() && e.name === 'suites' && top) continue
+    if (e.isDirectory()) out.push(...builtinFiles(p, false))
     else if (/\.ya?ml$/.test(e.name)) out.push(p)
   }
   return out
