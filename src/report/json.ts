@@ -3,7 +3,10 @@
  *
  * Mapping: every field of the RunReport except `exchanges`, in this order:
  *   tool, target, idp, idps, runId, startedAt, durationMs, failOn, summary, results, matrix, compliance,
- *   leftovers, incomplete (only when the run was cut short), warnings.
+ *   suite (only with --suite), leftovers, incomplete (only when the run was cut short), warnings.
+ * The suite section lists every step of the review program in its order: the program's words and URL, what
+ * scim-check judges it on (`mapsTo`), its status (pass, fail, warn, skip, not-checkable) with the reason, and the
+ * underlying results (id, scenario, step, profile, status, message) as evidence.
  * Results are copied as they are, keys in the order Result declares them (message, expected, actual and
  * evidence were redacted by the runner). The transcript of exchanges is its own feature (`--transcript`),
  * never part of this report.
@@ -54,6 +57,7 @@ export function toJsonReport(report: RunReport): JsonReport {
     results: report.results.map(orderedResult),
     matrix: report.matrix,
     compliance: report.compliance,
+    ...(report.suite ? { suite: report.suite } : {}),
     leftovers: report.leftovers,
     warnings: report.warnings,
   }

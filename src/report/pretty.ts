@@ -26,6 +26,11 @@
  *                                         (and the per-section table when verbose)
  *   failOn                              → whether the run fails at that level
  *   leftovers                           → in red, with ids, so they can be deleted by hand
+ *   suite (with --suite)                → before the recap: the program's steps by part, one line each (symbol,
+ *                                         id, title, verdict), then the reason and the program's URL; a failed
+ *                                         step also its failing evidence; verbose adds what it maps to and every
+ *                                         underlying result. Suite symbols: ✓ ✗ ! as above, - not judged,
+ *                                         ○ not checkable offline.
  * Symbols: ✓ pass (green), ✗ fail (red), ! warn (yellow), i info (blue), - skip (grey), ? error (magenta).
  * With `color: false` (NO_COLOR, not a TTY) the output holds no ANSI code at all; text that came from the
  * target is passed through `printable`, so a hostile response cannot write escape codes to the terminal.
@@ -38,6 +43,8 @@ import { formatSource, type Result, type Status } from '../result/types.js'
 import { worst } from '../result/verdict.js'
 import { exitCodeOf } from '../result/summary.js'
 import { evidenceFor, oneLine, printable } from './excerpt.js'
+import { partsOf, SUITE_LABELS, SUITE_SYMBOLS, suiteVerdictLine } from './suite.js'
+import type { SuiteStatus } from '../suites/types.js'
 
 export const SYMBOLS: Record<Status, string> = { pass: '✓', fail: '✗', warn: '!', info: 'i', skip: '-', error: '?' }
 
@@ -187,7 +194,7 @@ function renderSummary(report: RunReport, opts: RenderOptions, p: Paint): string
     const why = v.failures > 0 ? ` (${v.failures} failure${v.failures === 1 ? '' : 's'})` : v.compatible ? '' : ' (nothing passed)'
     lines.push(`Compatible with ${oneLine(idp)}: ${v.compatible ? c.green('yes') : c.red('no')}${why}`)
   }
-  const failing = exitCodeOf(report) === 1
+  const failing = exitCodeOf(report) === 1 || report.suite?.verdict === 'fail'
   lines.push(
     failing
       ? c.red(`Run fails at --fail-on ${report.failOn}.`)
@@ -255,6 +262,32 @@ function renderFindings(report: RunReport, p: Paint): string[] {
   return lines
 }
 
+const SUITE_COLORS: Record<SuiteStatus, 'green' | 'red' | 'yellow' | 'gray' | 'blue'> = { pass: 'green', fail: 'red', warn: 'yellow', skip: 'gray', 'not-checkable': 'blue' }
+
+/** The review program's steps, each with the verdict that stands for it. */
+function renderSuite(report: RunReport, opts: RenderOptions, p: Paint): string[] {
+  const suite = report.suite
+  if (!suite) return []
+  const { c } = p
+  const lines = ['', c.bold(`Suite ${oneLine(suite.name)}: ${oneLine(suite.title)} (profile ${oneLine(suite.profile)})`)]
+  for (const { part, steps } of partsOf(suite)) {
+    lines.push(`  ${c.bold(oneLine(part))}`)
+    for (const s of steps) {
+      const mark = c[SUITE_COLORS[s.status]](SUITE_SYMBOLS[s.status])
+      const label = s.status === 'pass' ? '' : `  ${c[SUITE_COLORS[s.status]](SUITE_LABELS[s.status])}`
+      lines.push(`    ${mark} ${oneLine(s.id)}  ${oneLine(s.title)}${s.level === 'recommended' ? c.dim(' (recommended)') : ''}${label}`)
+      if (s.reason && (s.status !== 'pass' || opts.verbose)) lines.push(c.dim(`        ${oneLine(s.reason)}`))
+      if (s.status === 'fail' || opts.verbose) lines.push(c.dim(`        "${oneLine(s.quote)}" ${oneLine(s.url)}`))
+      if (opts.verbose) lines.push(c.dim(`        judged on: ${oneLine(s.mapsTo)}`))
+      const shown = opts.verbose ? s.evidence : s.evidence.filter((e) => e.status === 'fail' || e.status === 'error').slice(0, 3)
+      for (const e of shown) lines.push(`        ${p.symbol(e.status as Status)} ${oneLine(e.id)}${c.dim(`  ${oneLine(e.idp)}/${oneLine(e.scenario)}${e.step ? `/${oneLine(e.step)}` : ''}`)}${e.status === 'pass' ? '' : `  ${oneLine(e.message)}`}`)
+    }
+  }
+  const colour = suite.verdict === 'fail' ? c.red : suite.verdict === 'pass' ? c.green : c.yellow
+  lines.push(colour(oneLine(suiteVerdictLine(suite))))
+  return lines
+}
+
 /** The last lines a person reads: how many root causes, what they blocked, the verdicts, and the exit decision. */
 function renderRecap(report: RunReport, p: Paint): string[] {
   const { c } = p
@@ -298,8 +331,8 @@ export function renderPretty(report: RunReport, opts: RenderOptions): string {
   // By default a screen a person reads: the matrix, the findings grouped by root cause, a recap. --verbose lists
   // every check, scenario by scenario, with the summary tables.
   const body = opts.verbose
-    ? [...renderResults(report, opts, p), ...renderSummary(report, opts, p)]
-    : [...renderMatrix(report, p), ...renderFindings(report, p), ...renderRecap(report, p)]
+    ? [...renderResults(report, opts, p), ...renderSummary(report, opts, p), ...renderSuite(report, opts, p)]
+    : [...renderMatrix(report, p), ...renderFindings(report, p), ...renderSuite(report, opts, p), ...renderRecap(report, p)]
   const lines = [...renderPreamble(report, p), ...body, ...renderLeftovers(report, p)]
   return `${lines.join('\n')}\n`
 }
