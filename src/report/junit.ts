@@ -17,6 +17,11 @@
  *     warn                     → passing testcase with the same text in <system-out>; a <failure> instead
  *                                when --fail-on should (report.failOn), because then warnings fail the run
  *     info                     → passing testcase, message and reason in <system-out>
+ *   suite step (with --suite) → <testsuite name="suite:<suite>/<step id>"> with properties suite, step, url and
+ *                                level, holding one <testcase classname="scim-check.suite.<suite>" name="<step id>
+ *                                <title>">: fail → <failure> (the reason, the program's words and URL, the
+ *                                underlying results); skip and not checkable offline → <skipped message="<reason>"/>;
+ *                                warn → passing with <system-out>; pass → passing, the evidence in <system-out>
  *   incomplete, warnings,
  *   leftovers                  → one extra <testsuite name="scim-check/run">, only when there is one of them:
  *                                "run complete" is an <error> when the run was cut short (a partial run is
@@ -29,6 +34,7 @@ import type { RunReport } from '../runner/report.js'
 import { formatSource, type Result } from '../result/types.js'
 import { breaksRun } from '../result/verdict.js'
 import { evidenceFor } from './excerpt.js'
+import type { SuiteStepResult } from '../suites/types.js'
 
 const ILLEGAL_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 
@@ -108,6 +114,36 @@ function toCase(r: Result, report: RunReport): Case & { exchange?: number } {
   }
 }
 
+function suiteStepSuites(report: RunReport): Suite[] {
+  const s = report.suite
+  if (!s) return []
+  return s.steps.map((step) => ({
+    name: `suite:${s.name}/${step.id}`,
+    properties: [['suite', s.name], ['step', step.id], ['url', step.url], ['level', step.level]],
+    cases: [suiteCase(s.name, step)],
+    timeMs: 0,
+  }))
+}
+
+function suiteCase(suite: string, step: SuiteStepResult): Case {
+  const base = { classname: `scim-check.suite.${suite}`, name: `${step.id} ${step.title}`, timeMs: 0 }
+  const text = [
+    ...(step.reason ? [step.reason] : []),
+    `"${step.quote}" (${step.url})`,
+    `judged on: ${step.mapsTo}`,
+    ...step.evidence.map((e) => `${e.status} ${e.id} ${e.idp}/${e.scenario}${e.step ? `/${e.step}` : ''}: ${e.message}`),
+  ].join('\n')
+  switch (step.status) {
+    case 'fail':
+      return { ...base, outcome: 'failure', body: `<failure message="${xmlAttr(step.reason ?? step.title)}" type="${xmlAttr(step.level)}">${xmlText(text)}</failure>` }
+    case 'skip':
+    case 'not-checkable':
+      return { ...base, outcome: 'skipped', body: `<skipped message="${xmlAttr(step.reason ?? step.status)}"/>` }
+    default:
+      return { ...base, outcome: 'pass', body: `<system-out>${xmlText(step.status === 'warn' ? `warning: ${text}` : text)}</system-out>` }
+  }
+}
+
 function runSuite(report: RunReport): Suite | undefined {
   const classname = 'scim-check.run'
   const cases: Case[] = []
@@ -146,6 +182,7 @@ function suites(report: RunReport): Suite[] {
     cases: distinctNames(results.map((r) => toCase(r, report))),
     timeMs: report.exchanges.filter((x) => x.idp === idp && x.scenario === scenario).reduce((sum, x) => sum + x.durationMs, 0),
   }))
+  out.push(...suiteStepSuites(report))
   const run = runSuite(report)
   if (run) out.push(run)
   return out

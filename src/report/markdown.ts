@@ -19,6 +19,10 @@
  *                                   past MAX_DETAILED or the MAX_CHARS budget (a PR comment's limit), one
  *                                   line each, then a count naming the full report.
  *   pass, skip, info              → counted only (this is the compact format; json and html list them)
+ *   suite (with --suite)          → after the matrix: "Suite <name>", its verdict line, then one table per part of
+ *                                   the program: status, step id, title (linked to the program's URL), and the
+ *                                   reason or, for a failed step, its first failing result; the program's quoted
+ *                                   words and what each step maps to in a collapsed <details>
  *   leftovers                     → a list with ids, so they can be deleted by hand
  * Text from the target is made printable (no control characters), HTML-escaped and Markdown-escaped, so a
  * hostile response cannot inject markup, links or images; code blocks use a fence longer than any backtick
@@ -29,6 +33,8 @@ import type { RunReport } from '../runner/report.js'
 import { formatSource, type Result, type Status } from '../result/types.js'
 import { exitCodeOf } from '../result/summary.js'
 import { evidenceFor, oneLine, printable } from './excerpt.js'
+import { partsOf, SUITE_LABELS, suiteVerdictLine } from './suite.js'
+import type { SuiteStatus } from '../suites/types.js'
 
 export const MARKDOWN_SYMBOLS: Record<Status, string> = { pass: '✅', fail: '❌', warn: '⚠️', info: 'ℹ️', skip: '⏭️', error: '❓' }
 
@@ -71,7 +77,7 @@ function headline(report: RunReport): string {
     s.errors && plural(s.errors, 'error'),
     s.warned && plural(s.warned, 'warning'),
   ].filter(Boolean)
-  const verdict = exitCodeOf(report) === 1 ? `${MARKDOWN_SYMBOLS.fail} failed at --fail-on ${report.failOn}` : `${MARKDOWN_SYMBOLS.pass} passed at --fail-on ${report.failOn}`
+  const verdict = exitCodeOf(report) === 1 || report.suite?.verdict === 'fail' ? `${MARKDOWN_SYMBOLS.fail} failed at --fail-on ${report.failOn}` : `${MARKDOWN_SYMBOLS.pass} passed at --fail-on ${report.failOn}`
   const partial = report.incomplete ? ' (partial run)' : ''
   return `## scim-check: ${verdict}${partial}${counts.length ? ` — ${counts.join(', ')}` : ''}`
 }
@@ -217,6 +223,29 @@ function failureSection(report: RunReport, budget: number): string[] {
   return out
 }
 
+const SUITE_MD: Record<SuiteStatus, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️', 'not-checkable': '⚪' }
+
+/** Link text and targets come from the suite files (ours), but still escaped: a reason can quote the target's words. */
+function suiteSection(report: RunReport): string[] {
+  const suite = report.suite
+  if (!suite) return []
+  const out = [`### Suite ${mdText(suite.name)}: ${mdText(suite.title)}`, '', `**${mdText(suiteVerdictLine(suite))}**`, '']
+  for (const { part, steps } of partsOf(suite)) {
+    out.push(`#### ${mdText(part)}`, '', '| | step | requirement | verdict |', '|---|---|---|---|')
+    for (const s of steps) {
+      // Skip reasons already start with their label ("not judged: …", "not yet exercised: …"); a failure's names its result.
+      const why = s.status === 'pass' || !s.reason ? SUITE_LABELS[s.status] : s.status === 'fail' || s.status === 'warn' ? `${SUITE_LABELS[s.status]}: ${mdText(s.reason)}` : mdText(s.reason)
+      const title = `[${mdText(s.title)}](${encodeURI(s.url)})${s.level === 'recommended' ? ' (recommended)' : ''}`
+      out.push(`| ${SUITE_MD[s.status]} | \`${inlineCode(s.id)}\` | ${title} | ${why} |`)
+    }
+    out.push('')
+  }
+  out.push('<details><summary>What each step is judged on</summary>', '')
+  for (const s of suite.steps) out.push(`- \`${inlineCode(s.id)}\`: "${mdText(s.quote)}" — ${mdText(s.mapsTo)}${s.note ? ` (${mdText(s.note)})` : ''}`)
+  out.push('', '</details>', '')
+  return out
+}
+
 function leftoverSection(report: RunReport): string[] {
   if (report.leftovers.length === 0) return []
   const out = [`### Leftovers (${report.leftovers.length})`, '', 'Resources the run could not delete (remove them by id):', '']
@@ -229,7 +258,7 @@ export function renderMarkdown(report: RunReport, _opts?: RenderOptions): string
   const since = comparisonLine(report)
   const sinceLines = since ? [`**${mdText(since)}**${report.comparison!.new.length ? ` — new: ${report.comparison!.new.slice(0, 20).map((r) => `\`${inlineCode(r.id)}\``).join(', ')}` : ''}`, ''] : []
   const head = [...preamble(report), headline(report), '', header(report), '', ...summaryTable(report), '', complianceLine(report), '', ...sinceLines, ...matrixTable(report)]
-  const tail = leftoverSection(report)
+  const tail = [...suiteSection(report), ...leftoverSection(report)]
   const budget = MAX_CHARS - head.join('\n').length - tail.join('\n').length
   const lines = [...head, ...failureSection(report, budget), ...tail]
   if (report.results.length === 0) lines.push('No results: nothing was judged.', '')

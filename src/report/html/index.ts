@@ -10,6 +10,11 @@
  *                                                     "compliant at MUST level", compatibility per IdP
  *   summary                                         → one tile per status
  *   leftovers                                       → a table with ids, so they can be deleted by hand
+ *   suite (with --suite)                            → after the tiles: the suite's verdict line, then one table
+ *                                                     per part of the review program: status, step id, title
+ *                                                     linked to the program's URL, the program's quoted words,
+ *                                                     what the step is judged on, the reason, and its
+ *                                                     underlying results (failures first) in a <details>
  *   results                                         → what matters first: grouped by IdP, then scenario (like
  *                                                     pretty), filtered to failures, warnings and errors by
  *                                                     default; one row each with status, id, title, step;
@@ -35,6 +40,8 @@ import { exitCodeOf } from '../../result/summary.js'
 import { worst } from '../../result/verdict.js'
 import { evidenceFor, printable } from '../excerpt.js'
 import { SCRIPT, STYLE } from './assets.js'
+import { partsOf, SUITE_LABELS, SUITE_SYMBOLS, suiteVerdictLine } from '../suite.js'
+import type { SuiteStatus } from '../../suites/types.js'
 
 export const HTML_SYMBOLS: Record<Status, string> = { pass: '✓', fail: '✗', warn: '!', info: 'i', skip: '-', error: '?' }
 
@@ -94,7 +101,7 @@ function banners(report: RunReport): string {
 }
 
 function verdict(report: RunReport): string {
-  const failing = exitCodeOf(report) === 1
+  const failing = exitCodeOf(report) === 1 || report.suite?.verdict === 'fail'
   const s = report.summary
   const counts = [s.failed && plural(s.failed, 'failure'), s.errors && plural(s.errors, 'error'), s.warned && plural(s.warned, 'warning')].filter(Boolean).join(', ')
   const items = [`<li>Compliant at MUST level: <strong>${report.compliance.mustCompliant ? 'yes' : 'no'}</strong></li>`]
@@ -267,6 +274,29 @@ ${filters(report)}
 ${groups.join('\n')}`
 }
 
+/** Suite statuses reuse the result colours: not judged as skip, not checkable offline as info. */
+const SUITE_CLASS: Record<SuiteStatus, Status> = { pass: 'pass', fail: 'fail', warn: 'warn', skip: 'skip', 'not-checkable': 'info' }
+
+function suite(report: RunReport): string {
+  const s = report.suite
+  if (!s) return ''
+  const tables = partsOf(s).map(({ part, steps }) => {
+    const rows = steps.map((st) => {
+      const cls = SUITE_CLASS[st.status]
+      const evidence = st.evidence.length
+        ? `<details><summary>${plural(st.evidence.length, 'underlying result')}</summary><ul>${st.evidence.map((e) => `<li>${badge(e.status as Status)} <code>${esc1(e.id)}</code> <span class="muted">${esc1(`${e.idp}/${e.scenario}${e.step ? `/${e.step}` : ''}`)}</span> ${e.status === 'pass' ? '' : esc1(e.message)}</li>`).join('')}</ul></details>`
+        : ''
+      return `<tr><td class="st-${cls}"><span class="sym st-${cls}" title="${attr(SUITE_LABELS[st.status])}">${SUITE_SYMBOLS[st.status]}</span> ${esc1(SUITE_LABELS[st.status])}</td><td class="id">${esc1(st.id)}</td><td><a href="${safeUrl(st.url)}">${esc1(st.title)}</a>${st.level === 'recommended' ? ' <span class="muted">(recommended)</span>' : ''}<br><q>${esc1(st.quote)}</q></td><td>${st.reason ? `${esc1(st.reason)}<br>` : ''}<span class="muted">judged on: ${esc1(st.mapsTo)}</span>${st.note ? `<br><span class="muted">${esc1(st.note)}</span>` : ''}${evidence}</td></tr>`
+    })
+    return `<h3>${esc1(part)}</h3>
+<table class="suite"><thead><tr><th>Verdict</th><th>Step</th><th>Requirement</th><th>Why</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`
+  })
+  const cls = s.verdict === 'fail' ? 'st-fail' : s.verdict === 'pass' ? '' : 'st-warn'
+  return `<h2 id="suite-title">Suite ${esc1(s.name)}: ${esc1(s.title)}</h2>
+<p id="suite-verdict" class="${cls}"><strong>${esc1(suiteVerdictLine(s))}</strong></p>
+${tables.join('\n')}`
+}
+
 function leftovers(report: RunReport): string {
   if (report.leftovers.length === 0) return ''
   const rows = report.leftovers.map((l) => `<tr><td>${l.type}</td><td class="id">${esc1(l.id)}</td><td>${esc1(l.name ?? '')}</td><td>${l.state}</td><td>${esc1(l.reason)}</td></tr>`).join('\n')
@@ -288,6 +318,7 @@ ${header(report)}
 ${banners(report)}
 ${verdict(report)}
 ${tiles(report)}
+${suite(report)}
 ${leftovers(report)}
 ${resultsHtml}
 ${matrix(report, refs)}
