@@ -6,6 +6,8 @@ import { PROFILES } from '../idp/registry.js'
 import { dryRun } from '../idp/dryrun.js'
 import { ACTIONS, type ActionName } from '../idp/types.js'
 import type { RequestSpec } from '../http/exchange.js'
+import { mapsTo } from '../suites/judge.js'
+import { loadSuite, suiteNames } from '../suites/load.js'
 
 /**
  * The README's tables are written from the code, between `<!-- generated:<name> -->` and `<!-- /generated:<name> -->`
@@ -112,7 +114,18 @@ async function idpFlows(): Promise<string> {
   return [`| action | ${profiles.map((p) => p.name).join(' | ')} |`, `|---|${profiles.map(() => '---').join('|')}|`, ...rows].join('\n')
 }
 
-export const SECTIONS: Record<string, () => string | Promise<string>> = { 'run-options': runOptions, 'check-counts': checkCounts, 'idp-profiles': idpProfiles, 'idp-flows': idpFlows }
+/** Each review-program suite: its steps in the program's order, the program's words with the URL, and what judges them. */
+function suites(): string {
+  return suiteNames()
+    .map((name) => {
+      const suite = loadSuite(name)
+      const rows = suite.steps.map((s) => `| \`${s.id}\`${s.level === 'recommended' ? ' (recommended)' : ''} | ${cell(s.part)} | "${cell(s.quote)}" ([source](${s.url})) | ${cell(mapsTo(s))}${s.note ? ` (${cell(s.note)})` : ''} |`)
+      return [`#### \`--suite ${name}\`: ${suite.title} (profile ${suite.profile})`, '', suite.description, '', '| step | part | the program\'s words | judged on |', '|---|---|---|---|', ...rows].join('\n')
+    })
+    .join('\n\n')
+}
+
+export const SECTIONS: Record<string, () => string | Promise<string>> = { 'run-options': runOptions, 'check-counts': checkCounts, 'idp-profiles': idpProfiles, 'idp-flows': idpFlows, suites }
 
 /** The README with every generated section rewritten; a marker pair missing from the text is an error. */
 export async function renderReadme(text: string): Promise<string> {
