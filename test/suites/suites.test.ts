@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Ajv from 'ajv'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import schema from '../../src/report/report.schema.json' with { type: 'json' }
 import type { Result } from '../../src/result/types.js'
 import { builtinScenarios } from '../../src/runner/scenarios.js'
 import { startServer, type RunningServer } from '../../src/server/index.js'
@@ -72,6 +74,8 @@ describe('run --suite against the built-in server', () => {
   it('okta-oin: exit 0, every step cites its source, the SPEC and CRUD steps pass, traffic not built yet is not judged', async () => {
     const r = await suiteRun(['--builtin', '--suite', 'okta-oin'])
     expect(r.code, r.stderr).toBe(0)
+    const ajv = new Ajv({ allErrors: true, strict: false })
+    expect(ajv.validate(schema, r.report), ajv.errorsText()).toBe(true)
     const suite = r.report!.suite
     expect(suite.profile).toBe('okta')
     for (const s of suite.steps) {
