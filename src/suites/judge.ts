@@ -11,6 +11,8 @@ import type { Selector, Suite, SuiteEvidence, SuiteSection, SuiteStatus, SuiteSt
 export interface JudgeContext {
   /** Scenario names this build has; a pending selector naming another is not yet exercised. */
   scenarios: ReadonlySet<string>
+  /** Scenarios the suite names but did not run, with the reason (e.g. --read-only). */
+  notRun?: ReadonlyMap<string, string>
   /** How the run authenticated ('bearer' when not said). */
   auth: string
   /** The paced load's outcome for a `load` step, or why it did not run. */
@@ -60,6 +62,8 @@ function judgeAll(selectors: Selector[], results: readonly Result[], ctx: JudgeC
     if (sel.pending && !ctx.scenarios.has(sel.scenario)) {
       return { status: 'skip', pending: true, reason: `not yet exercised: scenario "${sel.scenario}" under ${sel.idp} is not in this build` } as Verdict
     }
+    const why = ctx.notRun?.get(sel.scenario)
+    if (why) return { status: 'skip', reason: why } as Verdict
     const mine = results.filter((r) => matches(r, sel))
     evidence.push(...mine.map(evidenceOf))
     return verdictOf(mine, sel)

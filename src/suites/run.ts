@@ -1,4 +1,5 @@
 import type { RunConfig } from '../config/types.js'
+import { UsageError } from '../errors.js'
 import type { RunReport } from '../runner/report.js'
 import { run, type RunOptions } from '../runner/run.js'
 import { builtinScenarios } from '../runner/scenarios.js'
@@ -18,12 +19,19 @@ export async function runSuite(config: RunConfig, name: string, opts: Omit<RunOp
   const suite = loadSuite(name, undefined, scenarios)
   const plan = planOf(suite, new Set(scenarios.map((s) => s.name)))
   const idps = [...plan.keys()]
-  const chosen = scenarios.filter((s) => idps.some((idp) => plan.get(idp)!.has(s.name)))
+  // Under --read-only a suite still runs what reads (discovery, the connection test); its other steps say why not.
+  const notRun = new Map<string, string>()
+  const chosen = scenarios.filter((s) => {
+    if (!idps.some((idp) => plan.get(idp)!.has(s.name))) return false
+    if (config.readOnly && s.writes !== false) notRun.set(s.name, `not judged: scenario "${s.name}" writes data and --read-only sends no writes`)
+    return !notRun.has(s.name)
+  })
+  if (chosen.length === 0) throw new UsageError(`--suite ${name} with --read-only: every scenario the suite needs writes data, so nothing would be judged`)
   const report = await run(
     { ...config, idps, scenarios: [] },
     { ...opts, scenarios: chosen, only: (idp, scenario) => plan.get(idp)?.has(scenario) ?? false },
   )
-  const ctx: JudgeContext = { scenarios: new Set(scenarios.map((s) => s.name)), auth: config.auth?.kind ?? 'bearer' }
+  const ctx: JudgeContext = { scenarios: new Set(scenarios.map((s) => s.name)), auth: config.auth?.kind ?? 'bearer', notRun }
   const loadStep = suite.steps.find((s) => s.load)
   if (loadStep?.load) ctx.load = await paced(config, suite, loadStep.load, report, opts.signal)
   report.suite = judgeSuite(suite, report.results, ctx)
