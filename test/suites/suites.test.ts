@@ -147,3 +147,25 @@ describe('the rate step loads only a target the user allows', () => {
     expect(allowed.step('scim.rate').status).toBe('pass')
   })
 })
+
+describe('every reporter maps the verdicts to the suite steps', () => {
+  it('pretty, markdown, html and junit show each step with its status and source; a failed step names its failing result', async () => {
+    const { runSuite } = await import('../../src/suites/run.js')
+    const { config } = await import('../helpers/run.js')
+    const { loadReporter } = await import('../../src/report/index.js')
+    process.env.SCIM_CHECK_SUITE_RATE_SECONDS = '1'
+    const report = await runSuite(config({ builtinFaults: ['filter-no-match-404'] }), 'entra-gallery').finally(() => delete process.env.SCIM_CHECK_SUITE_RATE_SECONDS)
+    const step = report.suite!.steps.find((s) => s.id === 'scim.no-match-empty')!
+    expect(step.status).toBe('fail')
+    for (const name of ['pretty', 'markdown', 'html', 'junit']) {
+      const text = (await loadReporter(name)).render(report, { color: false })
+      expect(text, name).toContain('scim.no-match-empty')
+      expect(text, name).toContain('app-gallery-user-provisioning-requirements')
+      expect(text, name).toMatch(/idp\.test-connection|create\.lookup\.status/)
+      expect(text, name).toMatch(/not checkable offline/)
+    }
+    const junit = (await loadReporter('junit')).render(report, { color: false })
+    expect(junit).toMatch(/<testsuite name="suite:entra-gallery\/scim\.no-match-empty" tests="1" failures="1"/)
+    expect(junit).toMatch(/<testsuite name="suite:entra-gallery\/isv\.review" tests="1" failures="0" errors="0" skipped="1"/)
+  })
+})
