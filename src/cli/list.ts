@@ -5,7 +5,7 @@ import { PROFILES } from '../idp/registry.js'
 import { formatSource } from '../result/types.js'
 import { builtinScenarios } from '../runner/scenarios.js'
 
-const WHAT = ['scenarios', 'idps', 'checks', 'faults', 'variants'] as const
+const WHAT = ['scenarios', 'idps', 'checks', 'faults', 'variants', 'suites'] as const
 
 /** `scim-check list <what>`: plain tables on stdout, the same facts the README shows. */
 export async function listCommand(what: string, opts: { json?: boolean } = {}): Promise<void> {
@@ -45,6 +45,18 @@ export async function listCommand(what: string, opts: { json?: boolean } = {}): 
       for (const f of what === 'faults' ? FAULTS : VARIANTS) t.push([f.name, f.description])
       return out(t)
     }
+    case 'suites': {
+      const { loadSuite, suiteNames } = await import('../suites/load.js')
+      const { mapsTo } = await import('../suites/judge.js')
+      for (const name of suiteNames()) {
+        const suite = loadSuite(name)
+        out(`${suite.name}: ${suite.title} (profile ${suite.profile})\n${suite.description}`)
+        // Plain lines, not a table: the URLs must stay whole to be clicked or copied.
+        for (const st of suite.steps) out(`  ${st.id}  ${st.title}${st.level === 'recommended' ? ' (recommended)' : ''}\n    "${st.quote}"\n    ${st.url}\n    judged on: ${mapsTo(st)}`)
+        out('')
+      }
+      return
+    }
     default:
       throw new UsageError(`unknown list "${what}"; valid: ${WHAT.join(', ')}`)
   }
@@ -66,6 +78,14 @@ async function listData(what: string): Promise<unknown> {
     case 'variants': {
       const { FAULTS, VARIANTS } = await import('../server/index.js')
       return (what === 'faults' ? FAULTS : VARIANTS).map((f) => ({ name: f.name, description: f.description }))
+    }
+    case 'suites': {
+      const { loadSuite, suiteNames } = await import('../suites/load.js')
+      const { mapsTo } = await import('../suites/judge.js')
+      return suiteNames().map((name) => {
+        const { file: _file, ...suite } = loadSuite(name)
+        return { ...suite, steps: suite.steps.map((s) => ({ ...s, mapsTo: mapsTo(s) })) }
+      })
     }
     default:
       throw new UsageError(`unknown list "${what}"; valid: ${WHAT.join(', ')}`)

@@ -66,8 +66,8 @@ export function program(): Command {
     })
 
   p.command('list')
-    .description('list scenarios, idps, checks, faults or variants')
-    .argument('<what>', 'scenarios | idps | checks | faults | variants')
+    .description('list scenarios, idps, checks, faults, variants or suites')
+    .argument('<what>', 'scenarios | idps | checks | faults | variants | suites')
     .option('--json', 'print the list as JSON, for tooling')
     .action(async (what: string, opts: { json?: boolean }) => {
       const { listCommand } = await import('./list.js')

@@ -33,7 +33,7 @@ export async function runSuite(config: RunConfig, name: string, opts: Omit<RunOp
   )
   const ctx: JudgeContext = { scenarios: new Set(scenarios.map((s) => s.name)), auth: config.auth?.kind ?? 'bearer', notRun }
   const loadStep = suite.steps.find((s) => s.load)
-  if (loadStep?.load) ctx.load = await paced(config, suite, loadStep.load, report, opts.signal)
+  if (loadStep?.load) ctx.load = await paced(config, suite, loadStep.load, report, opts.signal, opts.onProgress)
   report.suite = judgeSuite(suite, report.results, ctx)
   return report
 }
@@ -52,7 +52,7 @@ function planOf(suite: Suite, available: ReadonlySet<string>): Map<string, Set<s
   return plan
 }
 
-async function paced(config: RunConfig, suite: Suite, want: { rate: number; seconds: number }, report: RunReport, signal?: AbortSignal): Promise<JudgeContext['load']> {
+async function paced(config: RunConfig, suite: Suite, want: { rate: number; seconds: number }, report: RunReport, signal?: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<JudgeContext['load']> {
   // Hundreds of writes at a sustained rate: only against a target the user said may take it. The built-in server
   // is the run's own, in-process.
   if (!config.builtin && !config.allowLoad) return { skipped: 'not run: needs --allow-load (it sends hundreds of writes at a sustained rate to your endpoint)' }
@@ -63,6 +63,8 @@ async function paced(config: RunConfig, suite: Suite, want: { rate: number; seco
   // Entra sends a lookup and a create per user; enough users that the paced send lasts at least `seconds`.
   const users = Math.ceil((want.rate * seconds) / 2)
   const { load } = await import('../load/load.js')
+  // A minute with no request of the run's own to show: say what is happening.
+  onProgress?.({ idp: suite.profile, scenario: `paced load, ${want.rate} requests/s for ${seconds} s`, index: 1, total: 1 })
   const loaded = await load({ ...config, idps: [suite.profile], reporters: [] }, { users, rate: want.rate, groups: 1, groupSize: Math.min(users, 50) }, { signal })
   // Shortened for a test: the verdict says so, never passing as the program's full requirement.
   const note = seconds !== want.seconds ? `shortened to ${seconds} s by ${RATE_SECONDS_ENV}; the program asks for ${want.seconds} s` : undefined
