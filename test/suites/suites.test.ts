@@ -37,6 +37,14 @@ describe('suite files', () => {
     }
   })
 
+  it('list suites --json gives every step with its source URL and what judges it', async () => {
+    const r = await cli(['list', 'suites', '--json'])
+    expect(r.code).toBe(0)
+    const suites = JSON.parse(r.stdout) as { name: string; steps: { url: string; mapsTo: string }[] }[]
+    expect(suites.map((s) => s.name)).toEqual(['entra-gallery', 'okta-oin'])
+    for (const s of suites.flatMap((x) => x.steps)) expect(s.mapsTo.length).toBeGreaterThan(5)
+  })
+
   it('a typo in a suite is an error that points into the file', () => {
     const text = 'name: x\ntitle: X\ndescription: X\nprofile: okta\nsteps:\n  - id: a.b\n    part: P\n    title: T\n    quote: Q\n    url: https://example.com\n    evidence:\n      - { idp: okta, scenario: craete }\n'
     expect(() => parseSuite(text, 'x.yaml', builtinScenarios())).toThrow(/x\.yaml:12:\d+: .*unknown scenario "craete" \(did you mean "create"\?\)/)
