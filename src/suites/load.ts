@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UsageError } from '../errors.js'
-import { PROFILE_NAMES } from '../idp/registry.js'
+import { PROFILE_NAMES, PROFILES } from '../idp/registry.js'
 import { builtinScenarios, knownCheckIds, SUITES_DIR } from '../runner/scenarios.js'
 import type { Scenario } from '../scenario/types.js'
 import { checkSchema, closest, compileSchema, LocatedError, YamlSource, type JsonPath, type Located, type SchemaValidator } from '../yaml/index.js'
@@ -47,7 +47,8 @@ export function parseSuite(text: string, file: string, scenarios: readonly Scena
   const profiles = new Set<string>(PROFILE_NAMES)
   if (!profiles.has(raw.profile)) throw source.error(['profile'], `unknown profile "${raw.profile}"; valid: ${[...profiles].join(', ')}`)
   const byName = new Map(scenarios.map((s) => [s.name, s]))
-  const checks = knownCheckIds()
+  // Catalogue checks and the profiles' own expectations (idp.<profile>.*) are the result ids a step can name.
+  const checks = new Set([...knownCheckIds(), ...Object.values(PROFILES).flatMap((p) => (p.expectations ?? []).map((e) => e.id))])
   const ids = new Set<string>()
   raw.steps.forEach((step, i) => {
     const at: JsonPath = ['steps', i]
