@@ -50,6 +50,8 @@ tr.failing td:first-child { border-left: 3px solid var(--fail); }
 .line { display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: baseline; }
 .sym { width: 1.2em; font-weight: 700; text-align: center; }
 .id { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-weight: 600; overflow-wrap: anywhere; }
+/* Suite step ids are short and dotted: kept whole, so "scim.no-match-empty" reads as one name. */
+table.suite td.id { white-space: nowrap; }
 .step, .why { color: var(--muted); overflow-wrap: anywhere; }
 .details { margin: 6px 0 2px 1.9em; }
 .details p { margin: 3px 0; overflow-wrap: anywhere; }
