@@ -122,6 +122,13 @@ describe('run --suite against the built-in server', () => {
     expect(r.step('scim.schema-discovery').status).toBe('pass')
   })
 
+  it('never green on nothing: a suite run that judged no step is one line and exit 2', async () => {
+    const r = await cli(['run', '--builtin', '--suite', 'okta-oin', '--skip-checks', '*'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe('scim-check: nothing was judged for suite okta-oin: every step was skipped or is not checkable offline')
+    expect(r.stdout).toBe('')
+  })
+
   it('an unknown suite name is one line and exit 2', async () => {
     const r = await cli(['run', '--builtin', '--suite', 'okta-oim'])
     expect(r.code).toBe(2)
