@@ -33,7 +33,11 @@ export async function runSuite(config: RunConfig, name: string, opts: Omit<RunOp
   )
   const ctx: JudgeContext = { scenarios: new Set(scenarios.map((s) => s.name)), auth: config.auth?.kind ?? 'bearer', notRun }
   const loadStep = suite.steps.find((s) => s.load)
-  if (loadStep?.load) ctx.load = await paced(config, suite, loadStep.load, report, opts.signal, opts.onProgress)
+  if (loadStep?.load) {
+    ctx.load = await paced(config, suite, loadStep.load, report, opts.signal, opts.onProgress)
+    // The report's duration covers the paced load too, which can be most of the run.
+    report.durationMs = Date.now() - Date.parse(report.startedAt)
+  }
   report.suite = judgeSuite(suite, report.results, ctx)
   return report
 }
