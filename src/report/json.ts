@@ -2,7 +2,7 @@
  * json: the RunReport as a stable, documented document for machines (dashboards, diffing two runs).
  *
  * Mapping: every field of the RunReport except `exchanges`, in this order:
- *   tool, target, idp, idps, runId, startedAt, durationMs, failOn, summary, results, matrix, compliance,
+ *   tool, target, idp, idps, settings (only when a profile ran under settings), runId, startedAt, durationMs, failOn, summary, results, matrix, compliance,
  *   leftovers, incomplete (only when the run was cut short), warnings.
  * Results are copied as they are, keys in the order Result declares them (message, expected, actual and
  * evidence were redacted by the runner). The transcript of exchanges is its own feature (`--transcript`),
@@ -18,7 +18,7 @@ export type JsonReport = Omit<RunReport, 'exchanges'>
 
 /** Result fields in the order Result declares them; fields added later follow, so nothing is lost. */
 const RESULT_KEYS: (keyof Result)[] = [
-  'id', 'title', 'source', 'level', 'status', 'scenario', 'step', 'idp', 'message',
+  'id', 'title', 'source', 'level', 'status', 'scenario', 'step', 'idp', 'setting', 'message',
   'expected', 'actual', 'exchange', 'reason', 'evidence', 'preExisting', 'requirement', 'cause', 'ambient',
 ]
 
@@ -36,6 +36,7 @@ export function toJsonReport(report: RunReport): JsonReport {
     target: report.target,
     idp: report.idp,
     idps: report.idps,
+    ...(report.settings ? { settings: report.settings } : {}),
     runId: report.runId,
     startedAt: report.startedAt,
     durationMs: report.durationMs,
