@@ -44,7 +44,7 @@ export function parseIdpSpecs(spec: readonly string[]): Spec[] {
     const last = out[out.length - 1]
     // `groupPush=false` after `okta:app=aiw` belongs to that setting: profile names never hold "=".
     if (colon < 0 && piece.includes('=')) {
-      if (!last || typeof last.choice !== 'object') throw new UsageError(`--idp "${piece}": an option needs its profile first, e.g. okta:${piece}`)
+      if (!last || typeof last.choice !== 'object') throw new UsageError(`--idp "${piece}": an option needs its profile first: <profile>:${piece}`)
       addPair(last, piece)
       last.text += `,${piece}`
       continue

@@ -227,14 +227,15 @@ function renderPreamble(report: RunReport, p: Paint): string[] {
 
 /**
  * IdP × setting × scenario, one table per profile: a column per setting (its option values one per line, so four
- * Okta settings fit a terminal), a row per scenario, "✗ 2/63" in a cell. A profile run without settings (generic
+ * Okta settings fit a terminal), a row per scenario, "✗ 2/63" in a cell. A profile without options to vary (generic
  * under all:all) is one column headed "(no settings)".
  */
 function renderSettingMatrix(report: RunReport, p: Paint): string[] {
   const { c } = p
   const lines: string[] = []
   for (const t of settingTables(report) ?? []) {
-    lines.push('', c.bold(`${oneLine(t.idp)}: scenario × setting`))
+    const plain = t.columns.every((col) => !col.setting)
+    lines.push('', c.bold(plain ? `${oneLine(t.idp)}: no settings to vary` : `${oneLine(t.idp)}: scenario × setting`))
     const head = ['Scenario', ...t.columns.map((col) => (col.setting ? col.setting.split(', ').map(oneLine).join('\n') : '(no settings)'))]
     const tbl = new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [], compact: true } })
     tbl.push(

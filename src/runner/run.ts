@@ -158,9 +158,9 @@ function knownIds(scenarios: Scenario[]): { id: string; source: Source }[] {
   return out
 }
 
-function baselineWarnings(b: { stale: { check: string; idp?: string; scenario?: string }[]; expired: { check: string; expires?: string }[]; strict: boolean } | undefined): string[] {
+function baselineWarnings(b: { stale: { check: string; idp?: string; setting?: string; scenario?: string }[]; expired: { check: string; expires?: string }[]; strict: boolean } | undefined): string[] {
   if (!b) return []
-  const out = b.stale.map((e) => `baseline entry ${e.check}${e.idp ? ` (${e.idp}${e.scenario ? `/${e.scenario}` : ''})` : ''} is stale: it matched no finding; remove it${b.strict ? ' (--strict-baseline fails the run)' : ''}`)
+  const out = b.stale.map((e) => `baseline entry ${e.check}${e.idp ? ` (${e.idp}${e.setting ? ` [${e.setting}]` : ''}${e.scenario ? `/${e.scenario}` : ''})` : ''} is stale: it matched no finding; remove it${b.strict ? ' (--strict-baseline fails the run)' : ''}`)
   out.push(...b.expired.map((e) => `baseline entry ${e.check} expired on ${e.expires}: its findings count again`))
   return out
 }
