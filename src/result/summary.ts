@@ -30,11 +30,12 @@ export function summarize(results: readonly Result[]): Summary {
 
 /**
  * Scenario × profile run: `idps` are the columns, one per profile, or one per setting under `--idp okta:all`
- * ("okta (app=aiw, groupPush=true)", see runLabel). `counts` says how many results of each status a cell holds.
+ * ("okta (app=aiw, groupPush=true)", see runLabel). With `withCounts` (the runner asks under settings), `counts`
+ * says how many results of each status a cell holds; without, the matrix is as it always was.
  */
-export function buildMatrix(results: readonly Result[], scenarios: string[], idps: string[]): Matrix {
+export function buildMatrix(results: readonly Result[], scenarios: string[], idps: string[], withCounts = false): Matrix {
   const cells: Matrix['cells'] = {}
-  const counts: Matrix['counts'] = {}
+  const counts: NonNullable<Matrix['counts']> = {}
   for (const sc of scenarios) {
     cells[sc] = {}
     counts[sc] = {}
@@ -55,7 +56,7 @@ export function buildMatrix(results: readonly Result[], scenarios: string[], idp
     for (const st of statuses) n[st] = (n[st] ?? 0) + 1
     counts[sc][idp] = n
   }
-  return { scenarios, idps, cells, counts }
+  return withCounts ? { scenarios, idps, cells, counts } : { scenarios, idps, cells }
 }
 
 function sectionOf(r: Result): string {

@@ -25,7 +25,7 @@ export interface Matrix {
   scenarios: string[]
   idps: string[]
   cells: Record<string, Record<string, Status>>
-  /** How many results of each status a cell holds (cells where nothing ran are absent). */
+  /** Under settings: how many results of each status a cell holds (cells where nothing ran are absent). */
   counts?: Record<string, Record<string, Partial<Record<Status, number>>>>
 }
 

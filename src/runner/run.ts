@@ -138,7 +138,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
     failOn: config.failOn,
     summary: summarize(results),
     results,
-    matrix: buildMatrix(results, [...new Set(results.map((r) => r.scenario))], columns),
+    matrix: buildMatrix(results, [...new Set(results.map((r) => r.scenario))], columns, runs.some((r) => r.setting)),
     compliance: buildCompliance(results, columns, (id, idp) => getCheck(id)?.breaks?.includes(idp) ?? false),
     leftovers,
     incomplete,
