@@ -186,5 +186,15 @@ export function countCell(report: Pick<RunReport, 'matrix'>, scenario: string, c
   return { status, count: have === total ? String(total) : `${have}/${total}` }
 }
 
+/** The header's profile list: "okta, entra", or under settings "okta (4 settings), entra". */
+export function profilesLine(report: Pick<RunReport, 'idps' | 'settings'>): string {
+  return report.idps
+    .map((idp) => {
+      const n = report.settings?.filter((s) => s.idp === idp && s.setting).length ?? 0
+      return n ? `${idp} (${n} setting${n === 1 ? '' : 's'})` : idp
+    })
+    .join(', ')
+}
+
 /** What a setting-matrix cell says, for the legend under each rendering. */
 export const SETTING_LEGEND = 'each cell: the worst status, then how many results had it of all results in the cell (one number when all did)'

@@ -26,7 +26,7 @@
  * hostile response cannot inject markup, links or images; code blocks use a fence longer than any backtick
  * run inside them. The output stays far below GitHub's 1 MiB job-summary limit.
  */
-import { blockedLine, causalityLine, cellsOf, comparisonLine, countCell, rootCausesOf, settingTables, SETTING_LEGEND, type Reporter, type RenderOptions, type RootCauses } from './index.js'
+import { blockedLine, causalityLine, cellsOf, comparisonLine, countCell, profilesLine, rootCausesOf, settingTables, SETTING_LEGEND, type Reporter, type RenderOptions, type RootCauses } from './index.js'
 import type { RunReport } from '../runner/report.js'
 import { formatSource, runLabel, type Result, type Status } from '../result/types.js'
 import { exitCodeOf } from '../result/summary.js'
@@ -88,7 +88,7 @@ function preamble(report: RunReport): string[] {
 function header(report: RunReport): string {
   const target = `${mdText(report.target.url)}${report.target.builtin ? ' (built-in server)' : ''}`
   const seconds = (report.durationMs / 1000).toFixed(1)
-  return `${mdText(`${report.tool.name} ${report.tool.version}`)} · ${target} · ${mdText(report.idps.join(', '))} · run ${mdText(report.runId)} · ${seconds}s`
+  return `${mdText(`${report.tool.name} ${report.tool.version}`)} · ${target} · ${mdText(profilesLine(report))} · run ${mdText(report.runId)} · ${seconds}s`
 }
 
 function summaryTable(report: RunReport): string[] {

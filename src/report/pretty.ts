@@ -35,7 +35,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk'
 import Table from 'cli-table3'
-import { blockedLine, causalityLine, cellsOf, comparisonLine, countCell, rootCausesOf, settingTables, SETTING_LEGEND, type Reporter, type RenderOptions } from './index.js'
+import { blockedLine, causalityLine, cellsOf, comparisonLine, countCell, profilesLine, rootCausesOf, settingTables, SETTING_LEGEND, type Reporter, type RenderOptions } from './index.js'
 import type { RunReport } from '../runner/report.js'
 import { formatSource, runLabel, type Result, type Status } from '../result/types.js'
 import { worst } from '../result/verdict.js'
@@ -220,7 +220,7 @@ function renderPreamble(report: RunReport, p: Paint): string[] {
   const target = `${oneLine(report.target.url)}${report.target.builtin ? ' (built-in server)' : ''}`
   const seconds = (report.durationMs / 1000).toFixed(1)
   lines.push(
-    `${c.bold(`${report.tool.name} ${report.tool.version}`)} · ${target} · ${oneLine(report.idps.join(', '))} · run ${oneLine(report.runId)} · ${seconds}s`,
+    `${c.bold(`${report.tool.name} ${report.tool.version}`)} · ${target} · ${oneLine(profilesLine(report))} · run ${oneLine(report.runId)} · ${seconds}s`,
   )
   return lines
 }

@@ -96,6 +96,14 @@ describe('--idp okta:all', () => {
     expect(r.stdout).not.toContain('scenario × setting')
   }, 60_000)
 
+  it('list idps names each profile\'s settings, as text and as data', async () => {
+    const text = await cli(['list', 'idps'])
+    expect(text.stdout).toMatch(/^settings: --idp okta:all runs \d+: app=oin, groupPush=true/m)
+    const data = JSON.parse((await cli(['list', 'idps', '--json'])).stdout) as { name: string; settings: string[] }[]
+    expect(data.find((p) => p.name === 'generic')!.settings).toEqual([])
+    expect(data.find((p) => p.name === 'okta')!.settings).toEqual(expect.arrayContaining([expect.stringMatching(/^app=aiw, groupPush=false/)]))
+  })
+
   it('a bad setting is one line and exit 2, before any request', async () => {
     const r = await cli(['run', '--builtin', '--idp', 'okta:bogus'])
     expect(r.code).toBe(2)

@@ -31,7 +31,7 @@
  * Rendering is pure: the same report gives the same bytes (no clock, no randomness), which the screenshot
  * test relies on. Text from the target goes through `printable` and is HTML-escaped, never inserted as markup.
  */
-import { blockedLine, causalityLine, cellsOf, comparisonLine, countCell, rootCausesOf, settingTables, SETTING_LEGEND, type Reporter, type RenderOptions, type RootCauses } from '../index.js'
+import { blockedLine, causalityLine, cellsOf, comparisonLine, countCell, profilesLine, rootCausesOf, settingTables, SETTING_LEGEND, type Reporter, type RenderOptions, type RootCauses } from '../index.js'
 import type { RunReport } from '../../runner/report.js'
 import { formatSource, runLabel, type Result, type Status } from '../../result/types.js'
 import { exitCodeOf } from '../../result/summary.js'
@@ -86,7 +86,7 @@ function header(report: RunReport): string {
   const seconds = (report.durationMs / 1000).toFixed(1)
   return `<header>
 <h1>scim-check report</h1>
-<p class="meta">${target} · ${esc1(report.idps.join(', '))} · run ${esc1(report.runId)} · started ${esc1(report.startedAt)} · ${seconds}s · ${esc1(`${report.tool.name} ${report.tool.version}`)}</p>
+<p class="meta">${target} · ${esc1(profilesLine(report))} · run ${esc1(report.runId)} · started ${esc1(report.startedAt)} · ${seconds}s · ${esc1(`${report.tool.name} ${report.tool.version}`)}</p>
 </header>`
 }
 
