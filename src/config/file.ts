@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { PROFILES, PROFILE_NAMES } from '../idp/registry.js'
-import { parseIdpSpecs } from '../idp/settings.js'
+import { expandRuns } from '../idp/settings.js'
 import { UsageError } from '../errors.js'
 import { REPORTER_NAMES } from '../report/index.js'
 import { checkSchema, closest, compileSchema, LocatedError, YamlSource } from '../yaml/index.js'
@@ -143,7 +143,8 @@ export function loadConfigText(text: string, file: string, options: ConfigFileOp
       if (profile !== 'all' && !(name.includes('=') && !name.includes(':'))) checkIdp(source, typeof raw.idp === 'string' ? ['idp'] : ['idp', i], profile, knownIdps)
     })
     try {
-      parseIdpSpecs(list)
+      // Settings are checked here too, so a bad one points into the file (the file's own idpOptions are the pins).
+      expandRuns(list, (raw.idpOptions ?? {}) as Record<string, Record<string, unknown>>)
     } catch (err) {
       if (!(err instanceof UsageError)) throw err
       throw source.error(['idp'], err.message.replace(/^--idp /, ''))

@@ -4,7 +4,7 @@
  * `members[value eq "…"]`, AIW apps PUT the whole list, and without Push Groups nothing is sent) shows as one red
  * cell while the other settings stay green. A run without settings keeps its old shape.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
@@ -103,6 +103,21 @@ describe('--idp okta:all', () => {
     expect(data.find((p) => p.name === 'generic')!.settings).toEqual([])
     expect(data.find((p) => p.name === 'okta')!.settings).toEqual(expect.arrayContaining([expect.stringMatching(/^app=aiw, groupPush=false/)]))
   })
+
+  it('scim-check.yaml takes settings too; its idpOptions pin an option, and a bad setting points into the file', async () => {
+    const cwd = at('config')
+    mkdirSync(cwd)
+    writeFileSync(join(cwd, 'scim-check.yaml'), 'idp: [okta:all]\nidpOptions:\n  okta: { app: aiw }\nreporters: [json=r.json]\n')
+    const r = await cli(['run', '--builtin', '--scenario', 'create'], { cwd, timeoutMs: 60_000 })
+    expect(r.code, r.stderr).toBe(0)
+    const doc = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8'))
+    expect(doc.settings.length).toBeGreaterThanOrEqual(2)
+    expect(doc.settings.every((s: { setting: string }) => s.setting.startsWith('app=aiw, '))).toBe(true)
+    writeFileSync(join(cwd, 'scim-check.yaml'), 'idp: okta:app=aiw,bogus=1\n')
+    const bad = await cli(['run', '--builtin'], { cwd })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr.trim()).toMatch(/^scim-check: scim-check\.yaml:1:\d+: idp: okta:app=aiw,bogus=1: okta has no option "bogus"/)
+  }, 60_000)
 
   it('a bad setting is one line and exit 2, before any request', async () => {
     const r = await cli(['run', '--builtin', '--idp', 'okta:bogus'])
