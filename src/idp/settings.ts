@@ -54,6 +54,7 @@ export function parseIdpSpecs(spec: readonly string[]): Spec[] {
     if (idp !== 'all') getProfile(idp)
     const s: Spec = { idp, text: piece }
     if (rest === 'all') s.choice = 'all'
+    else if (rest === '') throw new UsageError(`--idp "${piece}": nothing after the colon; write ${idp}:all for every setting, or ${idp}:<option>=<value>`)
     else if (rest !== undefined) {
       if (idp === 'all') throw new UsageError(`--idp "${piece}": options belong to one profile; all takes only :all (every setting of every profile)`)
       s.choice = {}
@@ -101,8 +102,9 @@ export function settingLabel(profile: IdpProfile, options: Record<string, unknow
  */
 function settingsOf(profile: IdpProfile, spec: Spec, pinned: Record<string, unknown>): Record<string, unknown>[] {
   const opts = enumerated(profile)
-  const base: Record<string, string> = {}
-  for (const { option } of opts) base[option.name] = String(pinned[option.name] ?? option.default)
+  const defaults: Record<string, string> = {}
+  for (const { option } of opts) defaults[option.name] = String(pinned[option.name] ?? option.default)
+  const base = { ...defaults }
   const vary = new Map<string, string[]>()
   if (spec.choice === 'all') {
     for (const { option, values } of opts) if (!(option.name in pinned)) vary.set(option.name, values)
@@ -120,10 +122,12 @@ function settingsOf(profile: IdpProfile, spec: Spec, pinned: Record<string, unkn
   }
   let combos: Record<string, string>[] = [base]
   for (const [name, values] of vary) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })))
-  if (spec.choice === 'all' && profile.settings) {
-    // Only the documented combinations: a listed setting names some options; the rest keep their default (or pin).
-    const documented = profile.settings.map((s) => Object.fromEntries(opts.map(({ option }) => [option.name, String(s[option.name] ?? base[option.name])])))
+  if (vary.size && profile.settings) {
+    // What is varied is limited to the documented combinations (a listed setting names some options; the rest keep
+    // their default or pin). A setting named outright is run as asked.
+    const documented = profile.settings.map((s) => Object.fromEntries(opts.map(({ option }) => [option.name, String(s[option.name] ?? defaults[option.name])])))
     combos = combos.filter((c) => documented.some((d) => opts.every(({ option }) => d[option.name] === c[option.name])))
+    if (!combos.length) throw new UsageError(`--idp ${spec.text}: none of ${profile.name}'s documented settings has ${Object.entries(base).filter(([k]) => !vary.has(k)).map(([k, v]) => `${k}=${v}`).join(', ')}; scim-check list idps shows them`)
   }
   return combos.map((c) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, parsed(v)])))
 }
@@ -140,8 +144,9 @@ export function expandRuns(spec: readonly string[], pinned: Record<string, Recor
   const seen = new Set<string>()
   for (const s of specs) {
     const profile = getProfile(s.idp)
+    // A profile with nothing to vary (generic) runs once, unlabelled, but what its spec names is still checked.
     const labelled = withSettings.has(s.idp) && enumerated(profile).length > 0
-    const settings = labelled ? settingsOf(profile, s, pinned[s.idp] ?? {}) : [{}]
+    const settings = withSettings.has(s.idp) ? settingsOf(profile, s, pinned[s.idp] ?? {}) : [{}]
     for (const options of settings) {
       const setting = labelled ? settingLabel(profile, options) : undefined
       const key = `${s.idp}\u0000${setting ?? ''}`
@@ -150,6 +155,6 @@ export function expandRuns(spec: readonly string[], pinned: Record<string, Recor
       out.push(setting === undefined ? { idp: s.idp, options } : { idp: s.idp, options, setting })
     }
   }
-  if (out.length === 0) throw new UsageError('--idp names no profile; valid: ' + `${PROFILE_NAMES.join(', ')}, all`)
+  if (out.length === 0) throw new UsageError(`--idp names no profile; valid: ${PROFILE_NAMES.join(', ')}, all`)
   return out
 }

@@ -93,6 +93,10 @@ describe('expanding --idp into profile runs', () => {
     expect(runs.map((r) => [r.options.app, r.options.groupPush])).toEqual([['oin', true], ['aiw', false]])
     // One setting named outright is still allowed: the list says what :all means, not what may be asked for.
     expect(expandRuns(['okta:app=aiw,groupPush=true'])).toHaveLength(1)
+    expect(expandRuns(['okta:app=all']).map((r) => r.options.app)).toEqual(['oin'])
+    expect(expandRuns(['okta:app=all,groupPush=false']).map((r) => r.options.app)).toEqual(['aiw'])
+    PROFILES.okta.settings = [{ app: 'aiw' }]
+    expect(usage(['okta:app=all,groupPush=false'])).toMatch(/none of okta's documented settings has groupPush=false/)
   })
 
   it('bad specs are one line naming what was wrong', () => {
@@ -105,6 +109,10 @@ describe('expanding --idp into profile runs', () => {
     expect(usage(['ping:filterExpression=x'])).toMatch(/takes any text, so it is not a setting; give it with --idp-option ping\.filterExpression=/)
     expect(usage(['okta:app=oin'], { okta: { app: 'aiw' } })).toMatch(/okta\.app is also given as aiw/)
     expect(usage(['nope:all'])).toMatch(/unknown --idp "nope"/)
+    expect(usage(['okta:'])).toMatch(/nothing after the colon; write okta:all/)
+    // A profile with nothing to vary still has what its spec names checked.
+    expect(usage(['generic:foo=bar'])).toMatch(/generic has no option "foo"; valid: \(none\)/)
+    expect(expandRuns(['generic:all'])).toEqual([{ idp: 'generic', options: {} }])
   })
 })
 
