@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { expandRuns, settingLabel } from '../../src/idp/settings.js'
 import { PROFILES } from '../../src/idp/registry.js'
 import type { IdpProfile, ProfileOption } from '../../src/idp/types.js'
-import { applyBaseline } from '../../src/result/baseline.js'
+import { applyBaseline, baselineFromReport } from '../../src/result/baseline.js'
 import { diffReports } from '../../src/result/diff.js'
 import { runLabel, type Result } from '../../src/result/types.js'
 import { UsageError } from '../../src/errors.js'
@@ -126,6 +126,13 @@ describe('results under settings: baselines and --compare', () => {
     expect(rs.map((r) => r.status)).toEqual(['info', 'fail', 'fail'])
     const all = [finding({ setting: 'app=oin, groupPush=true' }), finding({})]
     expect(applyBaseline(all, [{ check: all[0].id, idp: 'okta', reason: 'known' }], 'b.yaml').accepted).toBe(2)
+  })
+
+  it('baseline write keeps each finding\'s whole setting, and writes none for runs without settings', () => {
+    const text = baselineFromReport({ results: [finding({ setting: 'app=aiw, groupPush=true' }), finding({ setting: 'app=aiw, groupPush=true', step: 'other' }), finding({ idp: 'entra' })] }, 'known')
+    expect(text).toContain('setting: app=aiw, groupPush=true')
+    expect(text.match(/check: /g)).toHaveLength(2)
+    expect(text.match(/setting: /g)).toHaveLength(1)
   })
 
   it('--compare tells settings apart, and runs without settings compare as before', () => {
