@@ -38,6 +38,8 @@ export interface Discovery {
 export interface CheckContext {
   idp: string
   scenario: string
+  /** The profile's setting under `--idp okta:all`: a scenario's exchanges are those of its idp, setting and name. */
+  setting?: string
   step?: string
   /** Saved values and generated unique values, as scenarios see them. */
   vars: Record<string, unknown>

@@ -23,7 +23,7 @@ function expectedIds(ctx: CheckContext, x: Exchange): string[] {
   const resource = /\/Groups$/.test(pathname(x)) ? 'Groups' : 'Users'
   const out: string[] = []
   for (const h of ctx.history) {
-    if (h.scenario !== ctx.scenario || h.idp !== ctx.idp || h.request.method !== 'POST' || h.response?.status !== 201) continue
+    if (h.scenario !== ctx.scenario || h.idp !== ctx.idp || h.setting !== ctx.setting || h.request.method !== 'POST' || h.response?.status !== 201) continue
     if (!pathname(h).endsWith(`/${resource}`)) continue
     const id = (h.response.json as { id?: unknown } | undefined)?.id
     if (typeof id === 'string' && ctx.ownIds.has(id) && !out.includes(id)) out.push(id)

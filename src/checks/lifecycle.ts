@@ -125,7 +125,7 @@ export const checks: CheckDef[] = [
       const want = (ctx.args.attributes ?? {}) as Record<string, unknown>
       if (!urn || !Object.keys(want).length) return { ok: 'error', message: 'no custom extension was given to compare', reason: 'the check needs `urn` and `attributes`' }
       // An IdP that never sends custom extensions (JumpCloud's custom connector) wrote nothing to read back.
-      const writes = ctx.history.filter((h) => h.scenario === ctx.scenario && h.idp === ctx.idp && h.step !== 'cleanup' && ['POST', 'PUT', 'PATCH'].includes(h.request.method))
+      const writes = ctx.history.filter((h) => h.scenario === ctx.scenario && h.idp === ctx.idp && h.setting === ctx.setting && h.step !== 'cleanup' && ['POST', 'PUT', 'PATCH'].includes(h.request.method))
       if (writes.length && !writes.some((h) => (h.request.body ?? '').toLowerCase().includes(urn.toLowerCase()))) return { ok: 'skip', message: `skipped: ${ctx.idp} sent no ${urn} attributes in this scenario`, reason: 'the profile does not send custom extension attributes' }
       const ext = key(user, urn) as Record<string, unknown> | undefined
       if (!ext || typeof ext !== 'object') return { ok: false, message: `User ${user.id} has no ${urn} object; the custom attributes written were lost`, expected: JSON.stringify(want), actual: '(absent)' }

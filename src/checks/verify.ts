@@ -307,7 +307,7 @@ export function stepExchange(ctx: CheckContext, step: unknown): Exchange | undef
 
 export function stepExchanges(ctx: CheckContext, step: unknown): Exchange[] {
   if (typeof step !== 'string') return []
-  return ctx.history.filter((h) => h.scenario === ctx.scenario && h.idp === ctx.idp && h.step === step)
+  return ctx.history.filter((h) => h.scenario === ctx.scenario && h.idp === ctx.idp && h.setting === ctx.setting && h.step === step)
 }
 
 /** The POST that created the resource with this id, when this run sent it. */

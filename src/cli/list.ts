@@ -2,6 +2,7 @@ import Table from 'cli-table3'
 import { allChecks } from '../checks/registry.js'
 import { UsageError } from '../errors.js'
 import { PROFILES } from '../idp/registry.js'
+import { expandRuns } from '../idp/settings.js'
 import { formatSource } from '../result/types.js'
 import { builtinScenarios } from '../runner/scenarios.js'
 
@@ -24,6 +25,8 @@ export async function listCommand(what: string, opts: { json?: boolean } = {}): 
       for (const p of Object.values(PROFILES)) {
         out(`${p.name}: ${p.title}\n${p.description}`)
         if (p.options.length) out(`options: ${p.options.map((o) => `${p.name}.${o.name} (default ${o.default}): ${o.description}`).join('\n         ')}`)
+        const settings = expandRuns([`${p.name}:all`]).filter((r) => r.setting)
+        if (settings.length) out(`settings: --idp ${p.name}:all runs ${settings.length}: ${settings.map((r) => r.setting).join(' | ')}`)
         const t = new Table({ head: ['behaviour', 'what it sends', 'source', ''], style: { head: [], border: [] }, wordWrap: true, colWidths: [22, 60, 34, 4] })
         for (const b of p.behaviours) t.push([b.topic, b.does, b.source, b.confidence])
         out(t)
@@ -68,7 +71,7 @@ async function listData(what: string): Promise<unknown> {
     case 'scenarios':
       return builtinScenarios().map((s) => ({ name: s.name, title: s.title, idps: s.idps ?? ['all'], requires: s.requires ?? [], source: s.source }))
     case 'idps':
-      return Object.values(PROFILES).map((p) => ({ name: p.name, title: p.title, description: p.description, options: p.options, behaviours: p.behaviours, expectations: p.expectations ?? [] }))
+      return Object.values(PROFILES).map((p) => ({ name: p.name, title: p.title, description: p.description, options: p.options, settings: expandRuns([`${p.name}:all`]).flatMap((r) => (r.setting ? [r.setting] : [])), behaviours: p.behaviours, expectations: p.expectations ?? [] }))
     case 'checks': {
       const rows = allChecks().map((c) => ({ id: c.id, title: c.title, area: c.area, level: c.level, source: c.source, requirement: c.requirement, ambient: !!c.ambient }))
       for (const p of Object.values(PROFILES)) for (const e of p.expectations ?? []) rows.push({ id: e.id, title: e.title, area: 'idp', level: 'IDP', source: e.source, requirement: e.source.behaviour, ambient: false })

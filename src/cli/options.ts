@@ -41,7 +41,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { flags: '--audience <aud>', help: 'OAuth audience to ask for (some providers need it)', key: 'audience', env: 'SCIM_AUDIENCE' },
   { flags: '--header <header>', help: "extra header on every request, e.g. 'X-Api-Key: ${ACME_KEY}' (${VAR} is read from the environment; repeatable)", key: 'headerSpecs', repeatable: true },
   { flags: '--builtin', help: 'start the built-in reference server in-process and test it', key: 'builtin' },
-  { flags: '--idp <profiles>', help: 'IdP profile(s): one name, a comma list, or all (default generic)', key: 'idps', fileKey: 'idp', env: 'SCIM_CHECK_IDP', repeatable: true },
+  { flags: '--idp <profiles>', help: 'IdP profile(s): one name, a comma list, or all (default generic); okta:all plays every setting of a profile, okta:app=aiw one, all:all every setting of every profile', key: 'idps', fileKey: 'idp', env: 'SCIM_CHECK_IDP', repeatable: true },
   { flags: '--idp-option <idp.option=value>', help: 'profile option, e.g. entra.aadOptscim062020=true (repeatable)', key: 'idpOptions', repeatable: true },
   { flags: '--scenario <name|file>', help: 'built-in scenario name or scenario file (repeatable; default all built-in)', key: 'scenarios', fileKey: 'scenarios', repeatable: true },
   { flags: '--reporter <name[=file]>', help: 'pretty, json, junit, markdown, html (repeatable; default pretty)', key: 'reporters', repeatable: true },

@@ -26,7 +26,7 @@ export async function runCommand(opts: Record<string, unknown>): Promise<number>
   }
 
   // A run that judged nothing exits 2 with one line; report files are still written, for whoever looks at them.
-  const named = !config.idps.some((spec) => spec.split(',').some((s) => s.trim() === 'all'))
+  const named = !config.idps.some((spec) => spec.split(',').some((s) => s.trim() === 'all' || s.trim().startsWith('all:')))
   const nothing = stop.stoppedBy || report.incomplete ? undefined : report.suite ? suiteNothing(report.suite) : nothingJudged(report, { each: named })
   const color = !!process.stdout.isTTY && !process.env.NO_COLOR
   for (const { spec, reporter } of reporters) {

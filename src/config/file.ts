@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { PROFILES, PROFILE_NAMES } from '../idp/registry.js'
+import { expandRuns } from '../idp/settings.js'
+import { UsageError } from '../errors.js'
 import { REPORTER_NAMES } from '../report/index.js'
 import { checkSchema, closest, compileSchema, LocatedError, YamlSource } from '../yaml/index.js'
 import type { JsonPath, Located, SchemaValidator } from '../yaml/index.js'
@@ -138,8 +140,17 @@ export function loadConfigText(text: string, file: string, options: ConfigFileOp
   if (raw.idp !== undefined) {
     const list = typeof raw.idp === 'string' ? raw.idp.split(',').map((s) => s.trim()) : raw.idp
     list.forEach((name, i) => {
-      if (name !== 'all') checkIdp(source, typeof raw.idp === 'string' ? ['idp'] : ['idp', i], name, knownIdps)
+      // `okta:all` and `okta:app=aiw,groupPush=false` name a profile before the colon; `groupPush=false` continues it.
+      const profile = name.split(':')[0]
+      if (profile !== 'all' && !(name.includes('=') && !name.includes(':'))) checkIdp(source, typeof raw.idp === 'string' ? ['idp'] : ['idp', i], profile, knownIdps)
     })
+    try {
+      // Settings are checked here too, so a bad one points into the file (the file's own idpOptions are the pins).
+      expandRuns(list, (raw.idpOptions ?? {}) as Record<string, Record<string, unknown>>)
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err
+      throw source.error(['idp'], err.message.replace(/^--idp /, ''))
+    }
     out.idps = list
   }
   if (raw.idpOptions !== undefined) {

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { allChecks } from '../checks/registry.js'
 import { RUN_OPTIONS } from '../cli/options.js'
+import { expandRuns } from '../idp/settings.js'
 import { PROFILES } from '../idp/registry.js'
 import { dryRun } from '../idp/dryrun.js'
 import { ACTIONS, type ActionName } from '../idp/types.js'
@@ -55,6 +56,8 @@ function idpProfiles(): string {
     .map((p) => {
       const out = [`### ${p.name}: ${p.title}`, '', p.description, '']
       if (p.options.length) out.push(`Options: ${p.options.map((o) => `\`${p.name}.${o.name}\` (default \`${o.default}\`${o.values ? `; ${o.values.join(' | ')}` : ''}): ${o.description}`).join('; ')}`, '')
+      const settings = expandRuns([`${p.name}:all`]).filter((r) => r.setting)
+      if (settings.length) out.push(`Settings (\`--idp ${p.name}:all\` runs ${settings.length}): ${settings.map((r) => `\`${r.setting}\``).join(' · ')}`, '')
       out.push('| behaviour | what it sends | source | conf. |', '|---|---|---|---|', ...p.behaviours.map((b) => `| ${cell(b.topic)} | ${cell(b.does)} | ${cell(b.source)} | ${b.confidence} |`))
       return out.join('\n')
     })

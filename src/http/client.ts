@@ -34,6 +34,8 @@ export interface SendLabels {
   scenario: string
   step?: string
   idp: string
+  /** The profile's setting, when the run plays several (see Result.setting). */
+  setting?: string
   action?: string
   /** Headers the profile always sends (User-Agent, Accept...). */
   headers?: Record<string, string>
@@ -122,6 +124,7 @@ export class HttpClient {
       action: labels.action,
       error: { code: 'refused-unsafe', message: why },
     }
+    if (labels.setting) x.setting = labels.setting
     if (spec.purpose) x.purpose = spec.purpose
     this.exchanges.push(x)
     return x
@@ -195,6 +198,7 @@ export class HttpClient {
       idp: labels.idp,
       action: labels.action,
     }
+    if (labels.setting) x.setting = labels.setting
     if (spec.purpose) x.purpose = spec.purpose
     this.exchanges.push(x)
     if (hasDotSegment(spec.path)) {

@@ -57,6 +57,8 @@ export interface Exchange {
   scenario: string
   step?: string
   idp: string
+  /** The profile's setting, when the run plays several (see Result.setting). */
+  setting?: string
   /** Set by the profile: which IdP action produced it (createUser, ...). */
   action?: string
   /** Set on the harness's own requests (cleanup, diagnostics, discovery, ledger lookups): not IdP traffic. */

@@ -86,6 +86,12 @@ export interface IdpProfile {
   title: string
   description: string
   options: ProfileOption[]
+  /**
+   * The combinations `--idp <name>:all` runs, when not every combination of the enumerated options is a real
+   * setting (one makes another meaningless, or two send the same traffic). Each names some options; the others keep
+   * their default. Absent: every combination (the cross product of each option's values).
+   */
+  settings?: Record<string, string | boolean>[]
   behaviours: Behaviour[]
   /** Headers this IdP sends on every request (User-Agent, Accept, ...). */
   headers(options: Record<string, unknown>): Record<string, string>

@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../errors.js'
 import type { RunReport } from '../runner/report.js'
-import type { Result } from '../result/types.js'
+import { runLabel, type Result, type Status } from '../result/types.js'
 
 export interface RenderOptions {
   /** false for NO_COLOR and non-TTY output: no ANSI codes at all. */
@@ -44,6 +44,7 @@ export async function loadReporter(name: string): Promise<Reporter> {
 
 /** One scenario × IdP cell's results, in run order. */
 export interface Cell {
+  /** The profile run: "okta", or under settings "okta (app=aiw, groupPush=true)" (runLabel). */
   idp: string
   scenario: string
   results: Result[]
@@ -55,8 +56,9 @@ export interface Cell {
  */
 export function cellsOf(report: Pick<RunReport, 'idps' | 'matrix' | 'results'>): Cell[] {
   const cells: Cell[] = []
-  for (const idp of ordered(report.idps, report.results.map((r) => r.idp))) {
-    const mine = report.results.filter((r) => r.idp === idp)
+  // The matrix columns are the profile runs (one per setting under --idp okta:all); report.idps the profiles.
+  for (const idp of ordered(report.matrix.idps.length ? report.matrix.idps : report.idps, report.results.map(runLabel))) {
+    const mine = report.results.filter((r) => runLabel(r) === idp)
     for (const scenario of ordered(report.matrix.scenarios, mine.map((r) => r.scenario))) {
       const results = mine.filter((r) => r.scenario === scenario)
       if (results.length > 0) cells.push({ idp, scenario, results })
@@ -109,14 +111,14 @@ export function rootCausesOf(results: readonly Result[]): RootCauses {
   const roots = new Map<string, Result>()
   for (const r of results) {
     if (r.cause) continue
-    const k = key(r.idp, r.scenario, r.id, r.step, r.exchange)
+    const k = key(runLabel(r), r.scenario, r.id, r.step, r.exchange)
     if (!roots.has(k)) roots.set(k, r)
   }
   const under = new Map<Result, Result[]>()
   const grouped = new Set<Result>()
   for (const r of results) {
     if (!r.cause) continue
-    const root = roots.get(key(r.idp, r.cause.scenario ?? r.scenario, r.cause.id, r.cause.step, r.cause.exchange))
+    const root = roots.get(key(runLabel(r), r.cause.scenario ?? r.scenario, r.cause.id, r.cause.step, r.cause.exchange))
     if (!root) continue
     under.set(root, [...(under.get(root) ?? []), r])
     grouped.add(r)
@@ -144,3 +146,55 @@ export function comparisonLine(report: Pick<RunReport, 'comparison'>): string | 
   if (!c) return undefined
   return `Since ${c.file}: ${c.fixed.length} fixed, ${c.new.length} new, ${c.changed.length} changed`
 }
+
+/** One profile's part of the setting matrix: its settings as columns, the scenarios it ran as rows. */
+export interface SettingTable {
+  idp: string
+  /** Matrix column (runLabel) and the setting it stands for ("" for a profile run without settings). */
+  columns: { label: string; setting: string }[]
+  scenarios: string[]
+}
+
+/**
+ * The setting matrix (IdP × setting × scenario), one table per profile in run order, or undefined when no profile
+ * ran under settings (the plain scenario × IdP matrix is shown then). Per profile, because settings multiply
+ * columns: `--idp all:all` as one table would be wider than any terminal.
+ */
+export function settingTables(report: Pick<RunReport, 'settings' | 'matrix'>): SettingTable[] | undefined {
+  if (!report.settings?.some((s) => s.setting)) return undefined
+  const tables: SettingTable[] = []
+  for (const run of report.settings) {
+    let t = tables.find((x) => x.idp === run.idp)
+    if (!t) tables.push((t = { idp: run.idp, columns: [], scenarios: [] }))
+    t.columns.push({ label: run.label, setting: run.setting })
+  }
+  const counts = report.matrix.counts ?? {}
+  for (const t of tables) t.scenarios = report.matrix.scenarios.filter((sc) => t.columns.some((c) => counts[sc]?.[c.label]))
+  return tables.filter((t) => t.scenarios.length > 0)
+}
+
+/**
+ * A setting-matrix cell: the worst status, and how many results had it of all the cell's results ("2/63"), or just
+ * the number when every result had it ("63"). Undefined where the scenario did not run under that column.
+ */
+export function countCell(report: Pick<RunReport, 'matrix'>, scenario: string, column: string): { status: Status; count: string } | undefined {
+  const n = report.matrix.counts?.[scenario]?.[column]
+  if (!n) return undefined
+  const status = report.matrix.cells[scenario]?.[column] ?? 'skip'
+  const total = Object.values(n).reduce((a, b) => a + (b ?? 0), 0)
+  const have = n[status] ?? 0
+  return { status, count: have === total ? String(total) : `${have}/${total}` }
+}
+
+/** The header's profile list: "okta, entra", or under settings "okta (4 settings), entra". */
+export function profilesLine(report: Pick<RunReport, 'idps' | 'settings'>): string {
+  return report.idps
+    .map((idp) => {
+      const n = report.settings?.filter((s) => s.idp === idp && s.setting).length ?? 0
+      return n ? `${idp} (${n} setting${n === 1 ? '' : 's'})` : idp
+    })
+    .join(', ')
+}
+
+/** What a setting-matrix cell says, for the legend under each rendering. */
+export const SETTING_LEGEND = 'each cell: the worst status, then how many results had it of all results in the cell (one number when all did)'

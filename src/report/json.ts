@@ -2,8 +2,9 @@
  * json: the RunReport as a stable, documented document for machines (dashboards, diffing two runs).
  *
  * Mapping: every field of the RunReport except `exchanges`, in this order:
- *   tool, target, idp, idps, runId, startedAt, durationMs, failOn, summary, results, matrix, compliance,
- *   suite (only with --suite), leftovers, incomplete (only when the run was cut short), warnings.
+ *   tool, target, idp, idps, settings (only when a profile ran under settings), runId, startedAt, durationMs, failOn,
+ *   summary, results, matrix, compliance, suite (only with --suite), leftovers, incomplete (only when the run was cut
+ *   short), warnings.
  * The suite section lists every step of the review program in its order: the program's words and URL, what
  * scim-check judges it on (`mapsTo`), its status (pass, fail, warn, skip, not-checkable) with the reason, and the
  * underlying results (id, scenario, step, profile, status, message) as evidence.
@@ -21,7 +22,7 @@ export type JsonReport = Omit<RunReport, 'exchanges'>
 
 /** Result fields in the order Result declares them; fields added later follow, so nothing is lost. */
 const RESULT_KEYS: (keyof Result)[] = [
-  'id', 'title', 'source', 'level', 'status', 'scenario', 'step', 'idp', 'message',
+  'id', 'title', 'source', 'level', 'status', 'scenario', 'step', 'idp', 'setting', 'message',
   'expected', 'actual', 'exchange', 'reason', 'evidence', 'preExisting', 'requirement', 'cause', 'ambient',
 ]
 
@@ -39,6 +40,7 @@ export function toJsonReport(report: RunReport): JsonReport {
     target: report.target,
     idp: report.idp,
     idps: report.idps,
+    ...(report.settings ? { settings: report.settings } : {}),
     runId: report.runId,
     startedAt: report.startedAt,
     durationMs: report.durationMs,

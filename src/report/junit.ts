@@ -6,8 +6,11 @@
  *                                (time = the run's wall-clock duration, in seconds)
  *   scenario × IdP             → <testsuite name="<idp>/<scenario>">, IdPs in run order, scenarios in
  *                                matrix order; <properties> carry idp, scenario, target, runId and failOn;
- *                                time = the sum of that cell's exchange durations
- *   result                     → <testcase classname="scim-check.<idp>.<scenario>" name="<id> <title> [<step>]">
+ *                                time = the sum of that cell's exchange durations. Under settings
+ *                                (--idp okta:all) one suite per IdP × setting × scenario, named
+ *                                "okta (app=aiw, groupPush=true)/<scenario>", with a setting property
+ *   result                     → <testcase classname="scim-check.<idp>.<scenario>" name="<id> <title> [<step>]">;
+ *                                under settings classname="scim-check.<idp>[<setting>].<scenario>"
  *                                time = the duration of the result's exchange, 0 when it has none
  *     pass                     → empty testcase
  *     fail                     → <failure message="<message>" type="<level>">: requirement source, the
@@ -31,7 +34,7 @@
  */
 import { cellsOf, type Reporter } from './index.js'
 import type { RunReport } from '../runner/report.js'
-import { formatSource, type Result } from '../result/types.js'
+import { formatSource, runLabel, type Result } from '../result/types.js'
 import { breaksRun } from '../result/verdict.js'
 import { evidenceFor } from './excerpt.js'
 import type { SuiteStepResult } from '../suites/types.js'
@@ -90,7 +93,8 @@ function exchangeMs(report: RunReport, index: number | undefined): number {
 }
 
 function toCase(r: Result, report: RunReport): Case & { exchange?: number } {
-  const classname = `scim-check.${r.idp}.${r.scenario}`
+  // CI views split classnames at dots into a tree: the setting stays inside the IdP's part, without spaces.
+  const classname = `scim-check.${r.idp}${r.setting ? `[${r.setting.replace(/,\s*/g, ',')}]` : ''}.${r.scenario}`
   const name = `${r.id} ${r.title}${r.step ? ` [${r.step}]` : ''}`
   const base = { classname, name, timeMs: exchangeMs(report, r.exchange), exchange: r.exchange }
   const element = (tag: string, message: string) =>
@@ -173,14 +177,16 @@ function suites(report: RunReport): Suite[] {
   const out: Suite[] = cellsOf(report).map(({ idp, scenario, results }) => ({
     name: `${idp}/${scenario}`,
     properties: [
-      ['idp', idp],
+      // A cell's idp is its profile run's label; the properties keep profile and setting apart.
+      ['idp', results[0].idp],
+      ...(results[0].setting ? [['setting', results[0].setting] as [string, string]] : []),
       ['scenario', scenario],
       ['target', report.target.url],
       ['runId', report.runId],
       ['failOn', report.failOn],
     ],
     cases: distinctNames(results.map((r) => toCase(r, report))),
-    timeMs: report.exchanges.filter((x) => x.idp === idp && x.scenario === scenario).reduce((sum, x) => sum + x.durationMs, 0),
+    timeMs: report.exchanges.filter((x) => runLabel(x) === idp && x.scenario === scenario).reduce((sum, x) => sum + x.durationMs, 0),
   }))
   out.push(...suiteStepSuites(report))
   const run = runSuite(report)

@@ -9,7 +9,9 @@
  *   duration                      → one line under the heading
  *   summary                       → one table row of counts per status, then "N root causes, M checks blocked"
  *   compliance                    → "Compliant at MUST level", then compatibility per IdP, on one line
- *   matrix                        → scenario × IdP table, only when more than one IdP ran
+ *   matrix                        → scenario × IdP table, only when more than one IdP ran; under settings
+ *                                   (--idp okta:all) a scenario × setting table per profile, each cell the
+ *                                   worst status and how many results had it, instead
  *   fail, error, warn results     → "Failures", in that order (run order within each): heading with symbol,
  *                                   id and title; IdP · scenario · step · requirement source · level; message;
  *                                   the requirement sentence, expected/actual/reason, and for a root cause
@@ -28,9 +30,9 @@
  * hostile response cannot inject markup, links or images; code blocks use a fence longer than any backtick
  * run inside them. The output stays far below GitHub's 1 MiB job-summary limit.
  */
-import { blockedLine, causalityLine, cellsOf, comparisonLine, rootCausesOf, type Reporter, type RenderOptions, type RootCauses } from './index.js'
+import { blockedLine, causalityLine, cellsOf, comparisonLine, countCell, profilesLine, rootCausesOf, settingTables, SETTING_LEGEND, type Reporter, type RenderOptions, type RootCauses } from './index.js'
 import type { RunReport } from '../runner/report.js'
-import { formatSource, type Result, type Status } from '../result/types.js'
+import { formatSource, runLabel, type Result, type Status } from '../result/types.js'
 import { exitCodeOf } from '../result/summary.js'
 import { evidenceFor, oneLine, printable } from './excerpt.js'
 import { partsOf, SUITE_LABELS, suiteVerdictLine } from './suite.js'
@@ -92,7 +94,7 @@ function preamble(report: RunReport): string[] {
 function header(report: RunReport): string {
   const target = `${mdText(report.target.url)}${report.target.builtin ? ' (built-in server)' : ''}`
   const seconds = (report.durationMs / 1000).toFixed(1)
-  return `${mdText(`${report.tool.name} ${report.tool.version}`)} · ${target} · ${mdText(report.idps.join(', '))} · run ${mdText(report.runId)} · ${seconds}s`
+  return `${mdText(`${report.tool.name} ${report.tool.version}`)} · ${target} · ${mdText(profilesLine(report))} · run ${mdText(report.runId)} · ${seconds}s`
 }
 
 function summaryTable(report: RunReport): string[] {
@@ -118,7 +120,32 @@ function complianceLine(report: RunReport): string {
   return parts.join(' · ')
 }
 
+/** IdP × setting × scenario: per profile, a column per setting (option values on separate lines), a row per scenario. */
+function settingMatrix(report: RunReport): string[] | undefined {
+  const tables = settingTables(report)
+  if (!tables) return undefined
+  const out = ['### Setting matrix (IdP × setting × scenario)', '']
+  for (const t of tables) {
+    const head = t.columns.map((col) => (col.setting ? col.setting.split(', ').map(mdText).join('<br>') : '(no settings)'))
+    out.push(
+      `**${mdText(t.idp)}**`,
+      '',
+      `| Scenario | ${head.join(' | ')} |`,
+      `| --- | ${head.map(() => ':---:').join(' | ')} |`,
+      ...t.scenarios.map((sc) => `| ${mdText(sc)} | ${t.columns.map((col) => {
+        const cell = countCell(report, sc, col.label)
+        return cell ? `${MARKDOWN_SYMBOLS[cell.status]} ${cell.status} ${cell.count}` : '·'
+      }).join(' | ')} |`),
+      '',
+    )
+  }
+  out.push(`<sub>${mdText(SETTING_LEGEND)}; · did not run</sub>`, '')
+  return out
+}
+
 function matrixTable(report: RunReport): string[] {
+  const bySetting = settingMatrix(report)
+  if (bySetting) return bySetting
   const { scenarios, idps, cells } = report.matrix
   if (idps.length < 2 || scenarios.length === 0) return []
   return [
@@ -141,7 +168,7 @@ function failuresOf(report: RunReport): Result[] {
 }
 
 function failureBlock(r: Result, report: RunReport, shown: Map<string, string>, causes: RootCauses): string[] {
-  const where = [r.idp, r.scenario, r.step].filter((x): x is string => !!x).map(mdText).join(' · ')
+  const where = [runLabel(r), r.scenario, r.step].filter((x): x is string => !!x).map(mdText).join(' · ')
   const out = [`#### ${MARKDOWN_SYMBOLS[r.status]} \`${inlineCode(r.id)}\` ${mdText(r.title)}`, '', `${where} · ${mdText(formatSource(r.source))} · ${r.level}${r.preExisting ? ' · pre-existing data' : ''}`, '']
   if (r.message && r.message !== r.title) out.push(mdText(r.message), '')
   const facts: string[] = []
@@ -173,7 +200,7 @@ function inlineCode(text: string): string {
   return oneLine(text).replace(/`/g, "'")
 }
 
-const whereOf = (r: Result) => [r.idp, r.scenario, r.step].filter((x): x is string => !!x).map(mdText).join(' · ')
+const whereOf = (r: Result) => [runLabel(r), r.scenario, r.step].filter((x): x is string => !!x).map(mdText).join(' · ')
 
 /**
  * The failures, most important first, within a character budget: the same check failing the same way under several

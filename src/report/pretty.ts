@@ -1,7 +1,9 @@
 /**
  * pretty: the terminal report a person reads after `scim-check run`.
  *
- * By default (what a person reads): the warnings and a header line; the scenario × IdP matrix, one row per scenario;
+ * By default (what a person reads): the warnings and a header line; the scenario × IdP matrix, one row per scenario
+ * (under settings, `--idp okta:all`, one table per profile: a column per setting, headed by its option values, each
+ * cell the worst status and how many results had it);
  * the findings (fail, warn, error), each root cause once with its evidence and what it blocked; a recap of counts,
  * verdicts and the exit decision; leftovers. With `verbose`, the full listing below instead.
  *
@@ -21,7 +23,8 @@
  *     pass                              → plus its message when verbose ("37 responses checked")
  *     passing ambient checks            → one count per scenario unless verbose
  *   summary                             → table of counts per status, then "N root causes, M checks blocked"
- *   matrix                              → scenario × IdP table, only when more than one IdP ran
+ *   matrix                              → scenario × IdP table, only when more than one IdP ran; under settings
+ *                                         (--idp okta:all) the setting matrix instead, as by default
  *   compliance                          → "Compliant at MUST level: yes/no", compatibility per IdP
  *                                         (and the per-section table when verbose)
  *   failOn                              → whether the run fails at that level
@@ -37,9 +40,9 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk'
 import Table from 'cli-table3'
-import { blockedLine, causalityLine, cellsOf, comparisonLine, rootCausesOf, type Reporter, type RenderOptions } from './index.js'
+import { blockedLine, causalityLine, cellsOf, comparisonLine, countCell, profilesLine, rootCausesOf, settingTables, SETTING_LEGEND, type Reporter, type RenderOptions } from './index.js'
 import type { RunReport } from '../runner/report.js'
-import { formatSource, type Result, type Status } from '../result/types.js'
+import { formatSource, runLabel, type Result, type Status } from '../result/types.js'
 import { worst } from '../result/verdict.js'
 import { exitCodeOf } from '../result/summary.js'
 import { evidenceFor, oneLine, printable } from './excerpt.js'
@@ -170,7 +173,8 @@ function renderSummary(report: RunReport, opts: RenderOptions, p: Paint): string
   )
   const causality = causalityLine(s)
   if (causality) lines.push(causality)
-  if (report.matrix.idps.length > 1) {
+  if (settingTables(report)) lines.push(...renderSettingMatrix(report, p))
+  else if (report.matrix.idps.length > 1) {
     const { scenarios, idps, cells } = report.matrix
     lines.push('', c.bold('Compatibility matrix (scenario × IdP)'))
     lines.push(table(['Scenario', ...idps.map((idp) => oneLine(idp))], scenarios.map((sc) => [oneLine(sc), ...idps.map((idp) => p.symbol(cells[sc]?.[idp] ?? 'skip'))]), c))
@@ -223,8 +227,36 @@ function renderPreamble(report: RunReport, p: Paint): string[] {
   const target = `${oneLine(report.target.url)}${report.target.builtin ? ' (built-in server)' : ''}`
   const seconds = (report.durationMs / 1000).toFixed(1)
   lines.push(
-    `${c.bold(`${report.tool.name} ${report.tool.version}`)} · ${target} · ${oneLine(report.idps.join(', '))} · run ${oneLine(report.runId)} · ${seconds}s`,
+    `${c.bold(`${report.tool.name} ${report.tool.version}`)} · ${target} · ${oneLine(profilesLine(report))} · run ${oneLine(report.runId)} · ${seconds}s`,
   )
+  return lines
+}
+
+/**
+ * IdP × setting × scenario, one table per profile: a column per setting (its option values one per line, so four
+ * Okta settings fit a terminal), a row per scenario, "✗ 2/63" in a cell. A profile without options to vary (generic
+ * under all:all) is one column headed "(no settings)".
+ */
+function renderSettingMatrix(report: RunReport, p: Paint): string[] {
+  const { c } = p
+  const lines: string[] = []
+  for (const t of settingTables(report) ?? []) {
+    const plain = t.columns.every((col) => !col.setting)
+    lines.push('', c.bold(plain ? `${oneLine(t.idp)}: no settings to vary` : `${oneLine(t.idp)}: scenario × setting`))
+    const head = ['Scenario', ...t.columns.map((col) => (col.setting ? col.setting.split(', ').map(oneLine).join('\n') : '(no settings)'))]
+    const tbl = new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [], compact: true } })
+    tbl.push(
+      ...t.scenarios.map((sc) => [
+        oneLine(sc),
+        ...t.columns.map((col) => {
+          const cell = countCell(report, sc, col.label)
+          return cell ? `${p.symbol(cell.status)} ${cell.count}` : c.dim('·')
+        }),
+      ]),
+    )
+    lines.push(tbl.toString())
+  }
+  lines.push(c.dim(`${SETTING_LEGEND}; · did not run`))
   return lines
 }
 
@@ -233,6 +265,7 @@ function renderMatrix(report: RunReport, p: Paint): string[] {
   const { c } = p
   const { scenarios, idps, cells } = report.matrix
   if (scenarios.length === 0 || report.results.length === 0) return ['', 'No results: nothing was judged.']
+  if (settingTables(report)) return renderSettingMatrix(report, p)
   const t = new Table({ head: ['Scenario', ...idps.map((idp) => oneLine(idp))].map((h) => c.bold(h)), style: { head: [], border: [], compact: true } })
   t.push(...scenarios.map((sc) => [oneLine(sc), ...idps.map((idp) => p.symbol(cells[sc]?.[idp] ?? 'skip'))]))
   return ['', t.toString()]
@@ -249,12 +282,12 @@ function renderFindings(report: RunReport, p: Paint): string[] {
   if (accepted.length) {
     // A baseline hides nothing: each accepted finding is named, with the reason it was accepted.
     lines.push('', c.bold(`Accepted in the baseline (${accepted.length})`))
-    for (const r of accepted) lines.push(`  ${resultLine(r, p, false)}${c.dim(`  ${oneLine(r.idp)}/${oneLine(r.scenario)} (was ${r.accepted!.was})`)}`)
+    for (const r of accepted) lines.push(`  ${resultLine(r, p, false)}${c.dim(`  ${oneLine(runLabel(r))}/${oneLine(r.scenario)} (was ${r.accepted!.was})`)}`)
   }
   if (findings.length === 0) return lines
   lines.push('', c.bold(`Findings (${findings.length})`))
   for (const r of findings) {
-    lines.push(`  ${resultLine(r, p, false)}${c.dim(`  ${oneLine(r.idp)}/${oneLine(r.scenario)}`)}`)
+    lines.push(`  ${resultLine(r, p, false)}${c.dim(`  ${oneLine(runLabel(r))}/${oneLine(r.scenario)}`)}`)
     lines.push(...details(r, report, p, shown).map((d) => indent(d, 6)))
     const blocked = causes.blockedBy(r)
     if (blocked.length) lines.push(c.dim(`      ↳ ${oneLine(blockedLine(blocked))}`))
@@ -305,18 +338,17 @@ function renderRecap(report: RunReport, p: Paint): string[] {
   const since = comparisonLine(report)
   if (since) {
     lines.push(oneLine(since))
-    for (const r of report.comparison!.new.slice(0, 10)) lines.push(`  new: ${p.symbol(r.status)} ${oneLine(r.id)}  ${oneLine(r.idp)}/${oneLine(r.scenario)}`)
-    for (const r of report.comparison!.fixed.slice(0, 10)) lines.push(`  fixed: ${oneLine(r.id)}  ${oneLine(r.idp)}/${oneLine(r.scenario)}`)
+    for (const r of report.comparison!.new.slice(0, 10)) lines.push(`  new: ${p.symbol(r.status)} ${oneLine(r.id)}  ${oneLine(runLabel(r))}/${oneLine(r.scenario)}`)
+    for (const r of report.comparison!.fixed.slice(0, 10)) lines.push(`  fixed: ${oneLine(r.id)}  ${oneLine(runLabel(r))}/${oneLine(r.scenario)}`)
   }
   const idps = [...new Set([...report.idps, ...Object.keys(compliance.idps)])].filter((idp) => compliance.idps[idp])
-  lines.push(
-    `Compatible: ${idps
-      .map((idp) => {
-        const v = compliance.idps[idp]
-        return `${oneLine(idp)} ${v.compatible ? c.green('yes') : c.red(v.failures > 0 ? `no (${v.failures})` : 'no (nothing passed)')}`
-      })
-      .join(' · ')}`,
-  )
+  const verdicts = idps.map((idp) => {
+    const v = compliance.idps[idp]
+    return `${oneLine(idp)} ${v.compatible ? c.green('yes') : c.red(v.failures > 0 ? `no (${v.failures})` : 'no (nothing passed)')}`
+  })
+  // One setting per line: "okta (app=oin, groupPush=true) yes" stays readable where a joined line would wrap.
+  if (settingTables(report)) lines.push('Compatible:', ...verdicts.map((v) => `  ${v}`))
+  else lines.push(`Compatible: ${verdicts.join(' · ')}`)
   const failing = exitCodeOf(report) === 1
   lines.push(
     failing

@@ -48,6 +48,8 @@ export interface HarEntry {
     scenario: string
     step?: string
     idp: string
+    /** The profile's setting under `--idp okta:all` ("app=aiw, groupPush=true"). */
+    setting?: string
     action?: string
     /** The harness's own request (cleanup, ledger lookup, discovery, diagnostic), never the IdP's traffic. */
     purpose?: string
@@ -157,6 +159,7 @@ function entryOf(exchange: Exchange, redactor: Redactor): HarEntry {
       scenario: x.scenario,
       step: x.step,
       idp: x.idp,
+      ...(x.setting ? { setting: x.setting } : {}),
       action: x.action,
       ...(x.purpose ? { purpose: x.purpose } : {}),
       ...(x.error ? { error: { code: x.error.code, message: redactor.text(x.error.message) } } : {}),

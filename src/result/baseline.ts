@@ -12,6 +12,11 @@ import type { Result } from './types.js'
 export interface BaselineEntry {
   check: string
   idp?: string
+  /**
+   * Under settings (`--idp okta:all`): the options the finding is accepted under, e.g. "app=aiw" or
+   * "app=aiw, groupPush=false". An entry names a subset, so it keeps matching when a profile gains an option.
+   */
+  setting?: string
   scenario?: string
   reason: string
   /** YYYY-MM-DD: after this day the entry no longer applies. */
@@ -37,18 +42,22 @@ export function loadBaseline(file: string): BaselineEntry[] {
   const source = YamlSource.parse(text, file, BaselineError)
   const doc = source.value as { accepted?: unknown } | null
   const list = doc && typeof doc === 'object' && Array.isArray(doc.accepted) ? doc.accepted : undefined
-  if (!list) throw source.error([], 'expected `accepted:` with a list of entries (check, reason, and optionally idp, scenario, expires)')
+  if (!list) throw source.error([], 'expected `accepted:` with a list of entries (check, reason, and optionally idp, setting, scenario, expires)')
   return list.map((e, i) => {
     const at = ['accepted', i]
     if (!e || typeof e !== 'object') throw source.error(at, 'each entry is a mapping: { check: <id>, reason: <why> }')
     const o = e as Record<string, unknown>
-    for (const k of Object.keys(o)) if (!['check', 'idp', 'scenario', 'reason', 'expires'].includes(k)) throw source.error([...at, k], `unknown key \`${k}\`; an entry has check, reason, idp, scenario, expires`, { where: 'key' })
+    for (const k of Object.keys(o)) if (!['check', 'idp', 'setting', 'scenario', 'reason', 'expires'].includes(k)) throw source.error([...at, k], `unknown key \`${k}\`; an entry has check, reason, idp, setting, scenario, expires`, { where: 'key' })
     if (typeof o.check !== 'string' || !o.check) throw source.error(at, 'an entry needs `check: <check id>`')
     if (typeof o.reason !== 'string' || !o.reason.trim()) throw source.error(at, `entry for ${o.check} needs \`reason:\` (why the finding is accepted)`)
     const expires = o.expires instanceof Date ? o.expires.toISOString().slice(0, 10) : o.expires
     if (expires !== undefined && (typeof expires !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(expires))) throw source.error([...at, 'expires'], '`expires` is a date, YYYY-MM-DD')
     const entry: BaselineEntry = { check: o.check, reason: o.reason.trim() }
     if (typeof o.idp === 'string') entry.idp = o.idp
+    if (o.setting !== undefined) {
+      if (typeof o.setting !== 'string' || !pairsOf(o.setting)) throw source.error([...at, 'setting'], '`setting` is option=value pairs, e.g. "app=aiw, groupPush=false"')
+      entry.setting = o.setting
+    }
     if (typeof o.scenario === 'string') entry.scenario = o.scenario
     if (expires) entry.expires = expires as string
     return entry
@@ -64,7 +73,20 @@ class BaselineError extends LocatedError {
 }
 
 const open = (r: Result) => r.status === 'fail' || r.status === 'warn' || r.status === 'error'
-const matches = (e: BaselineEntry, r: Result) => e.check === r.id && (!e.idp || e.idp === r.idp) && (!e.scenario || e.scenario === r.scenario)
+const matches = (e: BaselineEntry, r: Result) => e.check === r.id && (!e.idp || e.idp === r.idp) && (!e.scenario || e.scenario === r.scenario) && (!e.setting || underSetting(e.setting, r.setting))
+
+/** "app=aiw, groupPush=false" → [["app","aiw"], …], or undefined when it is not a list of pairs. */
+function pairsOf(setting: string): [string, string][] | undefined {
+  const pairs = setting.split(',').map((p) => p.trim()).filter(Boolean).map((p) => /^([A-Za-z0-9_]+)=(.+)$/.exec(p))
+  return pairs.length && pairs.every(Boolean) ? pairs.map((m) => [m![1], m![2].trim()]) : undefined
+}
+
+/** Does a result's setting have every option=value the entry names? A result without a setting has none. */
+function underSetting(entry: string, setting: string | undefined): boolean {
+  if (!setting) return false
+  const have = new Map(pairsOf(setting) ?? [])
+  return (pairsOf(entry) ?? []).every(([k, v]) => have.get(k) === v)
+}
 
 /** Mark accepted findings (in place) and say which entries were stale or expired. */
 export function applyBaseline(results: Result[], entries: BaselineEntry[], file: string, today = new Date().toISOString().slice(0, 10)): BaselineOutcome {
@@ -92,10 +114,11 @@ export function baselineFromReport(report: { results: Result[] }, reason: string
   const accepted: BaselineEntry[] = []
   for (const r of report.results) {
     if (!open(r)) continue
-    const key = `${r.id}\u0000${r.idp}\u0000${r.scenario}`
+    const key = `${r.id}\u0000${r.idp}\u0000${r.setting ?? ''}\u0000${r.scenario}`
     if (seen.has(key)) continue
     seen.add(key)
-    accepted.push({ check: r.id, idp: r.idp, scenario: r.scenario, reason })
+    // The whole setting: a finding under one setting is accepted under that setting only.
+    accepted.push({ check: r.id, idp: r.idp, ...(r.setting ? { setting: r.setting } : {}), scenario: r.scenario, reason })
   }
   return `# scim-check baseline: findings accepted for now. Give each a real reason; entries that stop matching are reported as stale.\n${stringify({ accepted })}`
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { UsageError } from '../errors.js'
-import type { Result } from './types.js'
+import { runLabel, type Result } from './types.js'
 
 /** A JSON report written by `--reporter json=<file>`, or a one-line error naming the file. */
 export function loadReport(file: string): { results: Result[] } {
@@ -22,8 +22,11 @@ export interface ReportDiff {
 }
 
 const open = (r: Result) => r.status === 'fail' || r.status === 'warn' || r.status === 'error'
-/** A finding is the same finding across runs when check, profile, scenario and step agree (ids of resources differ). */
-const keyOf = (r: Result) => [r.id, r.idp, r.scenario, r.step ?? ''].join('\u0000')
+/**
+ * A finding is the same finding across runs when check, profile, scenario and step agree (ids of resources differ),
+ * and the setting too under `--idp okta:all`; results of runs without settings have none, so their keys are as before.
+ */
+const keyOf = (r: Result) => [r.id, r.idp, r.scenario, r.step ?? '', r.setting ?? ''].join('\u0000')
 
 export function diffReports(before: { results: Result[] }, after: { results: Result[] }): ReportDiff {
   const index = (rs: Result[]) => {
@@ -44,7 +47,7 @@ export function diffReports(before: { results: Result[] }, after: { results: Res
 }
 
 export function renderDiff(d: ReportDiff): string {
-  const line = (r: Result) => `  ${r.status.padEnd(5)} ${r.id}  ${r.idp}/${r.scenario}${r.step ? `/${r.step}` : ''}: ${r.message}`
+  const line = (r: Result) => `  ${r.status.padEnd(5)} ${r.id}  ${runLabel(r)}/${r.scenario}${r.step ? `/${r.step}` : ''}: ${r.message}`
   const out: string[] = []
   out.push(`Fixed (${d.fixed.length})`, ...d.fixed.map(line))
   out.push(`New (${d.new.length})`, ...d.new.map(line))

@@ -1,5 +1,5 @@
 import type { Compliance, Matrix, RunReport, Summary } from '../runner/report.js'
-import type { Result } from './types.js'
+import { runLabel, type Result, type Status } from './types.js'
 import { breaksRun, worst } from './verdict.js'
 
 /**
@@ -28,24 +28,35 @@ export function summarize(results: readonly Result[]): Summary {
   return s
 }
 
-export function buildMatrix(results: readonly Result[], scenarios: string[], idps: string[]): Matrix {
+/**
+ * Scenario × profile run: `idps` are the columns, one per profile, or one per setting under `--idp okta:all`
+ * ("okta (app=aiw, groupPush=true)", see runLabel). With `withCounts` (the runner asks under settings), `counts`
+ * says how many results of each status a cell holds; without, the matrix is as it always was.
+ */
+export function buildMatrix(results: readonly Result[], scenarios: string[], idps: string[], withCounts = false): Matrix {
   const cells: Matrix['cells'] = {}
+  const counts: NonNullable<Matrix['counts']> = {}
   for (const sc of scenarios) {
     cells[sc] = {}
+    counts[sc] = {}
     for (const idp of idps) cells[sc][idp] = 'skip'
   }
   const seen = new Map<string, Result['status'][]>()
   for (const r of results) {
-    const key = `${r.scenario}\u0000${r.idp}`
+    const key = `${r.scenario}\u0000${runLabel(r)}`
     const list = seen.get(key) ?? []
     list.push(r.status)
     seen.set(key, list)
   }
   for (const [key, statuses] of seen) {
     const [sc, idp] = key.split('\u0000')
-    if (cells[sc] && idp in cells[sc]) cells[sc][idp] = worst(statuses)
+    if (!cells[sc] || !(idp in cells[sc])) continue
+    cells[sc][idp] = worst(statuses)
+    const n: Partial<Record<Status, number>> = {}
+    for (const st of statuses) n[st] = (n[st] ?? 0) + 1
+    counts[sc][idp] = n
   }
-  return { scenarios, idps, cells }
+  return withCounts ? { scenarios, idps, cells, counts } : { scenarios, idps, cells }
 }
 
 function sectionOf(r: Result): string {
@@ -81,10 +92,11 @@ export function buildCompliance(
   // A baseline accepts a finding for the build; the endpoint is still not compliant because of it.
   const mustCompliant = judgedMust.some((r) => r.status === 'pass') && !judgedMust.some((r) => r.status === 'fail' || r.status === 'error' || r.accepted?.was === 'fail' || r.accepted?.was === 'error')
   const perIdp: Compliance['idps'] = {}
+  // Per profile run: a profile under settings is judged setting by setting ("okta (app=aiw, groupPush=true)").
   for (const idp of idps) {
-    const mine = results.filter((r) => r.idp === idp)
+    const mine = results.filter((r) => runLabel(r) === idp)
     const failures = mine.filter(
-      (r) => r.status === 'error' || (r.status === 'fail' || r.status === 'warn') && (r.level !== 'SHOULD' || breaksIdp(r.id, idp)),
+      (r) => r.status === 'error' || (r.status === 'fail' || r.status === 'warn') && (r.level !== 'SHOULD' || breaksIdp(r.id, r.idp)),
     ).length
     perIdp[idp] = { compatible: failures === 0 && mine.some((r) => r.status === 'pass'), failures }
   }

@@ -19,6 +19,11 @@ export interface Result {
   scenario: string
   step?: string
   idp: string
+  /**
+   * The profile's setting when the run played it under several (`--idp okta:all`): "app=aiw, groupPush=false".
+   * Absent for a profile named plainly, so results of runs without settings keep their keys.
+   */
+  setting?: string
   /** One line, already redacted. */
   message: string
   expected?: string
@@ -59,4 +64,12 @@ export function formatSource(s: Source): string {
   if ('rfc' in s) return `RFC ${s.rfc} ${s.section}`
   if ('idp' in s) return `${s.idp}: ${s.behaviour} (${s.url})`
   return `scenario ${s.scenario}: ${s.note}`
+}
+
+/**
+ * The name of one profile run, as matrices, compatibility lines and findings show it: "okta", or with a setting
+ * "okta (app=aiw, groupPush=false)". Results and exchanges both carry idp and setting.
+ */
+export function runLabel(x: { idp: string; setting?: string }): string {
+  return x.setting ? `${x.idp} (${x.setting})` : x.idp
 }

@@ -18,11 +18,27 @@ export interface Summary {
   rootCauses: number
 }
 
-/** scenario × IdP: the worst status seen in that cell ('skip' when nothing ran). */
+/**
+ * scenario × IdP: the worst status seen in that cell ('skip' when nothing ran). Columns are profile runs: a profile,
+ * or under settings each of its settings ("okta (app=aiw, groupPush=true)", as RunReport.settings lists them).
+ */
 export interface Matrix {
   scenarios: string[]
   idps: string[]
   cells: Record<string, Record<string, Status>>
+  /** Under settings: how many results of each status a cell holds (cells where nothing ran are absent). */
+  counts?: Record<string, Record<string, Partial<Record<Status, number>>>>
+}
+
+/** One profile played under one of its settings (`--idp okta:all`): the matrix column `label` stands for it. */
+export interface SettingRun {
+  /** "okta (app=aiw, groupPush=true)": the matrix column, the compliance key, and what findings name. */
+  label: string
+  idp: string
+  /** "app=aiw, groupPush=true": Result.setting of its results. */
+  setting: string
+  /** The option values of the setting, as the profile received them. */
+  options: Record<string, unknown>
 }
 
 /** Per RFC section and level: what passed, failed and was skipped; plus the overall verdict. */
@@ -49,6 +65,8 @@ export interface RunReport {
   /** The profiles run, comma-joined in `idp` for the documented JSON shape. */
   idp: string
   idps: string[]
+  /** Present when a profile ran under settings: every profile run in order (plain runs have setting ""). */
+  settings?: SettingRun[]
   runId: string
   startedAt: string
   durationMs: number

@@ -13,6 +13,7 @@ export type Descriptor = Pick<CheckDef, 'id' | 'title' | 'level' | 'source' | 'r
 export interface Place {
   scenario: string
   idp: string
+  setting?: string
   step?: string
 }
 
@@ -35,6 +36,7 @@ export class ResultBuilder {
       status: statusOf(f, def.level),
       scenario: at.scenario,
       idp: at.idp,
+      ...(at.setting ? { setting: at.setting } : {}),
       message: this.redactor.text(f.message),
     }
     const stepName = x?.step ?? at.step

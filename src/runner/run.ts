@@ -8,10 +8,11 @@ import { HttpClient } from '../http/client.js'
 import { pathOf, type Exchange, type RequestSpec } from '../http/exchange.js'
 import { Redactor } from '../http/redact.js'
 import { parsePath, resolveMapping } from '../idp/mapping.js'
-import { expandIdps, getProfile } from '../idp/registry.js'
+import { getProfile } from '../idp/registry.js'
+import { expandRuns, type ProfileRun } from '../idp/settings.js'
 import type { ActionContext, IdpExpectation, IdpProfile } from '../idp/types.js'
 import { buildCompliance, buildMatrix, summarize } from '../result/summary.js'
-import type { Level, Result, Source } from '../result/types.js'
+import { runLabel, type Level, type Result, type Source } from '../result/types.js'
 import { TemplateError, render, renderRequest, runPrefix, uniqueValues } from '../scenario/template.js'
 import type { Expectation, Feature, Scenario, Step } from '../scenario/types.js'
 import { cleanup } from './cleanup.js'
@@ -61,7 +62,9 @@ export interface RunOptions {
 
 /** Run every selected scenario under every selected IdP profile against one target and return the report. */
 export async function run(config: RunConfig, opts: RunOptions = {}): Promise<RunReport> {
-  const idps = expandIdps(config.idps)
+  // Each profile once, or once per setting (`--idp okta:all`): a run of the plan is one profile with one setting.
+  const runs = expandRuns(config.idps, config.idpOptions)
+  const idps = [...new Set(runs.map((r) => r.idp))]
   const scenarios = opts.scenarios ?? resolveScenarios(config.scenarios)
   for (const idp of idps) {
     checkOptions(getProfile(idp), config.idpOptions[idp] ?? {})
@@ -90,18 +93,20 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
 
   const runner = new ScenarioRunner(config, client, ledger, redactor, runId, rotator, opts)
   try {
-    const plan = idps.flatMap((idp) => scenarios.filter((s) => applies(s, idp, config, opts.only)).map((s) => ({ idp, scenario: s })))
+    const plan = runs.flatMap((r) => scenarios.filter((s) => applies(s, r.idp, config, opts.only)).map((s) => ({ run: r, scenario: s })))
     // The target model is built once, whatever profiles run: as the generic profile's own traffic (its discovery
     // scenario judges it), or else as scim-check's own requests, marked and not judged.
     const discovery = idps.length ? await runner.discovery(getProfile(idps.includes('generic') ? 'generic' : idps[0]), idps.includes('generic') ? results : undefined) : {}
     let index = 0
-    for (const idp of idps) {
+    for (const profileRun of runs) {
+      const { idp } = profileRun
       const profile = getProfile(idp)
       const features = featuresOf(idp, discovery, !!rotator)
       for (const scenario of scenarios.filter((s) => applies(s, idp, config, opts.only))) {
         if (opts.signal?.aborted) break
-        opts.onProgress?.({ idp, scenario: scenario.name, index: ++index, total: plan.length })
-        results.push(...(await runner.scenario(profile, scenario, features, discovery)))
+        opts.onProgress?.({ idp: runLabel(profileRun), scenario: scenario.name, index: ++index, total: plan.length })
+        results.push(...(await runner.scenario(profile, profileRun, scenario, features, discovery)))
+        // Settings run one after another, so what one setting created is gone before the next begins.
         leftovers.push(...(await cleanup(client, ledger, { scenario: scenario.name, idp }, opts.signal?.aborted ? 10_000 : 60_000)))
       }
       if (opts.signal?.aborted) break
@@ -122,6 +127,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
     await target.close()
   }
 
+  const columns = runs.map(runLabel)
   const kept = select(results, config)
   if (kept !== results) results.splice(0, results.length, ...kept)
   const baseline = baselineEntries ? { ...applyBaseline(results, baselineEntries, config.baseline!), strict: !!config.strictBaseline } : undefined
@@ -130,14 +136,15 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
     target: { url: target.builtin ? target.url : redactor.text(target.url), builtin: target.builtin },
     idp: idps.join(','),
     idps,
+    ...(runs.some((r) => r.setting) ? { settings: runs.map((r) => ({ label: runLabel(r), idp: r.idp, setting: r.setting ?? '', options: r.options })) } : {}),
     runId,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     failOn: config.failOn,
     summary: summarize(results),
     results,
-    matrix: buildMatrix(results, [...new Set(results.map((r) => r.scenario))], idps),
-    compliance: buildCompliance(results, idps, (id, idp) => getCheck(id)?.breaks?.includes(idp) ?? false),
+    matrix: buildMatrix(results, [...new Set(results.map((r) => r.scenario))], columns, runs.some((r) => r.setting)),
+    compliance: buildCompliance(results, columns, (id, idp) => getCheck(id)?.breaks?.includes(idp) ?? false),
     leftovers,
     incomplete,
     warnings: [...warningsOf(client.exchanges, { tokenGiven: !!target.token || !!config.auth }), ...baselineWarnings(baseline)],
@@ -156,9 +163,9 @@ function knownIds(scenarios: Scenario[]): { id: string; source: Source }[] {
   return out
 }
 
-function baselineWarnings(b: { stale: { check: string; idp?: string; scenario?: string }[]; expired: { check: string; expires?: string }[]; strict: boolean } | undefined): string[] {
+function baselineWarnings(b: { stale: { check: string; idp?: string; setting?: string; scenario?: string }[]; expired: { check: string; expires?: string }[]; strict: boolean } | undefined): string[] {
   if (!b) return []
-  const out = b.stale.map((e) => `baseline entry ${e.check}${e.idp ? ` (${e.idp}${e.scenario ? `/${e.scenario}` : ''})` : ''} is stale: it matched no finding; remove it${b.strict ? ' (--strict-baseline fails the run)' : ''}`)
+  const out = b.stale.map((e) => `baseline entry ${e.check}${e.idp ? ` (${e.idp}${e.setting ? ` [${e.setting}]` : ''}${e.scenario ? `/${e.scenario}` : ''})` : ''} is stale: it matched no finding; remove it${b.strict ? ' (--strict-baseline fails the run)' : ''}`)
   out.push(...b.expired.map((e) => `baseline entry ${e.check} expired on ${e.expires}: its findings count again`))
   return out
 }
@@ -206,6 +213,8 @@ function checkMapping(profile: IdpProfile, config: RunConfig): void {
 
 interface Instance {
   profile: IdpProfile
+  /** The profile's setting for this scenario (options and label); a plain run has no label. */
+  run: ProfileRun
   scenario: Scenario
   step?: Step
   vars: Record<string, unknown>
@@ -222,6 +231,8 @@ class ScenarioRunner {
   private build: ResultBuilder
   /** Each profile's per-run memory (ActionContext.state): owned by this run, so runs never share it. */
   private profileState = new Map<string, Map<string, unknown>>()
+  /** Each setting's place among its profile's settings: unique names stay apart between settings (see instance). */
+  private ordinals = new Map<string, number>()
   constructor(
     private config: RunConfig,
     private client: HttpClient,
@@ -243,7 +254,7 @@ class ScenarioRunner {
    * (results given); otherwise they are scim-check's own (purpose 'discovery'), since IdPs do not send them.
    */
   async discovery(profile: IdpProfile, results?: Result[]): Promise<Discovery> {
-    const inst = this.instance(profile, { name: 'discovery', title: 'Discovery', steps: [], file: '(built-in)' }, {})
+    const inst = this.instance(profile, { idp: profile.name, options: {} }, { name: 'discovery', title: 'Discovery', steps: [], file: '(built-in)' }, {})
     const d = await discover((spec, step) => this.send(inst, results ? spec : { ...spec, purpose: 'discovery' }, step), this.config.customExtension?.urn)
     this.custom = planCustom(modelOf(d), this.config.customExtension)
     this.finishAmbient(inst)
@@ -255,12 +266,17 @@ class ScenarioRunner {
     return 'reason' in this.custom ? { urn: '', attributes: {} } : { urn: this.custom.urn, attributes: this.custom.attributes }
   }
 
-  private instance(profile: IdpProfile, scenario: Scenario, discovery: Discovery): Instance {
-    const scope = `${profile.name.slice(0, 3)}-${scenario.name.slice(0, 12)}`
+  private instance(profile: IdpProfile, run: ProfileRun, scenario: Scenario, discovery: Discovery): Instance {
+    // Under settings, each setting's unique names differ (okt2-create-…): a user the previous setting could not
+    // delete must not turn the next setting's create into a 409.
+    const label = runLabel(run)
+    if (run.setting && !this.ordinals.has(label)) this.ordinals.set(label, [...this.ordinals.keys()].filter((k) => k.startsWith(`${profile.name} (`)).length + 1)
+    const scope = `${profile.name.slice(0, 3)}${run.setting ? this.ordinals.get(label) : ''}-${scenario.name.slice(0, 12)}`
     return {
       profile,
+      run,
       scenario,
-      vars: { unique: uniqueValues(this.runId, scope), run: { id: this.runId, prefix: `scimcheck-${this.runId}-` }, idp: { name: profile.name, options: this.config.idpOptions[profile.name] ?? {} }, custom: 'reason' in this.custom ? { urn: '', attributes: {}, readBack: {} } : { urn: this.custom.urn, attributes: this.custom.attributes, readBack: this.custom.readBack } },
+      vars: { unique: uniqueValues(this.runId, scope), run: { id: this.runId, prefix: `scimcheck-${this.runId}-` }, idp: { name: profile.name, options: this.givenOptions(run), ...(run.setting ? { setting: run.setting } : {}) }, custom: 'reason' in this.custom ? { urn: '', attributes: {}, readBack: {} } : { urn: this.custom.urn, attributes: this.custom.attributes, readBack: this.custom.readBack } },
       results: [],
       ambient: new Map(),
       discovery,
@@ -269,8 +285,13 @@ class ScenarioRunner {
     }
   }
 
-  async scenario(profile: IdpProfile, scenario: Scenario, features: Record<Feature, boolean>, discovery: Discovery): Promise<Result[]> {
-    const inst = this.instance(profile, scenario, discovery)
+  /** The options given for this run: --idp-option and the config file, then the setting's own values. */
+  private givenOptions(run: ProfileRun): Record<string, unknown> {
+    return { ...(this.config.idpOptions[run.idp] ?? {}), ...run.options }
+  }
+
+  async scenario(profile: IdpProfile, run: ProfileRun, scenario: Scenario, features: Record<Feature, boolean>, discovery: Discovery): Promise<Result[]> {
+    const inst = this.instance(profile, run, scenario, discovery)
     inst.vars.features = features
     const unmetScenario = unmet(scenario.requires, features, discovery, this.custom)
     if (unmetScenario) {
@@ -281,7 +302,7 @@ class ScenarioRunner {
       if (this.opts.signal?.aborted) break
       inst.step = step
       inst.sent = []
-      this.opts.onProgress?.({ idp: profile.name, scenario: scenario.name, step: step.name, index: 0, total: 0 })
+      this.opts.onProgress?.({ idp: runLabel(run), scenario: scenario.name, step: step.name, index: 0, total: 0 })
       try {
         await this.step(inst, step, features)
       } catch (err) {
@@ -452,14 +473,15 @@ class ScenarioRunner {
 
   private actionContext(inst: Instance, step: Step): ActionContext {
     const profile = inst.profile
-    const options = { maxPages: this.config.maxPages, ...defaultsOf(profile), ...(this.config.idpOptions[profile.name] ?? {}) }
+    const options = { maxPages: this.config.maxPages, ...defaultsOf(profile), ...this.givenOptions(inst.run) }
     return {
       idp: profile.name,
       options,
       mapping: resolveMapping(profile.mapping ?? {}, this.config.mapping, profile.name),
       custom: this.customValue(),
       send: (spec) => this.send(inst, this.withAuth(spec, step.auth), step.name, step.action),
-      state: this.profileState.get(profile.name) ?? this.profileState.set(profile.name, new Map()).get(profile.name)!,
+      // Per setting: what Okta pushed as an OIN app is not what it pushes as an AIW app.
+      state: this.profileState.get(runLabel(inst.run)) ?? this.profileState.set(runLabel(inst.run), new Map()).get(runLabel(inst.run))!,
       diagnose: this.config.diagnose !== false && !this.config.readOnly,
       expectation: (id, finding) => {
         this.add(inst, this.result(inst, idpDescriptor(profile, id, inst.scenario.name), unjudgeable(finding, step) ?? finding, finding.exchange))
@@ -469,7 +491,7 @@ class ScenarioRunner {
 
   /** Every request of a run goes through here: the request guard, then the ambient checks. */
   private async send(inst: Instance, spec: RequestSpec, step?: string, action?: string): Promise<Exchange> {
-    const labels = { scenario: inst.scenario.name, step: step ?? inst.step?.name, idp: inst.profile.name, action, headers: inst.profile.headers(this.config.idpOptions[inst.profile.name] ?? {}) }
+    const labels = { scenario: inst.scenario.name, step: step ?? inst.step?.name, idp: inst.profile.name, setting: inst.run.setting, action, headers: inst.profile.headers(this.givenOptions(inst.run)) }
     const { exchange: x, owned } = await this.guard.send(spec, labels)
     // Only what causality reads (writes, and requests naming one resource): a list walk's thousand pages stay out, so
     // the retention policy can still cut their bodies.
@@ -539,6 +561,7 @@ class ScenarioRunner {
     return {
       idp: inst.profile.name,
       scenario: inst.scenario.name,
+      setting: inst.run.setting,
       step: inst.step?.name,
       vars: inst.vars,
       args,
@@ -582,7 +605,7 @@ class ScenarioRunner {
   }
 
   private result(inst: Instance, def: Descriptor, f: Finding, x?: Exchange): Result {
-    return this.build.build({ scenario: inst.scenario.name, idp: inst.profile.name, step: inst.step?.name }, def, f, x)
+    return this.build.build({ scenario: inst.scenario.name, idp: inst.profile.name, setting: inst.run.setting, step: inst.step?.name }, def, f, x)
   }
 
   /** Adds a result as it is produced, so a later expectation on the same exchange can find its cause. */

@@ -28,14 +28,17 @@
  *   filters                                         → status checkboxes, an IdP select and a text search over
  *                                                     the results; without a script every row shows
  *   matrix                                          → the compliance matrix, scenario × IdP (always, even for
- *                                                     one IdP); a cell links to its results and picks its IdP
+ *                                                     one IdP); a cell links to its results and picks its IdP.
+ *                                                     Under settings (--idp okta:all) a column per setting,
+ *                                                     grouped under its profile, and each cell also says how
+ *                                                     many results had the worst status
  *   compliance.sections                             → the RFC-section summary table (failing rows marked)
  * Rendering is pure: the same report gives the same bytes (no clock, no randomness), which the screenshot
  * test relies on. Text from the target goes through `printable` and is HTML-escaped, never inserted as markup.
  */
-import { blockedLine, causalityLine, cellsOf, comparisonLine, rootCausesOf, type Reporter, type RenderOptions, type RootCauses } from '../index.js'
+import { blockedLine, causalityLine, cellsOf, comparisonLine, countCell, profilesLine, rootCausesOf, settingTables, SETTING_LEGEND, type Reporter, type RenderOptions, type RootCauses } from '../index.js'
 import type { RunReport } from '../../runner/report.js'
-import { formatSource, type Result, type Status } from '../../result/types.js'
+import { formatSource, runLabel, type Result, type Status } from '../../result/types.js'
 import { exitCodeOf } from '../../result/summary.js'
 import { worst } from '../../result/verdict.js'
 import { evidenceFor, printable } from '../excerpt.js'
@@ -90,7 +93,7 @@ function header(report: RunReport): string {
   const seconds = (report.durationMs / 1000).toFixed(1)
   return `<header>
 <h1>scim-check report</h1>
-<p class="meta">${target} · ${esc1(report.idps.join(', '))} · run ${esc1(report.runId)} · started ${esc1(report.startedAt)} · ${seconds}s · ${esc1(`${report.tool.name} ${report.tool.version}`)}</p>
+<p class="meta">${target} · ${esc1(profilesLine(report))} · run ${esc1(report.runId)} · started ${esc1(report.startedAt)} · ${seconds}s · ${esc1(`${report.tool.name} ${report.tool.version}`)}</p>
 </header>`
 }
 
@@ -116,7 +119,7 @@ function verdict(report: RunReport): string {
   if (causality) items.push(`<li>${esc1(causality)}</li>`)
   const since = comparisonLine(report)
   if (since) {
-    const list = (rs: Result[]) => rs.slice(0, 30).map((r) => `<code>${esc1(r.id)}</code> ${esc1(`${r.idp}/${r.scenario}`)}`).join(', ')
+    const list = (rs: Result[]) => rs.slice(0, 30).map((r) => `<code>${esc1(r.id)}</code> ${esc1(`${runLabel(r)}/${r.scenario}`)}`).join(', ')
     items.push(`<li id="comparison">${esc1(since)}${report.comparison!.new.length ? `<br>new: ${list(report.comparison!.new)}` : ''}${report.comparison!.fixed.length ? `<br>fixed: ${list(report.comparison!.fixed)}` : ''}</li>`)
   }
   return `<section class="verdict ${failing ? 'failing' : 'passing'}" id="verdict">
@@ -148,20 +151,29 @@ interface CellRef {
 function matrix(report: RunReport, refs: CellRef[]): string {
   const { scenarios, idps, cells } = report.matrix
   if (scenarios.length === 0 || idps.length === 0) return '<h2 id="matrix-title">Compliance matrix (scenario × IdP)</h2><p class="muted">No scenario ran.</p>'
+  const tables = settingTables(report)
   const th = idps.map((idp) => `<th scope="col" data-col-idp="${attr(idp)}">${esc1(idp)}</th>`).join('')
+  // Under settings: the profile over its settings (one header cell spanning them), each setting's options below.
+  const head = tables
+    ? `<tr><th scope="col" rowspan="2">Scenario</th>${tables.map((t) => `<th scope="colgroup" colspan="${t.columns.length}">${esc1(t.idp)}</th>`).join('')}</tr>
+<tr>${tables.flatMap((t) => t.columns.map((col) => `<th scope="col" data-col-idp="${attr(col.label)}">${col.setting ? col.setting.split(', ').map(esc1).join('<br>') : '(no settings)'}</th>`)).join('')}</tr>`
+    : `<tr><th scope="col">Scenario</th>${th}</tr>`
+  const columns = tables ? tables.flatMap((t) => t.columns.map((c) => c.label)) : idps
   const rows = scenarios.map((sc) => {
-    const tds = idps.map((idp) => {
+    const tds = columns.map((idp) => {
       const s = cells[sc]?.[idp] ?? 'skip'
       const ref = refs.find((r) => r.idp === idp && r.scenario === sc)
-      const label = `${HTML_SYMBOLS[s]} ${s}`
+      const n = tables ? countCell(report, sc, idp) : undefined
+      const label = `${HTML_SYMBOLS[s]} ${s}${n ? ` ${n.count}` : ''}`
       const inner = ref ? `<a href="#${ref.id}" data-pick-idp="${attr(idp)}">${label}</a>` : `<span title="nothing ran">${label}</span>`
       return `<td class="st st-${s}" data-col-idp="${attr(idp)}">${inner}</td>`
     })
     return `<tr><th scope="row">${esc1(sc)}</th>${tds.join('')}</tr>`
   })
-  return `<h2 id="matrix-title">Compliance matrix (scenario × IdP)</h2>
-<table class="matrix" id="matrix" aria-labelledby="matrix-title"><thead><tr><th scope="col">Scenario</th>${th}</tr></thead>
-<tbody>${rows.join('\n')}</tbody></table>`
+  const title = tables ? 'Setting matrix (IdP × setting × scenario)' : 'Compliance matrix (scenario × IdP)'
+  return `<h2 id="matrix-title">${title}</h2>
+<table class="matrix" id="matrix" aria-labelledby="matrix-title"><thead>${head}</thead>
+<tbody>${rows.join('\n')}</tbody></table>${tables ? `\n<p class="muted">${esc1(SETTING_LEGEND)}.</p>` : ''}`
 }
 
 function sections(report: RunReport): string {
@@ -186,7 +198,8 @@ function filters(report: RunReport): string {
     const checked = !anyProblem || DETAILED.has(s) ? ' checked' : ''
     return `<label><input type="checkbox" name="status" value="${s}"${checked}> <span class="st-${s}">${HTML_SYMBOLS[s]}</span> ${s} (${counts.get(s) ?? 0})</label>`
   }).join('\n')
-  const idps = [...new Set([...report.idps, ...report.results.map((r) => r.idp)])]
+  // Profile runs, as the matrix columns: under settings, one entry per setting.
+  const idps = [...new Set([...(report.matrix.idps.length ? report.matrix.idps : report.idps), ...report.results.map(runLabel)])]
   const options = [`<option value="">all IdPs</option>`, ...idps.map((idp) => `<option value="${attr(idp)}">${esc1(idp)}</option>`)].join('')
   // Hidden until the script runs: without it, every row shows and there is nothing to filter with.
   return `<form id="filters" hidden aria-label="Filter results">
@@ -206,7 +219,7 @@ function resultItem(r: Result, report: RunReport, n: number, causes: RootCauses)
   if (r.status === 'pass' && r.message && r.message !== r.title) line += `<span class="why">— ${esc1(r.message)}</span>`
   const blocked = causes.blockedBy(r)
   const details = DETAILED.has(r.status) ? detailsOf(r, report, blocked) : ''
-  return `<li class="result" id="r${n}" data-status="${r.status}" data-idp="${attr(r.idp)}"><div class="line">${line}</div>${details}</li>`
+  return `<li class="result" id="r${n}" data-status="${r.status}" data-idp="${attr(runLabel(r))}"><div class="line">${line}</div>${details}</li>`
 }
 
 function detailsOf(r: Result, report: RunReport, blocked: readonly Result[]): string {
