@@ -232,7 +232,7 @@ const order = (q: Quirk) => [Q.bool, Q.manager, Q.addFilter, Q.pathless, Q.ops].
 export const entra: IdpProfile = {
   name: 'entra',
   title: 'Microsoft Entra ID',
-  description: 'Entra ID provisioning to a non-gallery SCIM app: capitalised PatchOp ops and "True"/"False" strings unless aadOptscim062020, one op per changed attribute, value-list member removal, $ref:null member adds, group lookups with excludedAttributes=members.',
+  description: 'Entra ID provisioning to a non-gallery SCIM app: an ADSCIMVersion header on every request, a lookup by the matching attribute (userName or the work email) before every create and update, capitalised PatchOp ops and "True"/"False" strings unless patchFlag=aadOptscim062020, one op per changed attribute ("Add" on a filter path for a first work email or phone), value-list member removal, $ref:null member adds, group lookups with excludedAttributes=members.',
   options: [
     { name: 'patchFlag', description: 'the flag appended to the Tenant URL. aadOptscim062020: SCIM-compliant PATCH (lower-case ops, JSON booleans, path-less multi-attribute replace, filtered member removal); AzureAdScimPatch2017: the documented way back to the old PATCH once the compliant one is the default, which it is not yet, so it sends the default shapes; none: no flag', default: 'none', values: [...PATCH_FLAGS] },
     { name: 'aadOptscim062020', description: 'older spelling of patchFlag=aadOptscim062020, kept for existing configs', default: false, values: ['true', 'false'] },
