@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { RequestSpec } from '../http/exchange.js'
-import type { ActionContext, ActionResult, IdpExpectation, IdpProfile } from './types.js'
+import type { ActionContext, ActionImpl, ActionResult, IdpExpectation, IdpProfile } from './types.js'
 import { BASE_MAPPING, buildUser, flattenChanges, getPath, parsePath, pathFor } from './mapping.js'
 import { SCHEMA, filterQuery, literal, opName, patchOp, resourcePath } from './wire.js'
 import { answer, firstResource, memberList, runState } from './common.js'
@@ -298,22 +298,13 @@ export const entra: IdpProfile = {
       const x = await send(ctx, { method: 'GET', path: '/Users', rawQuery: query(filter ?? `userName eq ${literal(String(args.userName))}`) })
       return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
     },
-    createUser: lookupThenCreate((ctx, args) => entra.actions.findUser!(ctx, args), async (ctx, args) => {
-      const { manager, custom, ...attrs } = args
-      const mapped = buildUser({ active: true, ...attrs }, ctx.mapping)
-      const { userName, externalId, active, emails, name, ...rest } = mapped
-      if (name?.givenName !== undefined && name?.familyName !== undefined) name.formatted = `${name.givenName} ${name.familyName}`
-      const body: Record<string, unknown> = { schemas: [SCHEMA.user, SCHEMA.enterprise] }
-      Object.assign(body, dropUndefined({ externalId, userName, active, emails, meta: { resourceType: 'User' }, name: name && { formatted: name.formatted, familyName: name.familyName, givenName: name.givenName, ...name } }), rest, { roles: [] })
-      // Custom extension attributes go under their URN, which Entra does not add to schemas (EN-MAP).
-      if (custom && typeof custom === 'object') body[ctx.custom.urn] = { ...(custom as object) }
-      const x = await judged(ctx, { method: 'POST', path: '/Users', body }, [Q.createExtras])
-      const id = (x.response?.json as { id?: unknown } | undefined)?.id
-      if (typeof id === 'string' && typeof args.email === 'string') emailsOf(ctx).set(id, args.email)
-      // Reference attributes follow in a separate PATCH once the user exists (EN-HOW, provisioning cycles step 6).
-      if (manager !== undefined && typeof id === 'string') await patchUser(ctx, { id }, { manager })
-      return { exchange: x }
-    }),
+    createUser: async (ctx, args) => {
+      const r = await createFlow(ctx, args)
+      // A user the lookup found is linked, not created: Entra holds its email for later lookups all the same.
+      const linked = (r.value as { id?: unknown } | undefined)?.id
+      if (!r.exchange && typeof linked === 'string' && typeof args.email === 'string') emailsOf(ctx).set(linked, args.email)
+      return r
+    },
     async getUser(ctx, args) {
       return { exchange: await send(ctx, { method: 'GET', path: resourcePath('Users', args.id) }) }
     },
@@ -372,6 +363,24 @@ export const entra: IdpProfile = {
     },
   },
 }
+
+/** Entra's create: the lookup by the matching attribute, then the POST (and the manager PATCH) when nobody is found. */
+const createFlow: ActionImpl = lookupThenCreate((ctx, args) => entra.actions.findUser!(ctx, args), async (ctx, args) => {
+  const { manager, custom, ...attrs } = args
+  const mapped = buildUser({ active: true, ...attrs }, ctx.mapping)
+  const { userName, externalId, active, emails, name, ...rest } = mapped
+  if (name?.givenName !== undefined && name?.familyName !== undefined) name.formatted = `${name.givenName} ${name.familyName}`
+  const body: Record<string, unknown> = { schemas: [SCHEMA.user, SCHEMA.enterprise] }
+  Object.assign(body, dropUndefined({ externalId, userName, active, emails, meta: { resourceType: 'User' }, name: name && { formatted: name.formatted, familyName: name.familyName, givenName: name.givenName, ...name } }), rest, { roles: [] })
+  // Custom extension attributes go under their URN, which Entra does not add to schemas (EN-MAP).
+  if (custom && typeof custom === 'object') body[ctx.custom.urn] = { ...(custom as object) }
+  const x = await judged(ctx, { method: 'POST', path: '/Users', body }, [Q.createExtras])
+  const id = (x.response?.json as { id?: unknown } | undefined)?.id
+  if (typeof id === 'string' && typeof args.email === 'string') emailsOf(ctx).set(id, args.email)
+  // Reference attributes follow in a separate PATCH once the user exists (EN-HOW, provisioning cycles step 6).
+  if (manager !== undefined && typeof id === 'string') await patchUser(ctx, { id }, { manager })
+  return { exchange: x }
+})
 
 async function addMembers(ctx: ActionContext, groupId: unknown, ids: string[]) {
   const body = patchOp([{ op: op(ctx, 'add'), path: 'members', value: ids.map((value) => ({ $ref: null, value })) }])
