@@ -101,6 +101,7 @@ function matchFilter(ctx: ActionContext, who: { userName?: unknown; email?: unkn
   if (who.userName !== undefined) return `userName eq ${literal(String(who.userName))}`
   return undefined
 }
+
 const style = (ctx: ActionContext) => (flag(ctx) ? 'lower' : 'capitalised') as 'lower' | 'capitalised'
 const op = (ctx: ActionContext, name: 'add' | 'replace' | 'remove') => opName(name, style(ctx))
 
@@ -239,7 +240,7 @@ export const entra: IdpProfile = {
     // two together would only repeat settings, or name opposite flags).
     { name: 'aadOptscim062020', description: 'true | false: older spelling of patchFlag=aadOptscim062020, kept for existing configs (not varied by entra:all, which varies patchFlag)', default: 'false', validate: (v) => (/^(true|false)$/i.test(v) ? undefined : 'must be true or false') },
     { name: 'matchingAttribute', description: 'the attribute Entra matches users on before creating or updating them: userName (default mapping: userPrincipalName) or emails, i.e. emails[type eq "work"].value (mail); lookups are GET /Users?filter=<attribute> eq "…"', default: 'userName', values: ['userName', 'emails'] },
-    { name: 'adscimVersion', description: 'the value of the ADSCIMVersion header Entra sends on every request (servers recognise Entra by its presence; Microsoft documents no value). Empty: the header is not sent', default: ADSCIM_DEFAULT, validate: (v) => (/^[\x20-\x7e]*$/.test(v) ? undefined : 'must be printable ASCII (it is sent as a header value)') },
+    { name: 'adscimVersion', description: 'the value of the ADSCIMVersion header Entra sends on every request (servers recognise Entra by its presence; Microsoft documents no value). Empty: the header is not sent. Quote it in scim-check.yaml ("5.0"), or YAML reads a number', default: ADSCIM_DEFAULT, validate: (v) => (/^[\x20-\x7e]*$/.test(v) ? undefined : 'must be printable ASCII (it is sent as a header value)') },
   ],
   mapping: {
     ...BASE_MAPPING,
