@@ -181,6 +181,16 @@ describe('rehire-groups: Entra does not restore memberships on reactivation', ()
   }, 60_000)
 })
 
+describe('each fault, over every built-in scenario and every profile, fails Entra alone', () => {
+  it.each([
+    ['no-create-from-filter', 'idp.entra.add-filter-path'],
+    ['deactivate-drops-memberships', 'idp.memberships-kept-inactive'],
+  ])('%s', async (fault, id) => {
+    const report = await runBuiltin({ idps: ['all'], builtinFaults: [fault] })
+    expect(problems(report).map((p) => p.replace(/\] .*$/, ']'))).toEqual([`entra/${fault === 'no-create-from-filter' ? 'add-email/add-email-and-phone' : 'rehire-groups/memberships-after-rehire'} ${id} [fail]`])
+  }, 120_000)
+})
+
 describe('the built-in server is quiet under every profile and setting', () => {
   it.each([...otherSettings(), ['entra', {}], ['entra', { patchFlag: 'aadOptscim062020' }], ['entra', { matchingAttribute: 'emails' }]] as [string, Record<string, unknown>][])('%s %o on add-email and rehire-groups', async (idp, options) => {
     expect(problems(await runBuiltin({ idps: [idp], idpOptions: { [idp]: options }, scenarios: ['add-email', 'rehire-groups'] }))).toEqual([])
