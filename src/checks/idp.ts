@@ -10,6 +10,7 @@ import { cannot, describeWrite, detailOf, isObject, json, requestLine, sentBody,
 
 const DOCS = {
   entraTutorial: 'https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups',
+  entraHow: 'https://learn.microsoft.com/entra/identity/app-provisioning/how-provisioning-works',
   okta: 'https://developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20/',
   catalogue: 'https://www.rfc-editor.org/rfc/rfc7644#section-7',
 } as const
@@ -63,6 +64,29 @@ export const checks: CheckDef[] = [
     }
     return s === 200 ? { ok: true, message: 'the deactivated user is still readable by id' } : { ok: false, message: `Deactivated user disappears: GET by id answered ${s}`, expected: '200', actual: String(s) }
   }),
+
+  // RFC 7643/7644 say nothing of what deactivation does to memberships, so under other profiles a loss is information
+  // only. Entra documents that it does not restore them on reactivation and that the application should keep them.
+  {
+    ...idp('idp.memberships-kept-inactive', 'A deactivated user keeps its group memberships', ['entra'], { idp: 'entra', behaviour: "When a user goes from soft-deleted to active, the provisioning service activates the user in the target app, but won't automatically restore the group memberships. The target application should maintain the group memberships for the user in inactive state", url: DOCS.entraHow }, 'After a user is deactivated and reactivated, User.groups still lists the groups it belonged to: Entra sends no membership adds on reactivation, so memberships the server dropped stay lost until an admin restarts provisioning.', (x, ctx) => {
+      const none = answered(x)
+      if (none) return none
+      if (x.response!.status !== 200) return cannot(`reading the user back answered ${x.response!.status}`)
+      const user = json(x)
+      const group = String(ctx.args.group ?? '')
+      const raw = isObject(user) ? Object.entries(user).find(([k]) => k.toLowerCase() === 'groups')?.[1] : undefined
+      const ids = Array.isArray(raw) ? raw.map((g) => String((g as Json)?.value)) : undefined
+      // Absent groups prove a loss only where this server has listed the membership on the user before.
+      const shownBefore = ctx.history.some((h) => {
+        const j = json(h)
+        return isObject(j) && j.id === user?.id && Array.isArray(j.groups) && j.groups.some((g: Json) => String(g?.value) === group)
+      })
+      if (ids === undefined && !shownBefore) return skip('the server never returned User.groups for this user, so its memberships cannot be seen')
+      if (ids?.includes(group)) return { ok: true, message: `after deactivation and reactivation User.groups still lists group ${group}` }
+      return { ok: false, message: `User ${String(user?.id)} lost its membership in group ${group} across deactivation and reactivation; Entra does not re-add memberships when it reactivates a user`, expected: `groups containing ${group}`, actual: show(ids ?? []) }
+    }),
+    args: ['group'],
+  },
 
   idp('idp.group-displayName-unique', 'Group displayName is unique', ['entra'], { idp: 'entra', behaviour: 'Group displayName is unique; Entra matches groups by displayName', url: DOCS.entraTutorial }, 'A second group with an existing displayName is refused with 409: Entra matches groups by displayName, and a duplicate makes its lookups ambiguous.', (x, ctx) => {
     const none = answered(x)

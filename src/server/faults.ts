@@ -548,6 +548,49 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
       return bad ? errorResponse(400, 'manager must be an object with "value"', 'invalidValue') : undefined
     },
   },
+  {
+    // RFC 7644 §3.5.2.1 says what an add does to an attribute, not how to create an element through a value filter
+    // that matches nothing; Table 9's noTarget ("the specified path value contains a filter that yields no match")
+    // lets a server refuse it. So this is not an RFC defect: it fails Entra, which adds first values that way.
+    name: 'no-create-from-filter',
+    description: 'An "add" through a value filter that matches no element (Entra\'s {"op":"Add","path":"emails[type eq \\"work\\"].value"} for a user with no work email) is refused with 400 noTarget instead of creating the element; replace, and add on an existing element, work',
+    before: (ctx) => {
+      const r = ctx.route
+      if (r.kind !== 'item' || r.resource !== 'User') return undefined
+      const user = ctx.store.record('User', r.id)
+      if (!user) return undefined
+      for (const op of patchOperations(ctx)) {
+        const path = opValue(op, 'path')
+        if (String(opValue(op, 'op')).toLowerCase() !== 'add' || typeof path !== 'string') continue
+        const m = /^([A-Za-z][\w-]*)\[\s*type\s+eq\s+"([^"]*)"\s*\]/i.exec(path)
+        if (!m) continue
+        const key = Object.keys(user.attrs).find((k) => k.toLowerCase() === m[1].toLowerCase())
+        const list = key ? user.attrs[key] : undefined
+        const matched = Array.isArray(list) && list.some((e) => isPlainObject(e) && String(e['type']).toLowerCase() === m[2].toLowerCase())
+        if (!matched) return errorResponse(400, `No value of "${m[1]}" matches "${path}"`, 'noTarget')
+      }
+      return undefined
+    },
+  },
+  {
+    // RFC 7644 says nothing of memberships when active turns false; Entra relies on them surviving, because it does
+    // not re-add them on reactivation (how-provisioning-works: "The target application should maintain the group
+    // memberships for the user in inactive state").
+    name: 'deactivate-drops-memberships',
+    description: 'Setting a user inactive (PATCH or PUT with active false) also removes it from every group, so a reactivated user comes back without its groups',
+    after: (ctx, res) => {
+      const r = ctx.route
+      if ((ctx.req.method !== 'PATCH' && ctx.req.method !== 'PUT') || r.kind !== 'item' || r.resource !== 'User' || res.status >= 300) return res
+      const user = ctx.store.record('User', r.id)
+      if (!user || user.attrs['active'] !== false) return res
+      for (const g of ctx.store.records('Group')) {
+        const members = g.attrs['members']
+        if (!Array.isArray(members) || !members.some((m) => isPlainObject(m) && m['value'] === user.id)) continue
+        ctx.store.patch('Group', g.id, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'remove', path: `members[value eq "${user.id}"]` }] })
+      }
+      return res
+    },
+  },
 
   // ---- auth ----
   {

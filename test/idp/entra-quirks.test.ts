@@ -25,6 +25,7 @@ const CASES = [
   { fault: 'member-ref-null-rejected', scenarios: ['group-sync'], sends: DEFAULT, spared: undefined, id: 'idp.entra.member-ref-null', says: /\[\{"\$ref":null,"value":…\}\]/, url: TUT },
   { fault: 'unknown-schema-rejected', scenarios: ['group-sync'], sends: DEFAULT, spared: undefined, id: 'idp.entra.group-schema-uri', says: /ResourceManagement\/ADSCIM\/2\.0\/Group/, url: TUT },
   { fault: 'create-readonly-rejected', scenarios: ['create'], sends: DEFAULT, spared: undefined, id: 'idp.entra.create-meta-roles', says: /"meta": \{"resourceType":"User"\} and "roles": \[\]/, url: TUT },
+  { fault: 'no-create-from-filter', scenarios: ['add-email'], sends: DEFAULT, spared: undefined, id: 'idp.entra.add-filter-path', says: /"Add" on a filter path/, url: 'https://github.com/Captain-P-Goldfish/SCIM-SDK/issues/416' },
   { fault: 'manager-string-rejected', scenarios: ['update'], sends: DEFAULT, spared: undefined, id: 'idp.entra.manager-bare-id', says: /bare manager id/, url: 'https://github.com/Captain-P-Goldfish/SCIM-SDK/issues/686' },
 ]
 

@@ -9,6 +9,9 @@ import { pinnedVariant, recordRun, type Sent } from '../helpers/recording.js'
 const VARIANTS = [
   { variant: 'default', options: {} },
   { variant: 'aadOptscim062020', options: { aadOptscim062020: true } },
+  // Every lookup by emails[type eq "work"].value instead of userName (patchFlag=AzureAdScimPatch2017 sends the default
+  // shapes, so it is compared with the default in entra-flows.test.ts rather than pinned again).
+  { variant: 'matching-emails', options: { matchingAttribute: 'emails' } },
 ]
 
 describe.each(VARIANTS)('entra $variant: traffic matches the pinned fixtures', ({ variant, options }) => {
@@ -28,8 +31,9 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
 
 describe('entra sends the documented payloads', () => {
   it('default: capitalised ops, string booleans, value-list removal, $ref:null adds, Microsoft group schema', async () => {
-    const { sent } = await recordRun({ idp: 'entra', scenarios: ['connection', 'create', 'update', 'deactivate', 'rehire', 'group-sync', 'custom-attributes'] })
+    const { sent } = await recordRun({ idp: 'entra', scenarios: ['connection', 'create', 'update', 'add-email', 'deactivate', 'rehire', 'group-sync', 'custom-attributes'] })
     expect(sent.every((r) => r.headers['user-agent'] === undefined)).toBe(true)
+    expect(sent.every((r) => r.headers.adscimversion === '5.0')).toBe(true)
     const [users, groups] = step(sent, 'connection', 'test-connection')
     expect(users.target).toMatch(/^\/scim\/v2\/Users\?filter=userName\+eq\+%22[0-9a-f-]{36}%22$/)
     expect(groups.target).toMatch(/^\/scim\/v2\/Groups\?excludedAttributes=members&filter=displayName\+eq\+%22[0-9a-f-]{36}%22$/)
@@ -60,6 +64,11 @@ describe('entra sends the documented payloads', () => {
       { op: 'Add', path: `${ENTERPRISE}:department`, value: 'Research' },
     ])
     expect(json(step(sent, 'update', 'change-manager')[1]).Operations).toEqual([{ op: 'Add', path: `${ENTERPRISE}:manager`, value: expect.any(String) }])
+    // A user without a work email or phone: Entra adds them through their filter paths.
+    expect(json(step(sent, 'add-email', 'add-email-and-phone')[1]).Operations).toEqual([
+      { op: 'Add', path: 'emails[type eq "work"].value', value: expect.stringMatching(/@example\.com$/) },
+      { op: 'Add', path: 'phoneNumbers[type eq "work"].value', value: '+1 555 0100' },
+    ])
 
     expect(step(sent, 'deactivate', 'deactivate').map((r) => json(r))).toEqual([{ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] }])
     expect(json(step(sent, 'rehire', 'reactivate')[1]).Operations).toEqual([{ op: 'Replace', path: 'active', value: 'True' }])
