@@ -50,8 +50,9 @@ const BEHAVIOURS: Behaviour[] = [
   { topic: 'Update user (userUpdate=put)', does: 'PUT /Users/{id} with the whole user: id, schemas [enterprise, core], [] for multi-valued attributes without values', source: cite('JC-SAMPLES'), confidence: 'S' },
   { topic: 'Deactivate / reactivate', does: 'PATCH replace path active false / true (JSON boolean); with userUpdate=put, a PUT of the whole user', source: cite('JC-DOC', 'RUST-FIX'), confidence: 'S' },
   { topic: 'Delete user', does: 'Only the connection-test user; when JumpCloud otherwise deletes instead of deactivating is undocumented', source: cite('JC-DOC'), confidence: 'D' },
-  { topic: 'Groups', does: 'Empty groups are never created: POST /Groups carries the first member; existing groups with the same name are taken over (looked up by displayName); renamed and deleted with the JumpCloud group', source: cite('JC-HEAP', 'JC-TROUBLE'), confidence: 'D' },
-  { topic: 'Member add', does: 'PATCH add path members [{value}] (no display, no type)', source: cite('RUST-FIX'), confidence: 'S' },
+  { topic: 'Groups', does: 'Empty groups are never created; existing groups with the same name are taken over (looked up by displayName); renamed and deleted with the JumpCloud group', source: cite('JC-HEAP', 'JC-TROUBLE'), confidence: 'D' },
+  { topic: 'Group created with its first member', does: 'createGroup without members sends nothing: the group exists only in JumpCloud until a member is added; the first addMembers sends POST /Groups {displayName, members:[{value: <first>}]}, then PATCH add [{value}] for the other members of that change. A read, rename or delete of a group never pushed sends nothing', source: cite('JC-HEAP', 'JC-DOC'), confidence: 'I' },
+  { topic: 'Member add', does: 'PATCH add path members [{value}] (no display, no type); a batch size is undocumented, so one PATCH carries every member of one change', source: cite('RUST-FIX'), confidence: 'S' },
   { topic: 'Member remove', does: 'PATCH remove path "members" with a value list [{value}] (no filter)', source: cite('UNIMONI'), confidence: 'S' },
   { topic: 'Group rename / lookup bodies', does: 'PATCH replace path displayName; GET /Groups?filter=displayName%20eq%20"…"', source: cite('JC-HEAP'), confidence: 'I' },
   { topic: 'Headers, import, errors', does: 'Bearer token or "SCIM API Key"; User-Agent, paging and retry behaviour undocumented (scim-check\'s default headers are sent)', source: cite('JC-DOC'), confidence: 'D' },
@@ -61,6 +62,32 @@ const BEHAVIOURS: Behaviour[] = [
 const directoryOf = (ctx: ActionContext) => runState(ctx, 'jumpcloud.directory', () => new IdpDirectory())
 /** Members this profile put into each group (per run), to tell a remove-all from a targeted removal. */
 const membershipOf = (ctx: ActionContext) => runState(ctx, 'jumpcloud.membership', () => new Map<string, Set<string>>())
+
+/**
+ * A group that exists in JumpCloud but not yet in the application: JumpCloud never creates an empty group, so an
+ * empty createGroup is remembered here, under a handle, until its first member is added. The record is also what
+ * the step saves, so once the group is pushed its `id` becomes the application's id and later steps address it.
+ */
+interface Unpushed {
+  id: string
+  displayName: string
+  externalId?: unknown
+  /** Set once pushed: the handle then resolves to the application's id. */
+  pushed?: string
+}
+const unpushedOf = (ctx: ActionContext) => runState(ctx, 'jumpcloud.unpushed', () => new Map<string, Unpushed>())
+const HANDLE = 'jumpcloud-unpushed-'
+
+/** The application's id for a group id or handle; undefined for a group JumpCloud has not pushed. */
+function groupId(ctx: ActionContext, id: unknown): string | undefined {
+  const s = String(id)
+  if (!s.startsWith(HANDLE)) return s
+  return unpushedOf(ctx).get(s)?.pushed
+}
+
+function unpushed(ctx: ActionContext, what: string): ActionResult {
+  return notSent(ctx, 'idp.jumpcloud.not-sent', `JumpCloud has not pushed this group to the application (it never creates an empty group, ${cite('JC-HEAP')}), so it sends nothing to ${what} it`)
+}
 
 /** JumpCloud's request shapes, for the shared quirk judge; only the PUT carries something a minimal pair can undo. */
 const Q = {
@@ -250,45 +277,81 @@ export const jumpcloud: IdpProfile = {
       if (off) return off
       const members = memberList(args.members).map((m) => m.value)
       if (!members.length) {
-        return notSent(ctx, 'idp.jumpcloud.not-sent', `JumpCloud never creates an empty group (${cite('JC-HEAP')}); it creates the group when its first member is assigned. Give createGroup members to model that`)
+        // Nothing on the wire yet; the saved record lets the scenario go on, and addMembers pushes the group.
+        const record: Unpushed = { id: `${HANDLE}${randomUUID()}`, displayName: String(args.displayName) }
+        if (args.externalId !== undefined) record.externalId = args.externalId
+        unpushedOf(ctx).set(record.id, record)
+        const skipped = notSent(ctx, 'idp.jumpcloud.not-sent', `JumpCloud never creates an empty group (${cite('JC-HEAP')}); it creates "${record.displayName}" in the application with its first member, when one is added`)
+        return { ...skipped, value: record }
       }
       return { exchange: await createGroup(ctx, String(args.displayName), members, args.externalId) }
     },
     async getGroup(ctx, args) {
-      return groupsOff(ctx) ?? { exchange: await ctx.send({ method: 'GET', path: resourcePath('Groups', args.id) }) }
+      const off = groupsOff(ctx)
+      if (off) return off
+      const id = groupId(ctx, args.id)
+      return id === undefined ? unpushed(ctx, 'read') : { exchange: await ctx.send({ method: 'GET', path: resourcePath('Groups', id) }) }
     },
     async findGroup(ctx, args) {
       const off = groupsOff(ctx)
       if (off) return off
+      if ([...unpushedOf(ctx).values()].some((g) => !g.pushed && g.displayName === String(args.displayName))) return unpushed(ctx, 'look up')
       const x = await inferred(ctx, { method: 'GET', path: '/Groups', rawQuery: encodeQuery([['filter', `displayName eq ${literal(String(args.displayName))}`]]) }, 'takes over an existing group whose name matches')
       return { exchange: x, value: firstResource(x.response?.json) ?? x.response?.json }
     },
     async addMembers(ctx, args) {
       const off = groupsOff(ctx)
       if (off) return off
-      const ids = memberList(args.members).map((m) => m.value)
-      const x = await sendJudged(ctx, { method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }]) }, [Q.addMembers])
+      let ids = memberList(args.members).map((m) => m.value)
+      const record = unpushedOf(ctx).get(String(args.id))
+      if (record && !record.pushed) {
+        // The first member assignment is what creates the group in the application (JC-HEAP: no empty groups).
+        const created = await createGroup(ctx, record.displayName, ids.slice(0, 1), record.externalId)
+        const id = (created.response?.json as { id?: unknown } | undefined)?.id
+        if (!accepted(created) || typeof id !== 'string') return { exchange: created }
+        record.pushed = id
+        record.id = id
+        ids = ids.slice(1)
+        if (!ids.length) return { exchange: created }
+      }
+      const id = groupId(ctx, args.id)
+      if (id === undefined) return unpushed(ctx, 'add members to')
+      const x = await sendJudged(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp([{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }]) }, [Q.addMembers])
       const membership = membershipOf(ctx)
-      if (accepted(x)) for (const id of ids) (membership.get(String(args.id)) ?? membership.set(String(args.id), new Set()).get(String(args.id))!).add(id)
+      if (accepted(x)) for (const m of ids) (membership.get(id) ?? membership.set(id, new Set()).get(id)!).add(m)
       return { exchange: x }
     },
     async removeMembers(ctx, args) {
       const off = groupsOff(ctx)
       if (off) return off
-      return { exchange: await removeMembers(ctx, String(args.id), memberList(args.members).map((m) => m.value)) }
+      const id = groupId(ctx, args.id)
+      if (id === undefined) return unpushed(ctx, 'remove members from')
+      return { exchange: await removeMembers(ctx, id, memberList(args.members).map((m) => m.value)) }
     },
     async renameGroup(ctx, args) {
       const off = groupsOff(ctx)
       if (off) return off
-      const x = await inferred(ctx, { method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'replace', path: 'displayName', value: args.displayName }]) }, 'renames groups (group renaming is supported)')
-      return outcome(x, args.id)
+      const id = groupId(ctx, args.id)
+      if (id === undefined) {
+        // Renamed in JumpCloud only; the group reaches the application under its new name.
+        const record = unpushedOf(ctx).get(String(args.id))
+        if (record) record.displayName = String(args.displayName)
+        return unpushed(ctx, 'rename')
+      }
+      const x = await inferred(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp([{ op: 'replace', path: 'displayName', value: args.displayName }]) }, 'renames groups (group renaming is supported)')
+      return outcome(x, id)
     },
     async deleteGroup(ctx, args) {
       const off = groupsOff(ctx)
       if (off) return off
-      const x = await sendJudged(ctx, { method: 'DELETE', path: resourcePath('Groups', args.id) }, [Q.deleteGroup])
-      if (accepted(x)) membershipOf(ctx).delete(String(args.id))
-      return deleted(x, args.id)
+      const id = groupId(ctx, args.id)
+      if (id === undefined) {
+        unpushedOf(ctx).delete(String(args.id))
+        return unpushed(ctx, 'delete')
+      }
+      const x = await sendJudged(ctx, { method: 'DELETE', path: resourcePath('Groups', id) }, [Q.deleteGroup])
+      if (accepted(x)) membershipOf(ctx).delete(id)
+      return deleted(x, id)
     },
   },
 }

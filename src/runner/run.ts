@@ -370,6 +370,9 @@ class ScenarioRunner {
       return
     }
     if (!exchange) {
+      // An action the IdP defers (JumpCloud creates a group only with its first member) still gives later steps what
+      // they address it by; the profile fills in the real id once it sends the request.
+      if (step.save && value !== undefined) inst.vars[step.save] = value
       // The IdP does not perform this action (the profile said why): what depends on it is not judged either.
       const why = inst.results.slice(before).find((r) => r.status === 'skip')
       if (why && typeof args.id === 'string') inst.causality.notPerformed(args.id, causeOf(why))

@@ -9,7 +9,7 @@ import type { RunReport } from '../../src/runner/report.js'
  * documented shapes asserted directly, and each quirk shown to fail JumpCloud only.
  */
 
-/** JumpCloud creates a group with its first member, which the built-in group-sync scenario (empty create) cannot show. */
+/** A scenario that gives createGroup its first member itself (group-sync creates the group empty, which JumpCloud defers to the first add). */
 const FIRST_MEMBER = fileURLToPath(new URL('../../fixtures/idp/jumpcloud/scenarios/group-first-member.yaml', import.meta.url))
 
 // The connection scenario expects 200 from the step (JumpCloud's test answers 201, then 204) and custom-attributes
@@ -85,7 +85,20 @@ describe('jumpcloud sends the documented and captured payloads', () => {
     const empty = await recordRun({ idp: 'jumpcloud', scenarios: ['group-sync'] })
     expect(step(empty.sent, 'group-sync', 'create-group')).toEqual([])
     const skip = empty.report.results.find((r) => r.step === 'create-group' && r.id === 'idp.jumpcloud.not-sent')
-    expect(skip?.reason).toMatch(/never creates an empty group \(JC-HEAP https:\/\/jumpcloud\.com\//)
+    expect(skip?.reason).toMatch(/never creates an empty group \(JC-HEAP https:\/\/jumpcloud\.com\/.*with its first member, when one is added/)
+    // Nothing to find before the first member is added; the group-sync add then pushes it, carrying that member.
+    expect(step(empty.sent, 'group-sync', 'find-group')).toEqual([])
+    const add = step(empty.sent, 'group-sync', 'add-members')
+    expect(add.map(line)).toEqual(['POST /scim/v2/Groups', 'PATCH /scim/v2/Groups/<id>'])
+    expect(json(add[0])).toEqual({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: expect.stringMatching(/group-sync-group/), members: [{ value: expect.any(String) }] })
+    expect(json(add[1]).Operations).toEqual([{ op: 'add', path: 'members', value: [{ value: expect.any(String) }] }])
+    expect(json(add[1]).Operations[0].value[0].value).not.toBe(json(add[0]).members[0].value)
+    expect(json(step(empty.sent, 'group-sync', 'remove-member')[0]).Operations).toEqual([{ op: 'remove', path: 'members', value: [{ value: expect.any(String) }] }])
+    // Every later step addresses the group by the id the server gave it, and the run is green.
+    const groupPath = add[1].target
+    for (const name of ['read-group', 'remove-member', 'rename', 'read-renamed', 'delete-group', 'group-gone']) expect(step(empty.sent, 'group-sync', name)[0].target).toBe(groupPath)
+    expect(problems(empty.report).map((r) => `${r.id}: ${r.message}`)).toEqual([])
+    expect(empty.report.results.filter((r) => r.id === 'idp.jumpcloud.value-list-member-removal').map((r) => r.status)).toEqual(['pass'])
 
     const { sent } = await recordRun({ idp: 'jumpcloud', scenarios: [FIRST_MEMBER] })
     const s = 'group-first-member'
@@ -107,6 +120,12 @@ describe('a server that rejects a JumpCloud quirk fails JumpCloud only, naming t
     expect(hits[0].message).toMatch(/\{"op":"remove","path":"members","value":\[\{"value":"<id>"\}\]\}, no filter \(UNIMONI https:\/\/app\.uni-moni\.com\/.*\); the server also removed 1 member\(s\) that were not listed, so it reads the value list as "remove all members"/)
     const other = await recordRun({ idp: 'generic', scenarios: [FIRST_MEMBER], faults: ['patch-remove-all-members'] })
     expect(problems(other.report).map((r) => `${r.id}: ${r.message}`)).toEqual([])
+  }, 60_000)
+
+  it('the built-in group-sync now exercises the value-list removal under JumpCloud: a remove-all server fails it there', async () => {
+    const jc = await recordRun({ idp: 'jumpcloud', scenarios: ['group-sync'], faults: ['patch-remove-all-members'] })
+    expect(failed(jc.report, 'idp.jumpcloud.value-list-member-removal')).toHaveLength(1)
+    expect(failed(jc.report, 'lifecycle.user-groups-kept').map((r) => r.step)).toEqual(['member-1-stayed'])
   }, 60_000)
 
   it('a server without PUT fails JumpCloud only when its updates are PUTs (userUpdate=put)', async () => {
