@@ -28,12 +28,13 @@ import { checks as idpAnnex } from './idp.js'
 import { checks as transport } from './transport.js'
 import { checks as integrity } from './integrity.js'
 import { checks as safety } from './safety.js'
+import { checks as scale } from './scale.js'
 
 /**
  * Every check the tool knows, by id. A new catalogue area is one file exporting `checks` plus one line here.
  * Profiles' own IdP expectations (idp.<profile>.*) live with the profiles (IdpProfile.expectations).
  */
-const AREAS: CheckDef[][] = [media, auth, errors, discovery, resource, importWalk, lifecycle, create, retrieve, list, filter, sort, attrs, search, put, patch, del, user, group, ext, etag, bulk, me, kase, idpAnnex, transport, integrity, safety]
+const AREAS: CheckDef[][] = [media, auth, errors, discovery, resource, importWalk, lifecycle, create, retrieve, list, filter, sort, attrs, search, put, patch, del, user, group, ext, etag, bulk, me, kase, idpAnnex, transport, integrity, safety, scale]
 
 let byId: Map<string, CheckDef> | undefined
 

@@ -64,6 +64,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { flags: '--max-json-depth <n>', help: `deepest JSON nesting parsed (default ${DEFAULTS.maxJsonDepth})`, key: 'maxJsonDepth', parse: int },
   { flags: '--suite <name>', help: 'a review program, offline: okta-oin or entra-gallery (runs the scenarios its steps name and maps each verdict to its step)', key: 'suite', env: 'SCIM_CHECK_SUITE' },
   { flags: '--allow-load', help: "with --suite entra-gallery: the target may take the 60-second paced load of the 25 requests/s step (hundreds of writes); the built-in server always may", key: 'allowLoad' },
+  { flags: '--group-size <n>', help: `members in the group the group-scale scenario pushes (default ${DEFAULTS.groupSize}); it creates that many users, and two more`, key: 'groupSize', parse: int },
   { flags: '--max-pages <n>', help: `most pages one list walk follows (default ${DEFAULTS.maxPages})`, key: 'maxPages', parse: int },
 ]
 

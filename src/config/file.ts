@@ -79,6 +79,7 @@ interface RawConfig {
   maxBodyBytes?: number
   maxJsonDepth?: number
   maxPages?: number
+  groupSize?: number
   transcript?: string
   checks?: string | string[]
   skipChecks?: string | string[]
@@ -189,6 +190,7 @@ export function loadConfigText(text: string, file: string, options: ConfigFileOp
   if (raw.maxBodyBytes !== undefined) out.maxBodyBytes = raw.maxBodyBytes
   if (raw.maxJsonDepth !== undefined) out.maxJsonDepth = raw.maxJsonDepth
   if (raw.maxPages !== undefined) out.maxPages = raw.maxPages
+  if (raw.groupSize !== undefined) out.groupSize = raw.groupSize
   if (raw.transcript !== undefined) out.transcript = here(raw.transcript)
   if (raw.checks !== undefined) out.checks = typeof raw.checks === 'string' ? [raw.checks] : raw.checks
   if (raw.skipChecks !== undefined) out.skipChecks = typeof raw.skipChecks === 'string' ? [raw.skipChecks] : raw.skipChecks

@@ -68,6 +68,7 @@ export function resolveRunConfig(flags: Partial<Record<keyof RunConfig | AuthInp
     compare: pick('compare') as string | undefined,
     suite: pick('suite') as string | undefined,
     allowLoad: bool(String(pick('allowLoad') ?? 'false')),
+    groupSize: Number(pick('groupSize') ?? DEFAULTS.groupSize),
   }
   const given = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined)
   if (config.suite !== undefined && (given(flags.scenarios) || given(flags.idps))) {

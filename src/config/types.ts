@@ -66,6 +66,8 @@ export interface RunConfig {
   suite?: string
   /** The target may be put under sustained load (a suite's rate step); the built-in server always may. */
   allowLoad?: boolean
+  /** How many members the group-scale scenario pushes (`{{ run.groupSize }}`); default DEFAULTS.groupSize. */
+  groupSize?: number
 }
 
 export const DEFAULTS = {
@@ -75,4 +77,5 @@ export const DEFAULTS = {
   maxBodyBytes: 8 * 1024 * 1024,
   maxJsonDepth: 64,
   maxPages: 1000,
+  groupSize: 100,
 } as const

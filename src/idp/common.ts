@@ -12,11 +12,19 @@ export interface Member {
   display?: string
 }
 
-/** Scenarios give members as ids or {value, display}; profiles decide what goes on the wire. */
+/**
+ * Scenarios give members as ids, {value, display}, or the saved resources themselves (a list a repeated createUser
+ * saved: id, with displayName or userName as display); profiles decide what goes on the wire.
+ */
 export function memberList(members: unknown): Member[] {
   if (members === undefined || members === null) return []
   const list = Array.isArray(members) ? members : [members]
-  return list.map((m) => (typeof m === 'string' ? { value: m } : { value: String((m as Member).value), display: (m as Member).display }))
+  return list.map((m) => {
+    if (typeof m === 'string') return { value: m }
+    const o = m as Member & { id?: unknown; displayName?: unknown; userName?: unknown }
+    if (o.value === undefined && typeof o.id === 'string') return { value: o.id, display: String(o.displayName ?? o.userName ?? o.id) }
+    return { value: String(o.value), display: o.display }
+  })
 }
 
 export interface ImportValue {

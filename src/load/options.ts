@@ -3,8 +3,8 @@ import { UsageError } from '../errors.js'
 import type { PlanInput } from './plan.js'
 
 /** `scim-check load`'s flags, declared once for the command and its parser; imported at start-up, so kept light. */
-/** The run options that make sense for a load (target, auth, IdP, reporters, limits); scenario and check selection do not. */
-export const LOAD_RUN_OPTIONS = RUN_OPTIONS.filter((o) => !['scenarios', 'checks', 'skipChecks', 'baseline', 'strictBaseline', 'rotateCommand', 'transcript'].includes(o.key))
+/** The run options that make sense for a load (target, auth, IdP, reporters, limits); scenario and check selection do not, and the load's own --group-size (members per group) replaces group-scale's. */
+export const LOAD_RUN_OPTIONS = RUN_OPTIONS.filter((o) => !['scenarios', 'checks', 'skipChecks', 'baseline', 'strictBaseline', 'rotateCommand', 'transcript', 'groupSize'].includes(o.key))
 
 const num = (flag: string) => (v: string) => {
   const n = Number(v)

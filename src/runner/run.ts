@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { RunConfig } from '../config/types.js'
+import { DEFAULTS, type RunConfig } from '../config/types.js'
 import type { CheckContext, CheckDef, Discovery, Finding } from '../checks/define.js'
 import { ambientChecks, getCheck } from '../checks/registry.js'
 import { TargetError, UsageError } from '../errors.js'
@@ -276,7 +276,7 @@ class ScenarioRunner {
       profile,
       run,
       scenario,
-      vars: { unique: uniqueValues(this.runId, scope), run: { id: this.runId, prefix: `scimcheck-${this.runId}-` }, idp: { name: profile.name, options: this.givenOptions(run), ...(run.setting ? { setting: run.setting } : {}) }, custom: 'reason' in this.custom ? { urn: '', attributes: {}, readBack: {} } : { urn: this.custom.urn, attributes: this.custom.attributes, readBack: this.custom.readBack } },
+      vars: { unique: uniqueValues(this.runId, scope), run: { id: this.runId, prefix: `scimcheck-${this.runId}-`, groupSize: this.config.groupSize ?? DEFAULTS.groupSize }, idp: { name: profile.name, options: this.givenOptions(run), ...(run.setting ? { setting: run.setting } : {}) }, custom: 'reason' in this.custom ? { urn: '', attributes: {}, readBack: {} } : { urn: this.custom.urn, attributes: this.custom.attributes, readBack: this.custom.readBack } },
       results: [],
       ambient: new Map(),
       discovery,
@@ -301,20 +301,62 @@ class ScenarioRunner {
     for (const step of scenario.steps) {
       if (this.opts.signal?.aborted) break
       inst.step = step
-      inst.sent = []
       this.opts.onProgress?.({ idp: runLabel(run), scenario: scenario.name, step: step.name, index: 0, total: 0 })
-      try {
-        await this.step(inst, step, features)
-      } catch (err) {
-        // Whatever the server sent, one step's surprise is one error result, never the end of the run.
-        if (err instanceof TargetError) throw err
-        const msg = `scim-check could not run this step: ${(err as Error)?.message ?? String(err)}`
-        this.add(inst, this.result(inst, stepDescriptor(inst.scenario, step), { ok: 'error', message: msg, reason: `${msg} (please report it)` }))
-      }
+      if (step.repeat !== undefined) await this.repeated(inst, step, features)
+      else await this.guardedStep(inst, step, features)
     }
     inst.step = undefined
     this.finishAmbient(inst)
     return inst.results
+  }
+
+  private async guardedStep(inst: Instance, step: Step, features: Record<Feature, boolean>): Promise<void> {
+    inst.sent = []
+    try {
+      await this.step(inst, step, features)
+    } catch (err) {
+      // Whatever the server sent, one step's surprise is one error result, never the end of the run.
+      if (err instanceof TargetError) throw err
+      const msg = `scim-check could not run this step: ${(err as Error)?.message ?? String(err)}`
+      this.add(inst, this.result(inst, stepDescriptor(inst.scenario, step), { ok: 'error', message: msg, reason: `${msg} (please report it)` }))
+    }
+  }
+
+  /**
+   * A step run once per item (`repeat:`). Each repetition is an ordinary step that sees `repeat` (index from 1, item,
+   * count); afterwards `save` holds the list of the repetitions' values, and the results of one check are folded into
+   * one line per status, so a thousand creates read as one result that counts them, and one broken rule repeated a
+   * thousand times as one failure that lists where it recurred.
+   */
+  private async repeated(inst: Instance, step: Step, features: Record<Feature, boolean>): Promise<void> {
+    let over: unknown
+    try {
+      over = typeof step.repeat === 'number' ? step.repeat : render(step.repeat, inst.vars)
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err
+      this.missingValue(inst, step, err, this.skip(inst, step, `depends on a value an earlier step did not produce (${err.message})`))
+      return
+    }
+    const items = Array.isArray(over) ? over : typeof over === 'number' && Number.isInteger(over) && over >= 0 ? Array.from({ length: over }, (_, i) => i + 1) : undefined
+    if (!items) {
+      const msg = `repeat: ${JSON.stringify(over)} is neither a whole number nor a list`
+      this.add(inst, this.result(inst, stepDescriptor(inst.scenario, step), { ok: 'error', message: msg, reason: msg }))
+      return
+    }
+    const from = inst.results.length
+    const marks: number[] = []
+    const saved: unknown[] = []
+    for (const [i, item] of items.entries()) {
+      if (this.opts.signal?.aborted) break
+      inst.vars.repeat = { index: i + 1, item, count: items.length }
+      if (step.save) delete inst.vars[step.save]
+      marks.push(inst.results.length)
+      await this.guardedStep(inst, step, features)
+      if (step.save && inst.vars[step.save] !== undefined) saved.push(inst.vars[step.save])
+    }
+    delete inst.vars.repeat
+    if (step.save) inst.vars[step.save] = saved
+    inst.results.splice(from, inst.results.length - from, ...foldRepetitions(inst.results.slice(from), marks.map((m) => m - from), items.length))
   }
 
   private async step(inst: Instance, step: Step, features: Record<Feature, boolean>): Promise<void> {
@@ -616,6 +658,34 @@ class ScenarioRunner {
     inst.results.push(r)
     inst.causality.note(r.exchange, r)
   }
+}
+
+/**
+ * One result per check and status for a repeated step: the first keeps its place, its exchange and evidence, and says
+ * in how many repetitions the same verdict recurred (and which, for anything but a pass).
+ */
+export function foldRepetitions(results: Result[], marks: number[], total: number): Result[] {
+  if (total <= 1) return results
+  const repetitionOf = (i: number) => marks.filter((m) => m <= i).length
+  const groups = new Map<string, { first: Result; reps: number[] }>()
+  const out: Result[] = []
+  results.forEach((r, i) => {
+    const key = `${r.id}\u0000${r.status}\u0000${r.ambient ? 1 : 0}`
+    const g = groups.get(key)
+    if (g) return void g.reps.push(repetitionOf(i))
+    groups.set(key, { first: r, reps: [repetitionOf(i)] })
+    out.push(r)
+  })
+  return out.map((r) => {
+    const { reps } = groups.get(`${r.id}\u0000${r.status}\u0000${r.ambient ? 1 : 0}`)!
+    const n = new Set(reps).size
+    if (r.status === 'pass') return { ...r, message: `${n} of ${total} repetitions: ${r.message}` }
+    // Information said once for the whole step (a measurement after the last repetition) needs no repetition number.
+    if (r.status === 'info' && reps.length === 1) return r
+    const rest = [...new Set(reps.slice(1))].filter((x) => x !== reps[0])
+    const more = rest.length ? `; the same ${r.status} in ${rest.length} more repetition${rest.length === 1 ? '' : 's'} (${rest.slice(0, 10).map((x) => `#${x}`).join(', ')}${rest.length > 10 ? ', …' : ''})` : ''
+    return { ...r, message: `repetition #${reps[0]} of ${total}: ${r.message}${more}` }
+  })
 }
 
 /** What an IdP expectation is judged against: the profile's declaration, or a catalogue check of that id. */

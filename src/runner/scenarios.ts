@@ -48,9 +48,12 @@ export function loadBuiltins(dir = BUILTIN_DIR, cacheFile = BUILTIN_CACHE): Scen
 
 const isFile = (s: string) => /\.ya?ml$/i.test(s) || s.includes('/') || s.includes('\\')
 
-/** Names of built-in scenarios or paths to scenario files; none given = every built-in scenario, in file order. */
+/**
+ * Names of built-in scenarios or paths to scenario files; none given = every built-in scenario that is not opt-in
+ * (group-scale creates hundreds of users), in file order.
+ */
 export function resolveScenarios(specs: string[]): Scenario[] {
-  if (specs.length === 0) return builtinScenarios()
+  if (specs.length === 0) return builtinScenarios().filter((s) => !s.optIn)
   return specs.map((s) => {
     if (isFile(s)) return loadScenario(resolve(s), { knownChecks: knownCheckIds(), checkArgs: checkArgs() })
     // Built-ins are read only when one is asked for by name, so a run of the user's own files never depends on them.

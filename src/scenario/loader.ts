@@ -88,7 +88,7 @@ function checkSteps(source: YamlSource, rawSteps: RawStep[], options: LoadOption
     if (raw.action === undefined && raw.request === undefined) {
       throw source.error(at, 'a step needs `action` (an IdP action such as `createUser`) or `request` (a raw HTTP request)')
     }
-    if (raw.save && (BUILTIN_ROOTS as readonly string[]).includes(raw.save)) {
+    if (raw.save && ([...BUILTIN_ROOTS, 'repeat'] as readonly string[]).includes(raw.save)) {
       throw source.error([...at, 'save'], `\`${raw.save}\` is a built-in template variable; save under another name`)
     }
 
@@ -112,9 +112,13 @@ function checkSteps(source: YamlSource, rawSteps: RawStep[], options: LoadOption
 
     // What a template may name: built-ins and what earlier steps saved; expectations and checks are judged after
     // the step, so they may also use what this step saves.
-    const before = new Set<string>([...BUILTIN_ROOTS, ...saved.keys()])
+    const outside = new Set<string>([...BUILTIN_ROOTS, ...saved.keys()])
+    checkTemplates(source, [...at, 'repeat'], raw.repeat, outside, (name) => (name === 'repeat' ? 'it exists only inside a repeated step, not in the `repeat:` that sets it' : undefined))
+    // Inside a repeated step `repeat` names the current repetition; elsewhere it is unknown (and explained).
+    const before = raw.repeat === undefined ? outside : new Set([...outside, 'repeat'])
     const after = new Set([...before, ...(raw.save ? [raw.save] : [])])
     const savedWhere = (name: string): string | undefined => {
+      if (name === 'repeat' && raw.repeat === undefined) return 'it names the current repetition, and only a step with `repeat:` has one'
       if (name === raw.save) return 'this step saves it, so only its `expect` and `checks` can use it'
       const later = rawSteps.findIndex((step, i) => i > index && step.save === name)
       return later >= 0 ? `it is saved only later, by steps[${later}] (line ${source.line(['steps', later])})` : undefined

@@ -53,6 +53,11 @@ export interface Step {
   requires?: Requirement[]
   /** Template expression; the step runs only when it is truthy. */
   when?: string
+  /**
+   * Run the step once per item: a count, or a template naming a count or a list. Each repetition sees `repeat.index`
+   * (from 1), `repeat.item` and `repeat.count`; `save` holds the list of the repetitions' values.
+   */
+  repeat?: number | string
 }
 
 export interface Scenario {
@@ -65,6 +70,8 @@ export interface Scenario {
   /** Default source for expectations that name no check. */
   source?: string
   level?: Level
+  /** Left out of a run that names no scenario (heavy ones such as group-scale); --scenario <name> runs it. */
+  optIn?: boolean
   /** Writes data (false for read-only scenarios, which --read-only keeps). */
   writes?: boolean
   steps: Step[]
