@@ -368,6 +368,11 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     before: (ctx) => (patchOperations(ctx).some((op) => String(opValue(op, 'path') ?? '').includes('[')) ? errorResponse(400, 'Value filters in PATCH paths are not supported', 'invalidPath') : undefined),
   },
   {
+    name: 'members-capped-100',
+    description: 'A group keeps its first 100 members: members added beyond the 100th are dropped without an error (the write answers 2xx)',
+    flags: { maxGroupMembers: 100 },
+  },
+  {
     name: 'patch-remove-all-members',
     description: '"remove" of members with a value list removes every member, not just the listed ones',
     flags: { removeValueListRemovesAll: true },

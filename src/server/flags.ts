@@ -17,6 +17,8 @@ export interface Flags {
   changeIdOnPut: boolean
   /** userName uniqueness and filtering compare case-sensitively. */
   userNameCaseSensitive: boolean
+  /** A group keeps at most this many members and silently drops the rest (0: no limit). */
+  maxGroupMembers: number
 
   // --- representation ---
   /** Include the stored password in responses. */
@@ -72,6 +74,7 @@ export const DEFAULT_FLAGS: Readonly<Flags> = Object.freeze({
   removeUnmatchedSucceeds: false,
   changeIdOnPut: false,
   userNameCaseSensitive: false,
+  maxGroupMembers: 0,
   returnPassword: false,
   omitUserGroups: false,
   noEtag: false,

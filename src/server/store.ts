@@ -220,7 +220,7 @@ export class Store {
 
   create(kind: ResourceKind, input: unknown): ResourceRecord {
     const rt = typeOf(kind, this.flags.schemaSet)
-    const attrs = compact(normalizeResource(rt, input, this.flags))
+    const attrs = this.capMembers(kind, compact(normalizeResource(rt, input, this.flags)))
     this.validate(kind, attrs, undefined)
     const now = isoNow()
     const rec: ResourceRecord = { id: this.newId(kind), kind, attrs, created: now, lastModified: now, version: ++this.versionSeq }
@@ -356,8 +356,17 @@ export class Store {
     if (index.get(key) === rec.id) index.delete(key)
   }
 
+  /** The members-capped-100 fault: members past the cap are dropped without a word, as some servers do. */
+  private capMembers(kind: ResourceKind, attrs: Attrs): Attrs {
+    const cap = this.flags.maxGroupMembers
+    const members = attrs['members']
+    if (kind !== 'Group' || !cap || !Array.isArray(members) || members.length <= cap) return attrs
+    return { ...attrs, members: members.slice(0, cap) }
+  }
+
   /** Stores new attributes; the version and lastModified move only when something changed. */
   private commit(rec: ResourceRecord, attrs: Attrs): void {
+    attrs = this.capMembers(rec.kind, attrs)
     if (deepEqual(rec.attrs, attrs)) return
     const nameAttr = rec.kind === 'User' ? 'userName' : 'displayName'
     const previousKey = this.nameKey(rec.kind, rec.attrs[nameAttr] as string)

@@ -218,6 +218,24 @@ describe('faults', () => {
     expect(r.json.members).toBeUndefined()
   })
 
+  fault('members-capped-100', 'a group keeps its first 100 members, on create, PATCH add and PUT, and answers 2xx', async (c, server) => {
+    const users: Json[] = []
+    for (let i = 1; i <= 103; i++) users.push(await c.createUser(`cap-${i}`))
+    const ids = users.map((u) => String(u.id))
+    const g = await c.createGroup('big', ids.slice(0, 101))
+    expect(g.members.map((m: Json) => m.value)).toEqual(ids.slice(0, 100))
+    const added = await c.patch(`/Groups/${g.id}`, [{ op: 'add', path: 'members', value: [{ value: ids[101] }] }])
+    expect(added.status).toBe(200)
+    expect(added.json.members).toHaveLength(100)
+    const put = await c.req('PUT', `/Groups/${g.id}`, { schemas: [URN_GROUP], displayName: 'big', members: ids.map((value) => ({ value })) })
+    expect(put.status).toBe(200)
+    expect(put.json.members.map((m: Json) => m.value)).toEqual(ids.slice(0, 100))
+    // Dropped for real: the member's User.groups says so too, and a group under the cap is untouched.
+    expect((await c.get(`/Users/${ids[102]}`)).json.groups).toBeUndefined()
+    expect((await c.get(`/Users/${ids[99]}`)).json.groups.map((x: Json) => x.value)).toEqual([g.id])
+    expect(server.store.createGroup({ schemas: [URN_GROUP], displayName: 'small', members: ids.slice(0, 5).map((value) => ({ value })) }).members).toHaveLength(5)
+  })
+
   fault('no-string-booleans', '"False" rejected', async (c) => {
     const u = await c.createUser('sb')
     const r = await c.patch(`/Users/${u.id}`, [{ op: 'Replace', path: 'active', value: 'False' }])
@@ -393,6 +411,7 @@ describe('faults', () => {
       'auth-no-www-authenticate', 'auth-200-on-bad-token', 'token-rotation-ignored', 'pagination-zero-based', 'pagination-repeats',
       'totalResults-string', 'exclude-members-ignored', 'id-changes-on-put', 'slow', '500-on-write',
       'userName-case-sensitive', 'count-ignored', 'attributes-ignored', 'sort-ignored', 'patch-response-echo', 'if-match-ignored',
+      'members-capped-100',
     ]
     const registered = new Set(FAULTS.map((f) => f.name))
     expect(own.filter((n) => !registered.has(n))).toEqual([])
