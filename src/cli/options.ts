@@ -44,6 +44,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { flags: '--idp <profiles>', help: 'IdP profile(s): one name, a comma list, or all (default generic); okta:all plays every setting of a profile, okta:app=aiw one, all:all every setting of every profile', key: 'idps', fileKey: 'idp', env: 'SCIM_CHECK_IDP', repeatable: true },
   { flags: '--idp-option <idp.option=value>', help: 'profile option, e.g. entra.aadOptscim062020=true (repeatable)', key: 'idpOptions', repeatable: true },
   { flags: '--scenario <name|file>', help: 'built-in scenario name or scenario file (repeatable; default all built-in)', key: 'scenarios', fileKey: 'scenarios', repeatable: true },
+  { flags: '--group-size <n>', help: `members in the group the group-scale scenario pushes (default ${DEFAULTS.groupSize}); it creates that many users, and two more`, key: 'groupSize', parse: int },
   { flags: '--reporter <name[=file]>', help: 'pretty, json, junit, markdown, html (repeatable; default pretty)', key: 'reporters', repeatable: true },
   { flags: '--fail-on <level>', help: 'must | should | never: which findings make the exit code 1 (default must)', key: 'failOn', env: 'SCIM_CHECK_FAIL_ON' },
   { flags: '--timeout <ms>', help: `per-request timeout in ms (default ${DEFAULTS.timeoutMs})`, key: 'timeoutMs', fileKey: 'timeout', parse: int },
@@ -64,7 +65,6 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { flags: '--max-json-depth <n>', help: `deepest JSON nesting parsed (default ${DEFAULTS.maxJsonDepth})`, key: 'maxJsonDepth', parse: int },
   { flags: '--suite <name>', help: 'a review program, offline: okta-oin or entra-gallery (runs the scenarios its steps name and maps each verdict to its step)', key: 'suite', env: 'SCIM_CHECK_SUITE' },
   { flags: '--allow-load', help: "with --suite entra-gallery: the target may take the 60-second paced load of the 25 requests/s step (hundreds of writes); the built-in server always may", key: 'allowLoad' },
-  { flags: '--group-size <n>', help: `members in the group the group-scale scenario pushes (default ${DEFAULTS.groupSize}); it creates that many users, and two more`, key: 'groupSize', parse: int },
   { flags: '--max-pages <n>', help: `most pages one list walk follows (default ${DEFAULTS.maxPages})`, key: 'maxPages', parse: int },
 ]
 
