@@ -18,7 +18,7 @@ export async function listCommand(what: string, opts: { json?: boolean } = {}): 
   switch (what as (typeof WHAT)[number]) {
     case 'scenarios': {
       const t = table(['name', 'profiles', 'requires', 'title'], [28, 12, 22, 56])
-      for (const s of builtinScenarios()) t.push([s.name, (s.idps ?? ['all']).join(', '), (s.requires ?? []).join(', '), s.title])
+      for (const s of builtinScenarios()) t.push([s.name, (s.idps ?? ['all']).join(', '), (s.requires ?? []).join(', '), s.optIn ? `${s.title} (opt-in: runs only with --scenario ${s.name})` : s.title])
       return out(t)
     }
     case 'idps':
@@ -69,7 +69,7 @@ export async function listCommand(what: string, opts: { json?: boolean } = {}): 
 async function listData(what: string): Promise<unknown> {
   switch (what as (typeof WHAT)[number]) {
     case 'scenarios':
-      return builtinScenarios().map((s) => ({ name: s.name, title: s.title, idps: s.idps ?? ['all'], requires: s.requires ?? [], source: s.source }))
+      return builtinScenarios().map((s) => ({ name: s.name, title: s.title, idps: s.idps ?? ['all'], requires: s.requires ?? [], source: s.source, optIn: !!s.optIn }))
     case 'idps':
       return Object.values(PROFILES).map((p) => ({ name: p.name, title: p.title, description: p.description, options: p.options, settings: expandRuns([`${p.name}:all`]).flatMap((r) => (r.setting ? [r.setting] : [])), behaviours: p.behaviours, expectations: p.expectations ?? [] }))
     case 'checks': {
