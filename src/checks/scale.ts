@@ -86,18 +86,20 @@ export const checks: CheckDef[] = [
     args: ['group', 'members'],
     judge(x, ctx): Finding {
       const group = String(ctx.args.group ?? '')
-      const expected = idsOf(ctx.args.members)
-      if (!group || !expected.length) return { ok: 'error', message: 'could not judge: the step gave no group or no members', reason: 'the check needs `group` and `members`' }
+      const given = ctx.args.members
+      if (!group || !(Array.isArray(given) ? given.length : given)) return { ok: 'error', message: 'could not judge: the step gave no group or no members', reason: 'the check needs `group` and `members`' }
       if (x.response?.status !== 200) return cannotSee(`${requestLine(x)} answered ${x.response?.status ?? x.error?.message ?? 'nothing'}, so there is nothing to read members from`)
       const body = json(x)
       if (body && String(body.id) !== group && isUser(body)) {
         // A member's own read: the membership shows on User.groups (RFC 7643 §4.1.2), when the server keeps it.
+        // Judged once per member of a large group, so the member list is only read when something is wrong.
         const user = String(body.id)
         const groups = userGroups(body)
         if (groups?.includes(group)) return { ok: true, message: `User ${user}.groups lists group ${group}` }
         if (!shownOnOthers(ctx, x, user, group)) return cannotSee(`User.groups lists group ${group} for no member read so far, so it cannot show this membership (lifecycle.user-groups-joined judges User.groups itself)`)
-        return { ok: false, message: `member ${positions([user], expected)} (${user}) was added to group ${group} like the others, and its User.groups does not list the group while other members' User.groups do: the server dropped this membership`, expected: `groups containing ${group}`, actual: JSON.stringify(groups ?? []) }
+        return { ok: false, message: `member ${positions([user], idsOf(given))} (${user}) was added to group ${group} like the others, and its User.groups does not list the group while other members' User.groups do: the server dropped this membership`, expected: `groups containing ${group}`, actual: JSON.stringify(groups ?? []) }
       }
+      const expected = idsOf(given)
       const g = groupIn(x, group)
       if (!g) return cannotSee(`${requestLine(x)} does not hold group ${group}`)
       const present = memberIds(g)
