@@ -74,6 +74,16 @@ function shownOnOthers(ctx: CheckContext, x: Exchange, userId: string, group: st
   })
 }
 
+/**
+ * A value-list removal ("remove" on "members" with a value, no filter) sent earlier in this scenario: Entra and
+ * JumpCloud mean "remove these", a literal reading of RFC 7644 §3.5.2.2 removes them all; a member lost after one is
+ * named as such rather than as a dropped add.
+ */
+function afterValueListRemove(ctx: CheckContext): string {
+  const sent = ctx.history.some((h) => h.scenario === ctx.scenario && h.idp === ctx.idp && !h.purpose && h.request.method === 'PATCH' && /"op"\s*:\s*"remove"/i.test(h.request.body ?? '') && /"path"\s*:\s*"members"\s*,\s*"value"/i.test(h.request.body ?? ''))
+  return sent ? ' (after a "remove" of "members" with a value list, which Entra and JumpCloud send to mean "remove these members" and a server may read as "remove all")' : ''
+}
+
 export const checks: CheckDef[] = [
   defineCheck({
     id: 'scale.members-present',
@@ -97,7 +107,7 @@ export const checks: CheckDef[] = [
         const groups = userGroups(body)
         if (groups?.includes(group)) return { ok: true, message: `User ${user}.groups lists group ${group}` }
         if (!shownOnOthers(ctx, x, user, group)) return cannotSee(`User.groups lists group ${group} for no member read so far, so it cannot show this membership (lifecycle.user-groups-joined judges User.groups itself)`)
-        return { ok: false, message: `member ${positions([user], idsOf(given))} (${user}) was added to group ${group} like the others, and its User.groups does not list the group while other members' User.groups do: the server dropped this membership`, expected: `groups containing ${group}`, actual: JSON.stringify(groups ?? []) }
+        return { ok: false, message: `member ${positions([user], idsOf(given))} (${user}) was added to group ${group} like the others, and its User.groups does not list the group while other members' User.groups do: the server dropped this membership${afterValueListRemove(ctx)}`, expected: `groups containing ${group}`, actual: JSON.stringify(groups ?? []) }
       }
       const expected = idsOf(given)
       const g = groupIn(x, group)
@@ -114,7 +124,7 @@ export const checks: CheckDef[] = [
       const capped = present.length > 0 && present.every((id, i) => id === expected[i])
       return {
         ok: false,
-        message: `group ${group} lists ${have.size} members and misses ${missing.length} of the ${expected.length} added: ${positions(missing, expected)}${capped ? `; it kept exactly the first ${have.size} added, as a server that caps groups at ${have.size} members would` : ''}`,
+        message: `group ${group} lists ${have.size} members and misses ${missing.length} of the ${expected.length} added: ${positions(missing, expected)}${capped ? `; it kept exactly the first ${have.size} added, as a server that caps groups at ${have.size} members would` : ''}${afterValueListRemove(ctx)}`,
         expected: `${expected.length} members`,
         actual: `${have.size} members; missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`,
       }

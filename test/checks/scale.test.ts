@@ -50,6 +50,13 @@ describe('scale.members-present', () => {
     expect(verdict(c, read(user('u-101', [GROUP]), '/Users/u-101'), { args, history: others })).toBe('pass')
   })
 
+  it('names a value-list removal sent before the loss, which a server may have read as "remove all"', () => {
+    const remove = { ...exchange({ method: 'PATCH', path: `/Groups/${GROUP}`, requestBody: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'remove', path: 'members', value: [{ value: 'u-102' }] }] }, body: group([]) }), scenario: 'test', idp: 'generic' }
+    const history = [read(user('u-1', [GROUP]), '/Users/u-1'), remove]
+    expect(findings(c, read(user('u-2', []), '/Users/u-2'), { args, history })[0].message).toMatch(/dropped this membership \(after a "remove" of "members" with a value list/)
+    expect(findings(c, read(group([])), { args, history })[0].message).toMatch(/misses 103 of the 103 added.*\(after a "remove" of "members" with a value list/)
+  })
+
   it("on a member's own read: no false alarm where the server keeps no User.groups for the group", () => {
     expect(verdict(c, read(user('u-101', undefined), '/Users/u-101'), { args, history: [read(user('u-1', undefined), '/Users/u-1')] })).toBe('skip')
     expect(verdict(c, read(user('u-101', []), '/Users/u-101'), { args, history: [] })).toBe('skip')
