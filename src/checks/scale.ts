@@ -68,7 +68,7 @@ const cannotSee = (why: string): Finding => ({ ok: 'skip', message: `skipped: ${
 /** Another member's User.groups in this scenario listed the group: the server maintains User.groups for it. */
 function shownOnOthers(ctx: CheckContext, x: Exchange, userId: string, group: string): boolean {
   return ctx.history.some((h) => {
-    if (h === x || h.scenario !== ctx.scenario || h.idp !== ctx.idp || h.response?.status !== 200) return false
+    if (h === x || h.scenario !== ctx.scenario || h.idp !== ctx.idp || h.setting !== ctx.setting || h.response?.status !== 200) return false
     const body = json(h)
     return !!body && String(body.id) !== userId && isUser(body) && (userGroups(body)?.includes(group) ?? false)
   })
@@ -80,7 +80,7 @@ function shownOnOthers(ctx: CheckContext, x: Exchange, userId: string, group: st
  * named as such rather than as a dropped add.
  */
 function afterValueListRemove(ctx: CheckContext): string {
-  const sent = ctx.history.some((h) => h.scenario === ctx.scenario && h.idp === ctx.idp && !h.purpose && h.request.method === 'PATCH' && /"op"\s*:\s*"remove"/i.test(h.request.body ?? '') && /"path"\s*:\s*"members"\s*,\s*"value"/i.test(h.request.body ?? ''))
+  const sent = ctx.history.some((h) => h.scenario === ctx.scenario && h.idp === ctx.idp && h.setting === ctx.setting && !h.purpose && h.request.method === 'PATCH' && /"op"\s*:\s*"remove"/i.test(h.request.body ?? '') && /"path"\s*:\s*"members"\s*,\s*"value"/i.test(h.request.body ?? ''))
   return sent ? ' (after a "remove" of "members" with a value list, which Entra and JumpCloud send to mean "remove these members" and a server may read as "remove all")' : ''
 }
 
@@ -169,7 +169,7 @@ export const checks: CheckDef[] = [
       // This step's run is the block of exchanges that ends the history (its diagnostics and ledger reads included).
       for (let i = ctx.history.length - 1; i >= 0; i--) {
         const h = ctx.history[i]
-        if (h.scenario !== ctx.scenario || h.idp !== ctx.idp || (h.step !== ctx.step && !h.purpose)) break
+        if (h.scenario !== ctx.scenario || h.idp !== ctx.idp || h.setting !== ctx.setting || (h.step !== ctx.step && !h.purpose)) break
         if (h.step === ctx.step && !h.purpose) own.unshift(h)
       }
       if (!own.length) own.push(x)
