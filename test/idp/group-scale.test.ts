@@ -17,7 +17,7 @@ const PROFILES: { label: string; idp: string; options?: Record<string, unknown> 
   { label: 'okta (OIN app: a PATCH per change)', idp: 'okta' },
   { label: 'okta app=aiw (a PUT of the whole member list)', idp: 'okta', options: { app: 'aiw' } },
   { label: 'entra (member PATCHes; reads groups without members)', idp: 'entra' },
-  { label: 'entra aadOptscim062020', idp: 'entra', options: { aadOptscim062020: true } },
+  { label: 'entra patchFlag=aadOptscim062020', idp: 'entra', options: { patchFlag: 'aadOptscim062020' } },
   { label: 'onelogin', idp: 'onelogin' },
   { label: 'jumpcloud (the group pushed with its first member, then a value list)', idp: 'jumpcloud' },
   { label: 'ping', idp: 'ping' },
