@@ -64,7 +64,7 @@ function idpProfiles(): string {
     .join('\n\n')
 }
 
-/** What a scenario step asks of each action in the flows table: one user U1 (ada@example.com), one group G1. */
+/** What a scenario step asks of each action in the flows table: one user U1 (ada@example.com), one group G1 pushed with U1 (JumpCloud never creates an empty group). */
 const SAMPLE: Partial<Record<ActionName, Record<string, unknown>>> = {
   createUser: { userName: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', email: 'ada@example.com', externalId: 'ext-1' },
   getUser: { id: 'U1' },
@@ -73,7 +73,7 @@ const SAMPLE: Partial<Record<ActionName, Record<string, unknown>>> = {
   deactivateUser: { id: 'U1', userName: 'ada@example.com' },
   reactivateUser: { id: 'U1', userName: 'ada@example.com' },
   deleteUser: { id: 'U1', userName: 'ada@example.com' },
-  createGroup: { displayName: 'Staff', members: [] },
+  createGroup: { displayName: 'Staff', members: [{ value: 'U1', display: 'ada@example.com' }] },
   getGroup: { id: 'G1' },
   findGroup: { displayName: 'Staff' },
   addMembers: { id: 'G1', members: [{ value: 'U1', display: 'ada@example.com' }] },
