@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { createGunzip, createInflate, createInflateRaw, type Gunzip } from 'node:zlib'
 import { Agent } from 'undici'
 import type { CapturedResponse, Exchange, RequestSpec } from './exchange.js'
 import { Redactor } from './redact.js'
@@ -214,7 +215,7 @@ export class HttpClient {
     try {
       x.response = await this.fetch(url, spec.method.toUpperCase(), headers, body)
     } catch (err) {
-      x.error = describeTransportError(err, url, this.opts.timeoutMs)
+      x.error = err instanceof DecodeError ? { code: 'decode', message: `${x.request.method} ${url.pathname}${url.search}: ${err.message}` } : describeTransportError(err, url, this.opts.timeoutMs)
       x.error.message = this.opts.redactor.text(x.error.message)
     }
     x.durationMs = Date.now() - started
@@ -240,16 +241,31 @@ export class HttpClient {
       }
       chunks.push(chunk)
     }
-    const raw = Buffer.concat(chunks)
+    let raw: Buffer = Buffer.concat(chunks)
     const respHeaders: Record<string, string> = {}
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) respHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
     const r = this.opts.redactor
     const out: CapturedResponse = { status: res.statusCode, headers: r.headers(respHeaders), body: '' }
+    // An empty body (204, HEAD) has nothing to decode, whatever its Content-Encoding says.
+    const coding = raw.length > 0 || truncated ? contentCoding(respHeaders['content-encoding']) : undefined
     if (truncated) {
       out.truncated = true
-      out.parseError = `body larger than ${this.opts.maxBodyBytes} bytes (cap: --max-body-bytes); not read further`
-      out.body = r.text(raw.subarray(0, 2048).toString('utf8'))
+      out.parseError = `body larger than ${this.opts.maxBodyBytes} bytes${coding ? ` even before decompression (${coding})` : ''} (cap: --max-body-bytes); not read further`
+      // A compressed excerpt is binary noise: only a plain body's first bytes are worth showing.
+      out.body = coding ? '' : r.text(raw.subarray(0, 2048).toString('utf8'))
       return out
+    }
+    if (coding && raw.length > 0) {
+      // The cap applies to what the body becomes, not to what crossed the wire: a small compressed body can inflate
+      // to gigabytes, so decompression stops at the cap instead of holding whatever the server packed.
+      const decoded = await decompress(raw, coding, this.opts.maxBodyBytes, res.statusCode)
+      raw = decoded.body
+      if (decoded.over) {
+        out.truncated = true
+        out.parseError = `body larger than ${this.opts.maxBodyBytes} bytes once decompressed (${coding}, ${chunks.reduce((n, c) => n + c.length, 0)} bytes on the wire; cap: --max-body-bytes); decompression stopped there`
+        out.body = r.text(raw.subarray(0, 2048).toString('utf8'))
+        return out
+      }
     }
     const parsed = parseJsonCapped(raw, this.opts.maxJsonDepth)
     if (parsed.ok) {
@@ -280,6 +296,59 @@ export class HttpClient {
   destroy(): void {
     void this.agent.destroy().catch(() => undefined)
   }
+}
+
+/** A response body that says it is compressed but does not decompress: the client cannot judge what it held. */
+class DecodeError extends Error {}
+
+type Coding = 'gzip' | 'deflate'
+
+/**
+ * The one coding a response applied, from Content-Encoding (case-insensitive, x-gzip as gzip; identity is none).
+ * A coding the client never offers (br, zstd, or several stacked) is a DecodeError rather than a body read as text.
+ */
+function contentCoding(header: string | undefined): Coding | undefined {
+  const codings = (header ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c && c !== 'identity')
+  if (codings.length === 0) return undefined
+  if (codings.length === 1 && (codings[0] === 'gzip' || codings[0] === 'x-gzip')) return 'gzip'
+  if (codings.length === 1 && codings[0] === 'deflate') return 'deflate'
+  throw new DecodeError(`the response body is encoded as "${header}", which scim-check does not decode (it accepts gzip and deflate only)`)
+}
+
+/**
+ * Inflate `raw` up to `cap` bytes of output. zlib's stream hands output over in small chunks, so memory stays near
+ * the cap whatever the compression ratio; past the cap the stream is destroyed and `over` says so. "deflate" is
+ * zlib-wrapped by RFC 9110 §8.4.1.2, but some servers send raw DEFLATE: the zlib header (RFC 1950 §2.2) tells which.
+ */
+function decompress(raw: Buffer, coding: Coding, cap: number, status: number): Promise<{ body: Buffer; over: boolean }> {
+  const zlibWrapped = raw.length >= 2 && (raw[0] & 0x0f) === 8 && ((raw[0] << 8) | raw[1]) % 31 === 0
+  const z: Gunzip = coding === 'gzip' ? createGunzip() : zlibWrapped ? createInflate() : createInflateRaw()
+  return new Promise((resolve, reject) => {
+    const out: Buffer[] = []
+    let size = 0
+    let settled = false
+    z.on('data', (chunk: Buffer) => {
+      if (settled) return
+      size += chunk.length
+      if (size > cap) {
+        settled = true
+        out.push(chunk.subarray(0, chunk.length - (size - cap)))
+        z.destroy()
+        resolve({ body: Buffer.concat(out), over: true })
+        return
+      }
+      out.push(chunk)
+    })
+    z.on('end', () => {
+      if (!settled) (settled = true), resolve({ body: Buffer.concat(out), over: false })
+    })
+    z.on('error', (err: Error & { code?: string }) => {
+      if (settled) return
+      settled = true
+      reject(new DecodeError(`the ${status} response's ${coding} body could not be decompressed (${err.code ?? 'zlib'}: ${err.message}); its ${raw.length} bytes on the wire are not a valid ${coding} stream`))
+    })
+    z.end(raw)
+  })
 }
 
 /** Wait `ms`, or less when the signal aborts; true when the full wait passed. */
