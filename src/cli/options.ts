@@ -47,7 +47,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { flags: '--group-size <n>', help: `members in the group the group-scale scenario pushes (default ${DEFAULTS.groupSize}); it creates that many users, and two more`, key: 'groupSize', parse: int },
   { flags: '--reporter <name[=file]>', help: 'pretty, json, junit, markdown, html (repeatable; default pretty)', key: 'reporters', repeatable: true },
   { flags: '--fail-on <level>', help: 'must | should | never: which findings make the exit code 1 (default must)', key: 'failOn', env: 'SCIM_CHECK_FAIL_ON' },
-  { flags: '--timeout <ms>', help: `per-request timeout in ms (default ${DEFAULTS.timeoutMs})`, key: 'timeoutMs', fileKey: 'timeout', parse: int },
+  { flags: '--timeout <ms>', help: `per-request timeout in ms (default ${DEFAULTS.timeoutMs}, or the IdP profile's own deadline for its requests, e.g. Okta's 60000)`, key: 'timeoutMs', fileKey: 'timeout', parse: int },
   { flags: '--rotate-command <cmd>', help: 'shell command that rotates the token and prints the new one (gets SCIM_TOKEN, SCIM_URL in its env)', key: 'rotateCommand' },
   { flags: '--insecure', help: 'do not verify the TLS certificate', key: 'insecure' },
   { flags: '--ca <file>', help: 'PEM file with the CA that signed the server certificate', key: 'caFile', fileKey: 'ca' },

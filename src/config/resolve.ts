@@ -48,6 +48,7 @@ export function resolveRunConfig(flags: Partial<Record<keyof RunConfig | AuthInp
     reporters,
     failOn: failOn as RunConfig['failOn'],
     timeoutMs: Number(pick('timeoutMs') ?? DEFAULTS.timeoutMs),
+    timeoutFromUser: pick('timeoutMs') !== undefined,
     rotateCommand: pick('rotateCommand') as string | undefined,
     insecure: bool(String(pick('insecure') ?? 'false')),
     caFile: pick('caFile') as string | undefined,

@@ -34,6 +34,11 @@ export interface RunConfig {
   reporters: ReporterSpec[]
   failOn: 'must' | 'should' | 'never'
   timeoutMs: number
+  /**
+   * Set when the user chose timeoutMs (--timeout or the config file's `timeout`): it then
+   * holds for every request. Otherwise an IdP profile's own deadline (Okta's 60 s) applies to that profile's traffic.
+   */
+  timeoutFromUser?: boolean
   rotateCommand?: string
   insecure: boolean
   caFile?: string

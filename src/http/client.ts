@@ -183,6 +183,7 @@ export class HttpClient {
       body = typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body)
       if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/scim+json'
     }
+    const deadline = spec.timeoutMs ?? this.opts.timeoutMs
     const started = Date.now()
     const x: Exchange = {
       index: this.exchanges.length,
@@ -213,9 +214,9 @@ export class HttpClient {
       return x
     }
     try {
-      x.response = await this.fetch(url, spec.method.toUpperCase(), headers, body)
+      x.response = await this.fetch(url, spec.method.toUpperCase(), headers, body, deadline)
     } catch (err) {
-      x.error = err instanceof DecodeError ? { code: 'decode', message: `${x.request.method} ${url.pathname}${url.search}: ${err.message}` } : describeTransportError(err, url, this.opts.timeoutMs)
+      x.error = err instanceof DecodeError ? { code: 'decode', message: `${x.request.method} ${url.pathname}${url.search}: ${err.message}` } : describeTransportError(err, url, deadline)
       x.error.message = this.opts.redactor.text(x.error.message)
     }
     x.durationMs = Date.now() - started
@@ -224,11 +225,14 @@ export class HttpClient {
     return x
   }
 
-  private async fetch(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<CapturedResponse> {
-    const signal = AbortSignal.timeout(this.opts.timeoutMs)
+  private async fetch(url: URL, method: string, headers: Record<string, string>, body: string | undefined, deadline: number): Promise<CapturedResponse> {
+    const signal = AbortSignal.timeout(deadline)
     // The dispatcher is given the request target as written: undici's request(url) rebuilds it and drops a bare
     // trailing '?', which OneLogin sends (PUT /Users/{id}?).
-    const res = await this.agent.request({ origin: url.origin, path: requestTarget(url), method: method as any, headers, body, signal })
+    // A request's own deadline (an IdP's) also bounds the waits for headers and between body chunks, which the agent
+    // otherwise sets from the client's.
+    const own = deadline === this.opts.timeoutMs ? {} : { headersTimeout: deadline, bodyTimeout: deadline }
+    const res = await this.agent.request({ origin: url.origin, path: requestTarget(url), method: method as any, headers, body, signal, ...own })
     const chunks: Buffer[] = []
     let size = 0
     let truncated = false

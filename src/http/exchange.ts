@@ -18,6 +18,8 @@ export interface RequestSpec {
    * and are labelled in reports and transcripts, so a server's logs and a recording can tell them from the IdP's.
    */
   purpose?: Purpose
+  /** This request's deadline in ms, instead of the client's (an IdP profile's own deadline, such as Okta's 60 s). */
+  timeoutMs?: number
 }
 
 /** Why scim-check itself sent a request that no IdP sends. */

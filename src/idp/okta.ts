@@ -179,6 +179,9 @@ export const okta: IdpProfile = {
     deleteUser: `Okta never sends DELETE /Users: deprovisioning sets active=false, and deleting a deactivated Okta user sends nothing (OK-REF ${SRC.ref})`,
   },
   expectations: EXPECTATIONS,
+  // Okta closes the socket when nothing arrives for 60 s after any SCIM request (OK-FAQ): a server slower than that
+  // fails under Okta, one merely slower than scim-check's 10 s default does not.
+  deadlineMs: 60_000,
   headers: () => HEADERS,
   actions: {
     async testConnection(ctx) {

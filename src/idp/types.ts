@@ -102,4 +102,9 @@ export interface IdpProfile {
   never?: Partial<Record<ActionName, string>>
   /** The IdP expectations (level IDP) this profile can report. */
   expectations?: IdpExpectation[]
+  /**
+   * How long the IdP waits for a response before it gives up (ms): the deadline of this profile's requests unless the
+   * user set --timeout. Undefined: the run's default.
+   */
+  deadlineMs?: number
 }

@@ -516,6 +516,12 @@ class ScenarioRunner {
     return spec
   }
 
+  /** The IdP's own deadline on its own traffic (Okta gives up at 60 s), unless the user chose one with --timeout. */
+  private withDeadline(profile: IdpProfile, spec: RequestSpec): RequestSpec {
+    if (this.config.timeoutFromUser || profile.deadlineMs === undefined || spec.timeoutMs !== undefined) return spec
+    return { ...spec, timeoutMs: profile.deadlineMs }
+  }
+
   private actionContext(inst: Instance, step: Step): ActionContext {
     const profile = inst.profile
     const options = { maxPages: this.config.maxPages, ...defaultsOf(profile), ...this.givenOptions(inst.run) }
@@ -524,7 +530,7 @@ class ScenarioRunner {
       options,
       mapping: resolveMapping(profile.mapping ?? {}, this.config.mapping, profile.name),
       custom: this.customValue(),
-      send: (spec) => this.send(inst, this.withAuth(spec, step.auth), step.name, step.action),
+      send: (spec) => this.send(inst, this.withDeadline(profile, this.withAuth(spec, step.auth)), step.name, step.action),
       // Per setting: what Okta pushed as an OIN app is not what it pushes as an AIW app.
       state: this.profileState.get(runLabel(inst.run)) ?? this.profileState.set(runLabel(inst.run), new Map()).get(runLabel(inst.run))!,
       diagnose: this.config.diagnose !== false && !this.config.readOnly,
