@@ -278,6 +278,9 @@ export const entra: IdpProfile = {
   never: {
     listUsers: `Entra does not list users while provisioning: it queries each user by its matching attribute; only Account Discovery (ID Governance) pages through all users, with an undocumented page size (EN-HOW ${SRC.how}, EN-DISC ${SRC.disc})`,
     listGroups: `Entra does not list groups while provisioning: it queries each group by displayName (EN-TUT ${SRC.tut})`,
+    // Added with Okta's Push Now and Import User Schema; the Entra owner may replace these with Entra's own traffic.
+    pushGroup: `Entra sends membership changes as PATCH add/remove of the members that changed, never an overwrite of the whole list (EN-TUT ${SRC.tut})`,
+    importSchema: `scim-check has no documented Entra request for reading the app's schema while provisioning (EN-TUT ${SRC.tut})`,
   },
   expectations: EXPECTATIONS,
   // ADSCIMVersion on every request (BW-CTX keys on its presence alone); an empty value leaves it out.

@@ -73,10 +73,13 @@ export const generic: IdpProfile = {
     { topic: 'Update user', does: 'PATCH, one lower-case replace with a path per attribute, JSON values; a first value of a typed element (a work email for a user created without one) is an add on the attribute: {"op":"add","path":"emails","value":[{"type":"work","value":…}]}', source: 'RFC 7644 §3.5.2.1, §3.5.2.3', confidence: 'D' },
     { topic: 'Deactivate / reactivate', does: 'PATCH replace path active, JSON boolean', source: 'RFC 7644 §3.5.2.3', confidence: 'D' },
     { topic: 'Delete user', does: 'DELETE /Users/{id}, expects 204', source: 'RFC 7644 §3.6', confidence: 'D' },
-    { topic: 'Groups', does: 'POST /Groups; PATCH add members [{value}]; remove members[value eq "…"]; replace displayName; DELETE', source: 'RFC 7644 §3.5.2', confidence: 'D' },
+    { topic: 'Groups', does: 'POST /Groups; PATCH add members [{value}]; remove members[value eq "…"]; replace members with the whole list (an overwrite); replace displayName; DELETE', source: 'RFC 7644 §3.5.2', confidence: 'D' },
     { topic: 'Import', does: 'GET /Users?startIndex=1&count=100, following totalResults', source: 'RFC 7644 §3.4.2.4', confidence: 'D' },
   ],
   headers: () => HEADERS,
+  never: {
+    importSchema: 'the generic client reads /ServiceProviderConfig, /ResourceTypes and /Schemas as scim-check discovery before every run; no IdP import of the schema is modelled',
+  },
   actions: {
     async testConnection(ctx) {
       return { exchange: await ctx.send({ method: 'GET', path: '/ServiceProviderConfig' }) }
@@ -138,6 +141,12 @@ export const generic: IdpProfile = {
     async removeMembers(ctx, args) {
       const ops = memberList(args.members).map((m) => ({ op: 'remove', path: `members[value eq ${literal(m.value)}]` }))
       return { exchange: await ctx.send({ method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp(ops) }) }
+    },
+    async pushGroup(ctx, args) {
+      // RFC 7644 §3.5.2.3: "replace" of the whole members attribute is the overwrite of a group's membership.
+      const members = memberList(args.members).map((m) => (m.display === undefined ? { value: m.value } : { value: m.value, display: m.display }))
+      // `save:` keeps the id and status, as after a delete (a 204 has no body to save).
+      return deleted(await ctx.send({ method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'replace', path: 'members', value: members }]) }), args.id)
     },
     async renameGroup(ctx, args) {
       return { exchange: await ctx.send({ method: 'PATCH', path: resourcePath('Groups', args.id), body: patchOp([{ op: 'replace', path: 'displayName', value: args.displayName }]) }) }

@@ -195,6 +195,8 @@ export const jumpcloud: IdpProfile = {
   never: {
     deleteUser: `JumpCloud deprovisions by deactivating the user; it documents DELETE /Users only for its connection-test user (${cite('JC-DOC')})`,
     listGroups: `JumpCloud documents no listing of the application's groups (${cite('JC-HEAP')})`,
+    pushGroup: `JumpCloud documents no overwrite of a group's whole membership; it adds and removes the members that changed (${cite('JC-DOC')})`,
+    importSchema: `JumpCloud documents no read of the application's /Schemas or /ResourceTypes (${cite('JC-DOC')})`,
   },
   actions: {
     async testConnection(ctx, args) {

@@ -3,7 +3,7 @@ import type { RequestSpec } from '../http/exchange.js'
 import type { ActionContext, ActionResult, IdpExpectation, IdpProfile } from './types.js'
 import { BASE_MAPPING, applyChanges, buildUser, flattenChanges } from './mapping.js'
 import { SCHEMA, encodeQuery, filterQuery, literal, patchOp, resourcePath } from './wire.js'
-import { accepted, firstResource, memberList, notSent, pageThrough, runState, type Member } from './common.js'
+import { accepted, answer, deleted, firstResource, memberList, notSent, pageThrough, runState, type Member } from './common.js'
 import { lookupExpectation, lookupThenCreate } from './flows.js'
 import { dropKeys, keyTokens, mapOps, rejectedExpectation, sendJudged, withPaths, type Quirk } from './quirks.js'
 
@@ -21,6 +21,12 @@ const SRC = {
   delinea: 'https://docs.delinea.com/online-help/delinea-platform/scim/okta-scim-provisioning/okta-scim-endpoint-reference.htm',
   capture: 'https://github.com/oktadeveloper/okta-blog-archive/pull/1956',
   gosim57: 'https://github.com/imulab/go-scim/issues/57',
+  faq: 'https://developer.okta.com/docs/concepts/scim/faqs/',
+  oinWizard: 'https://developer.okta.com/docs/guides/submit-oin-app/scim/main/',
+  entitlements: 'https://developer.okta.com/docs/guides/scim-with-entitlements/main/',
+  groupPushBeta: 'https://github.com/oktadeveloper/okta-blog-archive/pull/701',
+  testPlan: 'https://developer.okta.com/docs/guides/scim-provisioning-integration-test/main/',
+  undiciConnection: 'https://github.com/nodejs/undici/blob/main/lib/core/request.js',
 }
 
 const source = (behaviour: string, url: string): IdpExpectation['source'] => ({ idp: 'okta', behaviour, url })
@@ -33,6 +39,10 @@ const EXPECT = {
   groupPut: 'idp.okta.group-put',
   groupPushOff: 'idp.okta.group-push-off',
   lookup: 'idp.okta.lookup-userName-only',
+  pushNow: 'idp.okta.push-now',
+  aiwPush: 'idp.okta.aiw-group-push',
+  patchUser: 'idp.okta.patch-user',
+  schema: 'idp.okta.schema-discovery',
 } as const
 
 const EXPECTATIONS: IdpExpectation[] = [
@@ -44,15 +54,25 @@ const EXPECTATIONS: IdpExpectation[] = [
   { id: EXPECT.groupPut, title: 'Okta AIW apps push group membership and names with PUT /Groups/{id}', source: source('Update specific Group membership (AIW): PUT with {schemas, displayName, members:[{value, display}]}', SRC.ref) },
   { id: EXPECT.groupPushOff, title: 'With Group Push off, Okta sends no group requests', source: source('Create Groups: groups reach the app only through Push Groups', SRC.ref) },
   { id: EXPECT.lookup, title: 'Okta looks users up by userName only, with GET /Users?filter=userName eq "…"&startIndex=1&count=100', source: source('Determine if the User already exists: filter=userName eq "…" (or the configured unique attribute)', SRC.ref) },
+  { id: EXPECT.pushNow, title: "Okta's Push Now overwrites the app group's whole membership (OIN: PATCH replace of members; AIW: GET then PUT)", source: source('Update specific Group membership: "a full push of the membership ... using the replace operation", {"op":"replace","path":"members","value":[…]}', SRC.ref) },
+  { id: EXPECT.aiwPush, title: 'Okta AIW apps push a new group as a displayName lookup, POST with members: [], GET, then PUT of the whole member list', source: source('Group Push for apps that update groups with PUT: POST /Groups {members: []}; "Make a GET request against /Groups/{id}", then PUT /Groups/{id}', SRC.groupPushBeta) },
+  { id: EXPECT.patchUser, title: 'With "Support PATCH for User", Okta updates user profiles with PATCH instead of GET-then-PUT', source: source('OIN Wizard user operations: "Support PATCH for User: Okta can update users with the PATCH method in your app" (body shape not documented)', SRC.oinWizard) },
+  { id: EXPECT.schema, title: "Okta's user schema discovery reads /ResourceTypes, then /Schemas, and finds the User resource type and its extensions' schemas", source: source('User schema discovery: /ResourceTypes gets the users and extension schema URNs, /Schemas gets the schemas matching those URNs', SRC.entitlements) },
   rejectedExpectation('okta', SRC.ref),
 ]
 
-/** Okta's sample request headers (reference examples and a captured Okta request). */
-const HEADERS = { 'user-agent': 'Okta SCIM Client 1.0.0', accept: 'application/scim+json', 'accept-charset': 'utf-8' }
+/**
+ * Okta's request headers (reference examples and a captured Okta request). The capture also shows
+ * `Connection: Keep-Alive`, which is not sent as a header: undici consumes a Connection request header (only "close"
+ * changes anything) and keeps connections alive by default, which is what Keep-Alive asks for.
+ */
+const HEADERS = { 'user-agent': 'Okta SCIM Client 1.0.0', accept: 'application/scim+json', 'accept-charset': 'utf-8', 'accept-encoding': 'gzip,deflate' }
 const BODY_TYPE = { 'content-type': 'application/scim+json; charset=utf-8' }
 
 const isAiw = (ctx: ActionContext) => String(ctx.options.app ?? 'oin') === 'aiw'
 const groupPushOn = (ctx: ActionContext) => ctx.options.groupPush !== false && String(ctx.options.groupPush) !== 'false'
+/** "Support PATCH for User" is an OIN Wizard switch; AIW apps cannot be switched to PATCH (OK-FAQ), so it is ignored there. */
+const patchUsers = (ctx: ActionContext) => !isAiw(ctx) && (ctx.options.patchUsers === true || String(ctx.options.patchUsers) === 'true')
 
 const withBodyType = (spec: RequestSpec): RequestSpec => (spec.body === undefined ? spec : { ...spec, headers: { ...BODY_TYPE, ...spec.headers } })
 
@@ -79,6 +99,25 @@ const Q = {
     normalise: (spec: RequestSpec) => mapOps(spec, (op) => (op.path === undefined && op.value && typeof op.value === 'object' ? { op: op.op, path: 'displayName', value: (op.value as { displayName?: unknown }).displayName } : op)),
   },
   groupPut: { id: EXPECT.groupPut, what: 'Okta AIW apps push a group as PUT {schemas, displayName, members:[{value, display}]}', source: SRC.ref, confidence: 'D', method: true },
+  pushNowPut: { id: EXPECT.pushNow, what: "Okta AIW apps' Push Now is a PUT of the whole group with Okta's member list", source: SRC.ref, confidence: 'D', method: true },
+  pushNow: {
+    id: EXPECT.pushNow,
+    what: 'Okta\'s Push Now overwrites the membership with {"op":"replace","path":"members","value":[…the whole list]}',
+    source: SRC.ref,
+    confidence: 'D',
+    // The same overwrite without "replace": remove every member, then add the list.
+    normalise: (spec: RequestSpec) => mapOps(spec, (op) => (op.op === 'replace' && op.path === 'members' ? [{ op: 'remove', path: 'members' }, ...(Array.isArray(op.value) && op.value.length ? [{ op: 'add', path: 'members', value: op.value }] : [])] : op)),
+    tokens: () => ['replace'],
+  },
+  aiwPush: { id: EXPECT.aiwPush, what: 'Okta AIW apps send a new group\'s members as a PUT of the whole group after POST {members: []} and a GET', source: SRC.groupPushBeta, confidence: 'I', method: true },
+  patchUser: {
+    id: EXPECT.patchUser,
+    // The switch is documented; the body is not: scim-check sends the path-less replace Okta documents for (de)activation.
+    what: 'With "Support PATCH for User", Okta updates a profile with a path-less {"op":"replace","value":{…changed attributes}}',
+    source: SRC.oinWizard,
+    confidence: 'I',
+    normalise: withPaths,
+  },
   lookup: {
     id: EXPECT.lookup,
     what: 'Okta checks whether a user exists with GET /Users?filter=userName eq "…"&startIndex=1&count=100',
@@ -110,6 +149,9 @@ async function groupState(ctx: ActionContext, id: string): Promise<{ displayName
 
 const member = (m: Member) => (m.display === undefined ? { value: m.value } : { value: m.value, display: m.display })
 
+/** Okta judges its user schema discovery by what it needs: the User resource type, and every extension it does not know. */
+const KNOWN_SCHEMAS = [SCHEMA.user, SCHEMA.enterprise].map((u) => u.toLowerCase())
+
 async function getThenPut(ctx: ActionContext, id: unknown, changes: Record<string, unknown>): Promise<ActionResult> {
   const got = await send(ctx, { method: 'GET', path: resourcePath('Users', id) })
   const current = got.response?.status === 200 ? (got.response.json as Record<string, any>) : undefined
@@ -134,8 +176,29 @@ async function renamePatch(ctx: ActionContext, id: string, displayName: string) 
   return judged(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp([{ op: 'replace', value: { id, displayName } }]) }, [Q.rename])
 }
 
-async function putGroup(ctx: ActionContext, id: string, state: { displayName: string; members: Member[] }) {
-  return judged(ctx, { method: 'PUT', path: resourcePath('Groups', id), body: { schemas: [SCHEMA.group], displayName: state.displayName, members: state.members.map(member) } }, [Q.groupPut])
+/**
+ * AIW apps change a group by reading it, then PUTting the whole group with Okta's own member list (Okta, not the app,
+ * holds the membership). A GET that does not answer 200 stops the push, so nothing is overwritten blind.
+ */
+async function aiwGetThenPut(ctx: ActionContext, id: string, change: (state: { displayName: string; members: Member[] }) => void, quirks: Quirk[]): Promise<ActionResult> {
+  const got = await send(ctx, { method: 'GET', path: resourcePath('Groups', id) })
+  if (got.response?.status !== 200) return { exchange: got }
+  const pushed = pushedOf(ctx)
+  let state = pushed.get(id)
+  if (!state) {
+    // A group Okta did not push (linked to an existing app group): its name and members come from this read.
+    const g = (got.response.json ?? {}) as { displayName?: string; members?: Member[] }
+    state = { displayName: String(g.displayName ?? ''), members: memberList(g.members ?? []) }
+    pushed.set(id, state)
+  }
+  change(state)
+  const body = { schemas: [SCHEMA.group], displayName: state.displayName, members: state.members.map(member) }
+  return { exchange: await judged(ctx, { method: 'PUT', path: resourcePath('Groups', id), body }, quirks) }
+}
+
+/** The changed attributes as one object, shaped as the user resource holds them (name.givenName under name, extensions under their URN). */
+function changedAttributes(ctx: ActionContext, changes: Record<string, unknown>): Record<string, unknown> {
+  return applyChanges({}, changes, ctx.mapping, ctx.custom.urn)
 }
 
 function groupsOff(ctx: ActionContext): ActionResult | undefined {
@@ -146,10 +209,16 @@ function groupsOff(ctx: ActionContext): ActionResult | undefined {
 export const okta: IdpProfile = {
   name: 'okta',
   title: 'Okta',
-  description: 'Okta Lifecycle Management to a SCIM 2.0 app: userName lookups with startIndex=1&count=100, GET-then-PUT profile updates, path-less PATCH (de)activation, never DELETE /Users; AIW apps update with PUT only.',
+  description: 'Okta Lifecycle Management to a SCIM 2.0 app: userName lookups with startIndex=1&count=100, GET-then-PUT profile updates (PATCH with "Support PATCH for User"), path-less PATCH (de)activation, Push Now as a replace of members, never DELETE /Users, 60 s deadline; AIW apps update with GET then PUT only.',
   options: [
     { name: 'app', description: 'oin: OIN template app (PUT for profiles, PATCH for (de)activation and groups); aiw: custom App Integration Wizard app (PUT for everything)', default: 'oin', values: ['oin', 'aiw'] },
     { name: 'groupPush', description: 'Push Groups enabled; false: Okta sends no group requests', default: true, values: ['true', 'false'] },
+    {
+      name: 'patchUsers',
+      description: 'OIN Wizard "Support PATCH for User": true updates profiles with PATCH instead of GET-then-PUT (OIN apps only; AIW apps always PUT)',
+      default: false,
+      values: ['false', 'true'],
+    },
   ],
   mapping: {
     ...BASE_MAPPING,
@@ -157,23 +226,30 @@ export const okta: IdpProfile = {
     email: 'emails[type eq "work"].value',
   },
   behaviours: [
-    { topic: 'Headers', does: 'User-Agent: Okta SCIM Client 1.0.0; Accept: application/scim+json; Accept-Charset: utf-8; Content-Type: application/scim+json; charset=utf-8 on bodies (Okta also sends Accept-Encoding: gzip,deflate, which scim-check leaves out so responses stay readable)', source: `OK-REF ${SRC.ref}; capture ${SRC.capture}`, confidence: 'D' },
-    { topic: 'Connection test', does: 'GET /Users?startIndex=1&count=2 ("Test API Credentials"); the SCIM 1.1 reference also lists GET /Groups?startIndex=1&count=100 after saving, not sent here', source: `DELINEA ${SRC.delinea}; SCIM 1.1 reference ("the query parameters that Okta sends at this point are always constant") ${SRC.ref11}`, confidence: 'S' },
+    { topic: 'Headers', does: 'User-Agent: Okta SCIM Client 1.0.0; Accept: application/scim+json; Accept-Charset: utf-8; Accept-Encoding: gzip,deflate (gzip and deflate answers are decoded, the body cap applying after decompression); Content-Type: application/scim+json; charset=utf-8 on bodies', source: `OK-REF ${SRC.ref}; capture OK-PR1956 ${SRC.capture}`, confidence: 'D' },
+    { topic: 'Connection header', does: 'the capture shows Connection: Keep-Alive (not close); not sent as a header: undici consumes a Connection request header (only "close" changes anything, and it then writes its own) and keeps connections alive by default, which is what Keep-Alive asks for', source: `capture OK-PR1956 ${SRC.capture}; undici ${SRC.undiciConnection}`, confidence: 'S' },
+    { topic: 'Deadline', does: 'gives up when nothing arrives on the socket for 60 s after any SCIM request: the profile\'s default request deadline (60000 ms), used unless --timeout or the config\'s timeout is set', source: `OK-FAQ ${SRC.faq}`, confidence: 'D' },
+    { topic: 'Connection test', does: 'GET /Users?startIndex=1&count=2 ("Test API Credentials"); the SCIM 1.1 reference also lists GET /Groups?startIndex=1&count=100 after saving, not sent here (Import Groups sends it, scenario group-link)', source: `DELINEA ${SRC.delinea}; SCIM 1.1 reference ("the query parameters that Okta sends at this point are always constant") ${SRC.ref11}`, confidence: 'S' },
+    { topic: 'Import User Schema', does: 'GET /ResourceTypes for the User resource type and its extension URNs, then GET /Schemas for the extensions Okta does not know (it knows core and Enterprise User); the sequence is documented for user schema discovery, the query strings and the wizard\'s button name are not (scenario schema-import)', source: `OK-ENT ${SRC.entitlements}`, confidence: 'I' },
     { topic: 'Lookup before create', does: 'GET /Users?filter=userName%20eq%20%22…%22&startIndex=1&count=100 (userName only; 200 with an empty list or 404 both mean "not found")', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
     { topic: 'Create user', does: 'POST /Users {schemas:[core User], userName, name, emails[{primary,value,type:work}], displayName, externalId (the Okta user id), groups: [], password (random), active: true}; enterprise/custom URNs added to schemas when such attributes are mapped (not documented)', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
     { topic: 'Update user', does: 'GET /Users/{id}, then PUT /Users/{id} with the returned object (id, meta, groups echoed) and the changed attributes; an extension written for the first time is added to schemas (not documented)', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
+    { topic: 'Support PATCH for User', does: 'OIN Wizard switch (option patchUsers=true, OIN apps only): profile updates by PATCH /Users/{id} with no GET first; the body is not documented, so scim-check sends the path-less replace Okta documents for (de)activation, {"op":"replace","value":{…changed attributes}}', source: `OIN Wizard ${SRC.oinWizard}; body by analogy with OK-REF ${SRC.ref}`, confidence: 'I' },
     { topic: 'Deactivate', does: 'OIN: PATCH {"op":"replace","value":{"active":false}} (no path); AIW: GET then PUT with active false', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
     { topic: 'Reactivate', does: 'OIN: PATCH {"op":"replace","value":{"active":true}}; AIW: GET then PUT with active true (shape inferred from deactivation)', source: `OK-CONN ${SRC.connect}`, confidence: 'I' },
     { topic: 'Delete user', does: 'never: deprovisioning sets active=false; a deleted Okta user causes no request', source: `OK-REF ${SRC.ref}; OK-CON ${SRC.concepts}`, confidence: 'D' },
-    { topic: 'Group create', does: 'POST /Groups {schemas:[core Group], displayName, members: []}', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
+    { topic: 'Group create', does: 'POST /Groups {schemas:[core Group], displayName, members: []} (an empty group is pushed the same way, scenario group-push-now)', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
+    { topic: 'Group push (AIW)', does: 'GET /Groups?filter=displayName eq "…"&startIndex=1&count=100 (a match is linked, no POST), POST /Groups {members: []}, GET /Groups/{id}, then PUT /Groups/{id} with the whole member list; every later AIW group change is GET then PUT', source: `OK-REF ${SRC.ref}; Okta Group Push beta draft ${SRC.groupPushBeta}`, confidence: 'I' },
+    { topic: 'Push Now', does: 'a full membership overwrite with Okta\'s list: OIN PATCH {"op":"replace","path":"members","value":[{value, display}…]} (an empty list empties the group), then the rename PATCH; AIW GET then PUT of the whole group (scenario group-push-now)', source: `OK-REF ("a full push of the membership … using the replace operation") ${SRC.ref}; test plan ${SRC.testPlan}`, confidence: 'D' },
+    { topic: 'Link group', does: 'Import Groups (GET /Groups?startIndex=1&count=100, paged by 100), then the admin links an Okta group to an app group: Okta pushes its membership to that group\'s id (OIN: GET, PATCH replace of members, rename PATCH; AIW: GET then PUT), no POST (scenario group-link); the push after linking is inferred from Push Now', source: `OK-REF ${SRC.ref}; test plan ${SRC.testPlan}`, confidence: 'I' },
     { topic: 'Group lookup', does: 'GET /Groups/{id}; GET /Groups?filter=displayName%20eq%20%22…%22&startIndex=1&count=100 when the id is unknown', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
     { topic: 'Membership (OIN)', does: 'PATCH add members [{value, display}] / remove members[value eq "…"], then a path-less replace {id, displayName} (the rename re-sent after every membership change)', source: `OK-REF ${SRC.ref}; seen ${SRC.gosim57}`, confidence: 'D' },
     { topic: 'Membership (AIW)', does: 'PUT /Groups/{id} {schemas, displayName, members:[{value, display}]} with the whole member list', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
     { topic: 'Group rename', does: 'OIN: PATCH {"op":"replace","value":{"id":…,"displayName":…}}; AIW: PUT of the group', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
     { topic: 'Group delete', does: 'DELETE /Groups/{id} when a pushed group is unlinked with "Delete the group in the target app"', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
-    { topic: 'Import', does: 'GET /Users?startIndex=1&count=100, then startIndex+100 while totalResults says more remain (advances by 100 even if a page held fewer)', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
+    { topic: 'Import', does: 'GET /Users?startIndex=1&count=100, then startIndex+100 while totalResults says more remain (advances by 100 even if a page held fewer); Import Groups pages GET /Groups the same way', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
     { topic: '409 on create', does: 'expected for a duplicate; stops provisioning of that user', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
-    { topic: '429', does: 'waits an integer Retry-After (else 5 min), doubling, at most 10 tries (not replayed by scim-check)', source: `OK-CON ${SRC.concepts}`, confidence: 'D' },
+    { topic: '429', does: 'waits an integer Retry-After (else 5 min), doubling, at most 10 tries (not replayed by scim-check, whose own 429 policy is in src/http/retry.ts)', source: `OK-CON ${SRC.concepts}`, confidence: 'D' },
   ],
   never: {
     deleteUser: `Okta never sends DELETE /Users: deprovisioning sets active=false, and deleting a deactivated Okta user sends nothing (OK-REF ${SRC.ref})`,
@@ -187,6 +263,9 @@ export const okta: IdpProfile = {
     async testConnection(ctx) {
       const x = await send(ctx, { method: 'GET', path: '/Users', rawQuery: encodeQuery([['startIndex', 1], ['count', 2]]) })
       return { exchange: x, value: x.response?.json }
+    },
+    async importSchema(ctx) {
+      return importUserSchema(ctx)
     },
     async findUser(ctx, args) {
       if (args.userName === undefined) {
@@ -217,7 +296,11 @@ export const okta: IdpProfile = {
       return pageThrough(ctx, '/Users', 100, (start, count) => ({ rawQuery: encodeQuery([['startIndex', start], ['count', count]]) }), 'count')
     },
     async updateUser(ctx, args) {
-      return getThenPut(ctx, args.id, flattenChanges(args.changes))
+      const changes = flattenChanges(args.changes)
+      if (!patchUsers(ctx)) return getThenPut(ctx, args.id, changes)
+      // No read first: a PATCH carries only what changed.
+      const x = await judged(ctx, { method: 'PATCH', path: resourcePath('Users', args.id), body: patchOp([{ op: 'replace', value: changedAttributes(ctx, changes) }]) }, [Q.patchUser])
+      return { exchange: x }
     },
     async deactivateUser(ctx, args) {
       return setActive(ctx, args.id, false)
@@ -229,6 +312,7 @@ export const okta: IdpProfile = {
       const off = groupsOff(ctx)
       if (off) return off
       const members = memberList(args.members)
+      if (isAiw(ctx)) return aiwCreateGroup(ctx, String(args.displayName), members)
       const x = await send(ctx, { method: 'POST', path: '/Groups', body: { schemas: [SCHEMA.group], displayName: args.displayName, members: members.map(member) } })
       const id = (x.response?.json as { id?: unknown } | undefined)?.id
       if (accepted(x) && typeof id === 'string') pushedOf(ctx).set(id, { displayName: String(args.displayName), members })
@@ -250,10 +334,11 @@ export const okta: IdpProfile = {
       const off = groupsOff(ctx)
       if (off) return off
       const id = String(args.id)
-      const state = await groupState(ctx, id)
       const adding = memberList(args.members)
-      state.members = [...state.members.filter((m) => !adding.some((a) => a.value === m.value)), ...adding]
-      if (isAiw(ctx)) return { exchange: await putGroup(ctx, id, state) }
+      const add = (state: { members: Member[] }) => void (state.members = [...state.members.filter((m) => !adding.some((a) => a.value === m.value)), ...adding])
+      if (isAiw(ctx)) return aiwGetThenPut(ctx, id, add, [Q.groupPut])
+      const state = await groupState(ctx, id)
+      add(state)
       const x = await send(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp([{ op: 'add', path: 'members', value: adding.map(member) }]) })
       if (accepted(x)) await renamePatch(ctx, id, state.displayName)
       return { exchange: x }
@@ -262,22 +347,43 @@ export const okta: IdpProfile = {
       const off = groupsOff(ctx)
       if (off) return off
       const id = String(args.id)
-      const state = await groupState(ctx, id)
       const removing = memberList(args.members)
-      state.members = state.members.filter((m) => !removing.some((r) => r.value === m.value))
-      if (isAiw(ctx)) return { exchange: await putGroup(ctx, id, state) }
+      const remove = (state: { members: Member[] }) => void (state.members = state.members.filter((m) => !removing.some((r) => r.value === m.value)))
+      if (isAiw(ctx)) return aiwGetThenPut(ctx, id, remove, [Q.groupPut])
+      const state = await groupState(ctx, id)
+      remove(state)
       const ops = removing.map((m) => ({ op: 'remove', path: `members[value eq ${literal(m.value)}]` }))
       const x = await send(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp(ops) })
       if (accepted(x)) await renamePatch(ctx, id, state.displayName)
       return { exchange: x }
     },
+    async pushGroup(ctx, args) {
+      // Push Now: Okta sends its whole membership of the group, whatever the app holds (an empty list empties it).
+      const off = groupsOff(ctx)
+      if (off) return off
+      const id = String(args.id)
+      const members = memberList(args.members)
+      const overwrite = (state: { displayName: string; members: Member[] }) => {
+        state.members = members
+        if (args.displayName !== undefined) state.displayName = String(args.displayName)
+      }
+      // What `save:` keeps is the id and the status (a 204 has no body), so later steps can run only when the push was sent.
+      if (isAiw(ctx)) return pushed(id, (await aiwGetThenPut(ctx, id, overwrite, [Q.groupPut, Q.pushNowPut])).exchange)
+      const state = await groupState(ctx, id)
+      overwrite(state)
+      const x = await judged(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp([{ op: 'replace', path: 'members', value: members.map(member) }]) }, [Q.pushNow])
+      if (accepted(x)) await renamePatch(ctx, id, state.displayName)
+      return pushed(id, x)
+    },
     async renameGroup(ctx, args) {
       const off = groupsOff(ctx)
       if (off) return off
       const id = String(args.id)
+      const rename = (state: { displayName: string }) => void (state.displayName = String(args.displayName))
+      if (isAiw(ctx)) return aiwGetThenPut(ctx, id, rename, [Q.groupPut])
       const state = await groupState(ctx, id)
-      state.displayName = String(args.displayName)
-      return { exchange: isAiw(ctx) ? await putGroup(ctx, id, state) : await renamePatch(ctx, id, state.displayName) }
+      rename(state)
+      return { exchange: await renamePatch(ctx, id, state.displayName) }
     },
     async deleteGroup(ctx, args) {
       const off = groupsOff(ctx)
@@ -291,4 +397,72 @@ export const okta: IdpProfile = {
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
+}
+
+/**
+ * AIW Group Push of a new group: look the name up, create the group empty, read it, then PUT Okta's member list. A
+ * group the lookup finds is linked (no POST) and gets the same read and PUT; a refused lookup stops the push.
+ */
+async function aiwCreateGroup(ctx: ActionContext, displayName: string, members: Member[]): Promise<ActionResult> {
+  const found = await okta.actions.findGroup!(ctx, { displayName })
+  const status = found.exchange?.response?.status
+  if (status !== 200 && status !== 404) return { exchange: found.exchange }
+  const hit = status === 200 ? listed(found.exchange.response?.json).find((g) => typeof g.displayName === 'string' && g.displayName.toLowerCase() === displayName.toLowerCase()) : undefined
+  const replaceAll = (state: { members: Member[] }) => void (state.members = members)
+  if (hit && typeof hit.id === 'string') {
+    ctx.expectation(EXPECT.aiwPush, { ok: 'skip', reason: 'Okta links the group it found', message: `skipped: Okta's lookup found a group named ${JSON.stringify(displayName)} (id ${hit.id}), so Okta links it and pushes its members to it; no POST is sent`, exchange: found.exchange })
+    pushedOf(ctx).set(hit.id, { displayName, members })
+    await aiwGetThenPut(ctx, hit.id, replaceAll, [Q.groupPut, Q.aiwPush])
+    return { exchange: undefined as unknown as ActionResult['exchange'], value: hit }
+  }
+  const post = await send(ctx, { method: 'POST', path: '/Groups', body: { schemas: [SCHEMA.group], displayName, members: [] } })
+  const id = (post.response?.json as { id?: unknown } | undefined)?.id
+  if (!accepted(post) || typeof id !== 'string') return { exchange: post }
+  pushedOf(ctx).set(id, { displayName, members: [] })
+  await aiwGetThenPut(ctx, id, replaceAll, [Q.groupPut, Q.aiwPush])
+  return { exchange: post }
+}
+
+/** A push's result for `save:`, as after a delete: the group id and the status (a 204 has no body to save). */
+function pushed(id: string, x: ActionResult['exchange']): ActionResult {
+  return deleted(x, id)
+}
+
+function listed(json: unknown): Record<string, any>[] {
+  const r = (json as { Resources?: unknown } | undefined)?.Resources
+  return Array.isArray(r) ? r.filter((x): x is Record<string, any> => !!x && typeof x === 'object') : []
+}
+
+/**
+ * Okta's user schema discovery ("Import User Schema"): /ResourceTypes for the User resource type and its extension
+ * URNs, then /Schemas for the extensions Okta does not already know (core User and Enterprise User it knows).
+ */
+async function importUserSchema(ctx: ActionContext): Promise<ActionResult> {
+  const rt = await send(ctx, { method: 'GET', path: '/ResourceTypes' })
+  const types = rt.response?.status === 200 ? (Array.isArray(rt.response.json) ? (rt.response.json as Record<string, any>[]) : listed(rt.response.json)) : []
+  const user = types.find((t) => typeof t.schema === 'string' && t.schema.toLowerCase() === SCHEMA.user.toLowerCase())
+  if (!user) {
+    ctx.expectation(EXPECT.schema, {
+      ok: false,
+      message: rt.response?.status === 200 ? 'Okta looks for the User resource type in /ResourceTypes and found none whose schema is the core User schema' : `Okta reads /ResourceTypes first; ${answer(rt)}`,
+      expected: `a resource type with schema ${SCHEMA.user}`,
+      actual: rt.response?.status === 200 ? JSON.stringify(types.map((t) => t.schema ?? t.id)) : String(rt.response?.status ?? 'no answer'),
+      exchange: rt,
+    })
+    return { exchange: rt, value: { resourceTypes: types.map((t) => t.id) } }
+  }
+  const extensions: string[] = (Array.isArray(user.schemaExtensions) ? user.schemaExtensions : []).map((e: { schema?: unknown }) => String(e?.schema))
+  const sc = await send(ctx, { method: 'GET', path: '/Schemas' })
+  const served = (sc.response?.status === 200 ? listed(sc.response.json) : []).map((s) => String(s.id).toLowerCase())
+  const needed = extensions.filter((u) => !KNOWN_SCHEMAS.includes(u.toLowerCase()))
+  const missing = needed.filter((u) => !served.includes(u.toLowerCase()))
+  const value = { resourceTypes: types.map((t) => t.id), userEndpoint: user.endpoint, extensions, schemas: served }
+  if (sc.response?.status !== 200 && needed.length) {
+    ctx.expectation(EXPECT.schema, { ok: false, message: `Okta reads /Schemas for the User extensions it does not know (${needed.join(', ')}); ${answer(sc)}`, expected: '200 with the schemas', actual: String(sc.response?.status ?? 'no answer'), exchange: sc })
+  } else if (missing.length) {
+    ctx.expectation(EXPECT.schema, { ok: false, message: `the User resource type names extension(s) ${missing.join(', ')} that /Schemas does not serve: Okta cannot build the app user profile's attributes from them`, expected: `/Schemas listing ${missing.join(', ')}`, actual: JSON.stringify(served), exchange: sc })
+  } else {
+    ctx.expectation(EXPECT.schema, { ok: true, message: `User resource type found (endpoint ${String(user.endpoint)}); ${needed.length ? `its extension schema(s) ${needed.join(', ')} are served by /Schemas` : 'it names no extension Okta does not already know'}`, exchange: sc })
+  }
+  return { exchange: sc, value }
 }

@@ -207,6 +207,8 @@ export const onelogin: IdpProfile = {
     getGroup: `OneLogin reads groups only as a list (Get Groups, GET /Groups); a read of one group by id ${NOT_DOCUMENTED}`,
     renameGroup: `renaming a group ${NOT_DOCUMENTED}`,
     deleteGroup: `deleting a group ${NOT_DOCUMENTED}`,
+    pushGroup: `an overwrite of a group's whole membership ${NOT_DOCUMENTED}`,
+    importSchema: `reading the app's /Schemas or /ResourceTypes ${NOT_DOCUMENTED}`,
   },
   actions: {
     async testConnection(ctx) {

@@ -145,6 +145,8 @@ export const ping: IdpProfile = {
     testConnection: `the request behind Ping's "Test connection" is not documented (${cite('PING-P1-CONN')})`,
     listUsers: `Ping documents no import of the target's users; it matches each user with the filter expression (${cite('PING-MGMT')})`,
     getGroup: `Ping reads groups only by retrieving all of them and matching (${cite('PING-CONN')})`,
+    pushGroup: `Ping documents no overwrite of a group's whole membership (${cite('PING-CONN')})`,
+    importSchema: `Ping documents no read of the target's /Schemas or /ResourceTypes (${cite('PING-CONN')})`,
   },
   actions: {
     async findUser(ctx, args) {

@@ -5,6 +5,7 @@ import type { Source } from '../result/types.js'
 /** IdP-level actions a scenario can ask for; each profile says how its IdP does them on the wire. */
 export const ACTIONS = [
   'testConnection',
+  'importSchema',
   'createUser',
   'getUser',
   'findUser',
@@ -19,6 +20,7 @@ export const ACTIONS = [
   'listGroups',
   'addMembers',
   'removeMembers',
+  'pushGroup',
   'renameGroup',
   'deleteGroup',
   'rotateToken',

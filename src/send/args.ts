@@ -8,6 +8,7 @@ import { closest } from '../yaml/suggest.js'
  */
 export const ACTION_ARGS: Record<ActionName, { required: string[]; optional: string[] }> = {
   testConnection: { required: [], optional: [] },
+  importSchema: { required: [], optional: [] },
   createUser: { required: ['userName'], optional: ['givenName', 'familyName', 'email', 'externalId', 'displayName', 'title', 'active', 'password', 'department', 'employeeNumber', 'manager', 'custom'] },
   getUser: { required: ['id'], optional: [] },
   findUser: { required: [], optional: ['userName', 'externalId'] },
@@ -22,6 +23,7 @@ export const ACTION_ARGS: Record<ActionName, { required: string[]; optional: str
   listGroups: { required: [], optional: ['pageSize'] },
   addMembers: { required: ['id', 'members'], optional: [] },
   removeMembers: { required: ['id', 'members'], optional: [] },
+  pushGroup: { required: ['id', 'members'], optional: ['displayName'] },
   renameGroup: { required: ['id', 'displayName'], optional: [] },
   deleteGroup: { required: ['id'], optional: [] },
   rotateToken: { required: [], optional: [] },

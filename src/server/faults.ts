@@ -378,6 +378,34 @@ export const FAULTS: ReadonlyArray<BehaviourDefinition> = [
     flags: { removeValueListRemovesAll: true },
   },
   {
+    name: 'members-replace-rejected',
+    description: 'PATCH "replace" of a group\'s whole "members" (Okta\'s Push Now) is refused with 400; add and remove of members work',
+    before: (ctx) =>
+      patchOperations(ctx).some((op) => String(opValue(op, 'op')).toLowerCase() === 'replace' && String(opValue(op, 'path') ?? '').toLowerCase() === 'members')
+        ? errorResponse(400, 'Operation "replace" is not supported on members: add or remove members instead', 'invalidPath')
+        : undefined,
+  },
+  {
+    name: 'members-overwrite-merges',
+    description: 'A full membership push (PATCH "replace" of members, or PUT of a group) adds the listed members to those the group had instead of replacing them',
+    before: (ctx) => {
+      if (ctx.route.kind !== 'item' || ctx.route.resource !== 'Group') return undefined
+      if (ctx.req.method === 'PATCH') {
+        for (const op of patchOperations(ctx)) {
+          const key = Object.keys(op).find((k) => k.toLowerCase() === 'op')
+          if (key && String(op[key]).toLowerCase() === 'replace' && String(opValue(op, 'path') ?? '').toLowerCase() === 'members') op[key] = 'add'
+        }
+      }
+      if (ctx.req.method === 'PUT' && isPlainObject(ctx.req.body) && Array.isArray(ctx.req.body['members'])) {
+        const had = ctx.store.record('Group', ctx.route.id)?.attrs['members']
+        const sent = ctx.req.body['members'] as Record<string, unknown>[]
+        const kept = (Array.isArray(had) ? had : []).filter((m) => isPlainObject(m) && !sent.some((s) => isPlainObject(s) && s['value'] === m['value']))
+        ctx.req.body['members'] = [...kept, ...sent]
+      }
+      return undefined
+    },
+  },
+  {
     name: 'no-string-booleans',
     description: 'String booleans such as "False" (Entra) are rejected with 400',
     flags: { rejectStringBooleans: true },

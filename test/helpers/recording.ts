@@ -327,7 +327,7 @@ export function byScenario(rec: RecordedRun, profile: string, options: Record<st
 }
 
 /** The lifecycle scenarios (scenarios/*.yaml) whose traffic the profile fixtures pin; scenarios/rfc/ pins its own. */
-export const LIFECYCLE = ['connection', 'create', 'update', 'add-email', 'deactivate', 'rehire', 'rehire-groups', 'delete', 'group-sync', 'token-rotation', 'custom-attributes', 'import']
+export const LIFECYCLE = ['connection', 'create', 'update', 'add-email', 'deactivate', 'rehire', 'rehire-groups', 'delete', 'group-sync', 'token-rotation', 'custom-attributes', 'import', 'group-push-now', 'group-link', 'schema-import']
 
 /**
  * Record one profile variant over the lifecycle scenarios and return, per scenario, the pinned traffic next to the
