@@ -63,8 +63,9 @@ const EXPECTATIONS: IdpExpectation[] = [
 
 /**
  * Okta's request headers (reference examples and a captured Okta request). The capture also shows
- * `Connection: Keep-Alive`, which is not sent as a header: undici consumes a Connection request header (only "close"
- * changes anything) and keeps connections alive by default, which is what Keep-Alive asks for.
+ * `Connection: Keep-Alive`, which the profile cannot set: undici consumes a Connection request header (only "close"
+ * changes anything) and writes `connection: keep-alive` itself on every request of a kept-alive socket, which is what
+ * the capture shows. (`Connection: close`, which some notes attribute to Okta, is not in any capture we found.)
  */
 const HEADERS = { 'user-agent': 'Okta SCIM Client 1.0.0', accept: 'application/scim+json', 'accept-charset': 'utf-8', 'accept-encoding': 'gzip,deflate' }
 const BODY_TYPE = { 'content-type': 'application/scim+json; charset=utf-8' }
@@ -227,7 +228,7 @@ export const okta: IdpProfile = {
   },
   behaviours: [
     { topic: 'Headers', does: 'User-Agent: Okta SCIM Client 1.0.0; Accept: application/scim+json; Accept-Charset: utf-8; Accept-Encoding: gzip,deflate (gzip and deflate answers are decoded, the body cap applying after decompression); Content-Type: application/scim+json; charset=utf-8 on bodies', source: `OK-REF ${SRC.ref}; capture OK-PR1956 ${SRC.capture}`, confidence: 'D' },
-    { topic: 'Connection header', does: 'the capture shows Connection: Keep-Alive (not close); not sent as a header: undici consumes a Connection request header (only "close" changes anything, and it then writes its own) and keeps connections alive by default, which is what Keep-Alive asks for', source: `capture OK-PR1956 ${SRC.capture}; undici ${SRC.undiciConnection}`, confidence: 'S' },
+    { topic: 'Connection header', does: 'the capture shows Connection: Keep-Alive, not close; the profile does not set it: undici consumes a Connection request header (only "close" changes anything) and itself writes connection: keep-alive on every request of a kept-alive socket, so the wire matches the capture', source: `capture OK-PR1956 ${SRC.capture}; undici ${SRC.undiciConnection} (lib/core/request.js, lib/dispatcher/client-h1.js)`, confidence: 'S' },
     { topic: 'Deadline', does: 'gives up when nothing arrives on the socket for 60 s after any SCIM request: the profile\'s default request deadline (60000 ms), used unless --timeout or the config\'s timeout is set', source: `OK-FAQ ${SRC.faq}`, confidence: 'D' },
     { topic: 'Connection test', does: 'GET /Users?startIndex=1&count=2 ("Test API Credentials"); the SCIM 1.1 reference also lists GET /Groups?startIndex=1&count=100 after saving, not sent here (Import Groups sends it, scenario group-link)', source: `DELINEA ${SRC.delinea}; SCIM 1.1 reference ("the query parameters that Okta sends at this point are always constant") ${SRC.ref11}`, confidence: 'S' },
     { topic: 'Import User Schema', does: 'GET /ResourceTypes for the User resource type and its extension URNs, then GET /Schemas for the extensions Okta does not know (it knows core and Enterprise User); the sequence is documented for user schema discovery, the query strings and the wizard\'s button name are not (scenario schema-import)', source: `OK-ENT ${SRC.entitlements}`, confidence: 'I' },
