@@ -61,7 +61,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { flags: '--baseline <file>', help: 'accepted findings (check, reason, optional idp, scenario, expires): reported, not failed', key: 'baseline', env: 'SCIM_CHECK_BASELINE' },
   { flags: '--strict-baseline', help: 'fail the run when a baseline entry no longer matches a finding (stale)', key: 'strictBaseline' },
   { flags: '--compare <report.json>', help: 'an earlier JSON report: say what was fixed and what is new since then', key: 'compare' },
-  { flags: '--max-body-bytes <n>', help: `largest response body read (default ${DEFAULTS.maxBodyBytes})`, key: 'maxBodyBytes', parse: int },
+  { flags: '--max-body-bytes <n>', help: `largest response body read, counted after gzip/deflate decompression (default ${DEFAULTS.maxBodyBytes})`, key: 'maxBodyBytes', parse: int },
   { flags: '--max-json-depth <n>', help: `deepest JSON nesting parsed (default ${DEFAULTS.maxJsonDepth})`, key: 'maxJsonDepth', parse: int },
   { flags: '--suite <name>', help: 'a review program, offline: okta-oin or entra-gallery (runs the scenarios its steps name and maps each verdict to its step)', key: 'suite', env: 'SCIM_CHECK_SUITE' },
   { flags: '--allow-load', help: "with --suite entra-gallery: the target may take the 60-second paced load of the 25 requests/s step (hundreds of writes); the built-in server always may", key: 'allowLoad' },
