@@ -16,7 +16,7 @@ export interface SendInput {
   profile: IdpProfile
   action: ActionName
   args: Record<string, unknown>
-  config: Pick<RunConfig, 'idpOptions' | 'mapping' | 'customExtension' | 'maxPages'>
+  config: Pick<RunConfig, 'idpOptions' | 'mapping' | 'customExtension' | 'maxPages' | 'timeoutFromUser'>
 }
 
 export interface SendOutcome {
@@ -35,6 +35,8 @@ async function perform(input: SendInput, sender: Sender, dryRun: boolean): Promi
   const { profile, action, args, config } = input
   const options = { maxPages: config.maxPages, ...Object.fromEntries(profile.options.map((o) => [o.name, o.default])), ...(config.idpOptions[profile.name] ?? {}) }
   const headers = profile.headers(options)
+  // The IdP's own deadline (Okta's 60 s) unless the user chose --timeout, as in a run.
+  const deadline = config.timeoutFromUser ? undefined : profile.deadlineMs
   const exchanges: Exchange[] = []
   const expectations: SendOutcome['expectations'] = []
   const ctx: ActionContext = {
@@ -49,7 +51,7 @@ async function perform(input: SendInput, sender: Sender, dryRun: boolean): Promi
     send: async (spec) => {
       let x: Exchange
       try {
-        x = await sender(spec, { idp: profile.name, action, headers })
+        x = await sender(deadline === undefined || spec.timeoutMs !== undefined ? spec : { ...spec, timeoutMs: deadline }, { idp: profile.name, action, headers })
       } catch (err) {
         if (err instanceof Refused) exchanges.push(err.exchange)
         throw err
