@@ -369,7 +369,7 @@ export const okta: IdpProfile = {
         if (args.displayName !== undefined) state.displayName = String(args.displayName)
       }
       // What `save:` keeps is the id and the status (a 204 has no body), so later steps can run only when the push was sent.
-      if (isAiw(ctx)) return pushed(id, (await aiwGetThenPut(ctx, id, overwrite, [Q.groupPut, Q.pushNowPut])).exchange)
+      if (isAiw(ctx)) return pushed(id, (await aiwGetThenPut(ctx, id, overwrite, [Q.pushNowPut, Q.groupPut])).exchange)
       const state = await groupState(ctx, id)
       overwrite(state)
       const x = await judged(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp([{ op: 'replace', path: 'members', value: members.map(member) }]) }, [Q.pushNow])
