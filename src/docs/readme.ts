@@ -78,6 +78,7 @@ const SAMPLE: Partial<Record<ActionName, Record<string, unknown>>> = {
   findGroup: { displayName: 'Staff' },
   addMembers: { id: 'G1', members: [{ value: 'U1', display: 'ada@example.com' }] },
   removeMembers: { id: 'G1', members: [{ value: 'U1', display: 'ada@example.com' }] },
+  pushGroup: { id: 'G1', members: [{ value: 'U1', display: 'ada@example.com' }] },
   renameGroup: { id: 'G1', displayName: 'Staff 2' },
   deleteGroup: { id: 'G1' },
 }

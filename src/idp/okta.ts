@@ -442,7 +442,9 @@ async function importUserSchema(ctx: ActionContext): Promise<ActionResult> {
   const rt = await send(ctx, { method: 'GET', path: '/ResourceTypes' })
   const types = rt.response?.status === 200 ? (Array.isArray(rt.response.json) ? (rt.response.json as Record<string, any>[]) : listed(rt.response.json)) : []
   const user = types.find((t) => typeof t.schema === 'string' && t.schema.toLowerCase() === SCHEMA.user.toLowerCase())
-  if (!user) {
+  // Both reads go out whenever the first is answered: the sequence is the documented one, whatever the first held.
+  const sc = rt.response?.status === 200 ? await send(ctx, { method: 'GET', path: '/Schemas' }) : undefined
+  if (!user || !sc) {
     ctx.expectation(EXPECT.schema, {
       ok: false,
       message: rt.response?.status === 200 ? 'Okta looks for the User resource type in /ResourceTypes and found none whose schema is the core User schema' : `Okta reads /ResourceTypes first; ${answer(rt)}`,
@@ -450,10 +452,9 @@ async function importUserSchema(ctx: ActionContext): Promise<ActionResult> {
       actual: rt.response?.status === 200 ? JSON.stringify(types.map((t) => t.schema ?? t.id)) : String(rt.response?.status ?? 'no answer'),
       exchange: rt,
     })
-    return { exchange: rt, value: { resourceTypes: types.map((t) => t.id) } }
+    return { exchange: sc ?? rt, value: { resourceTypes: types.map((t) => t.id) } }
   }
   const extensions: string[] = (Array.isArray(user.schemaExtensions) ? user.schemaExtensions : []).map((e: { schema?: unknown }) => String(e?.schema))
-  const sc = await send(ctx, { method: 'GET', path: '/Schemas' })
   const served = (sc.response?.status === 200 ? listed(sc.response.json) : []).map((s) => String(s.id).toLowerCase())
   const needed = extensions.filter((u) => !KNOWN_SCHEMAS.includes(u.toLowerCase()))
   const missing = needed.filter((u) => !served.includes(u.toLowerCase()))
