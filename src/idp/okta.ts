@@ -221,6 +221,15 @@ export const okta: IdpProfile = {
       values: ['false', 'true'],
     },
   ],
+  // "Support PATCH for User" is an OIN Wizard switch: AIW apps cannot use it (OK-FAQ), so `okta:all` runs it on the
+  // OIN app with Push Groups only, where it changes the user traffic and nothing else.
+  settings: [
+    { app: 'oin', groupPush: true },
+    { app: 'oin', groupPush: true, patchUsers: true },
+    { app: 'oin', groupPush: false },
+    { app: 'aiw', groupPush: true },
+    { app: 'aiw', groupPush: false },
+  ],
   mapping: {
     ...BASE_MAPPING,
     // The template app maps user.email to the primary work email; the rest follow the SCIM 2.0 template profile.
