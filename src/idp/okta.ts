@@ -26,6 +26,7 @@ const SRC = {
   entitlements: 'https://developer.okta.com/docs/guides/scim-with-entitlements/main/',
   groupPushBeta: 'https://github.com/oktadeveloper/okta-blog-archive/pull/701',
   testPlan: 'https://developer.okta.com/docs/guides/scim-provisioning-integration-test/main/',
+  groupOps: 'https://help.okta.com/en-us/Content/Topics/users-groups-profiles/usgp-group-push-operations.htm',
   undiciConnection: 'https://github.com/nodejs/undici/blob/main/lib/core/request.js',
 }
 
@@ -251,7 +252,7 @@ export const okta: IdpProfile = {
     { topic: 'Group create', does: 'POST /Groups {schemas:[core Group], displayName, members: []} (an empty group is pushed the same way, scenario group-push-now)', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
     { topic: 'Group push (AIW)', does: 'GET /Groups?filter=displayName eq "…"&startIndex=1&count=100 (a match is linked, no POST), POST /Groups {members: []}, GET /Groups/{id}, then PUT /Groups/{id} with the whole member list; every later AIW group change is GET then PUT', source: `OK-REF ${SRC.ref}; Okta Group Push beta draft ${SRC.groupPushBeta}`, confidence: 'I' },
     { topic: 'Push Now', does: 'a full membership overwrite with Okta\'s list: OIN PATCH {"op":"replace","path":"members","value":[{value, display}…]} (an empty list empties the group), then the rename PATCH; AIW GET then PUT of the whole group (scenario group-push-now)', source: `OK-REF ("a full push of the membership … using the replace operation") ${SRC.ref}; test plan ${SRC.testPlan}`, confidence: 'D' },
-    { topic: 'Link group', does: 'Import Groups (GET /Groups?startIndex=1&count=100, paged by 100), then the admin links an Okta group to an app group: Okta pushes its membership to that group\'s id (OIN: GET, PATCH replace of members, rename PATCH; AIW: GET then PUT), no POST (scenario group-link); the push after linking is inferred from Push Now', source: `OK-REF ${SRC.ref}; test plan ${SRC.testPlan}`, confidence: 'I' },
+    { topic: 'Link group', does: 'Import Groups (GET /Groups?startIndex=1&count=100, paged by 100), then the admin links an Okta group to an app group: Okta pushes its membership to that group\'s id (OIN: GET, PATCH replace of members, rename PATCH; AIW: GET then PUT), no POST (scenario group-link); the push after linking is inferred from Push Now', source: `Group Push operations ("Create a mapping for an existing group (group linking)") ${SRC.groupOps}; OK-REF ${SRC.ref}; test plan ${SRC.testPlan}`, confidence: 'I' },
     { topic: 'Group lookup', does: 'GET /Groups/{id}; GET /Groups?filter=displayName%20eq%20%22…%22&startIndex=1&count=100 when the id is unknown', source: `OK-REF ${SRC.ref}`, confidence: 'D' },
     { topic: 'Membership (OIN)', does: 'PATCH add members [{value, display}] / remove members[value eq "…"], then a path-less replace {id, displayName} (the rename re-sent after every membership change)', source: `OK-REF ${SRC.ref}; seen ${SRC.gosim57}`, confidence: 'D' },
     { topic: 'Membership (AIW)', does: 'PUT /Groups/{id} {schemas, displayName, members:[{value, display}]} with the whole member list, after a GET /Groups/{id} (the GET before the PUT is from the Group Push draft, not the current reference)', source: `OK-REF ${SRC.ref}; GET first: ${SRC.groupPushBeta}`, confidence: 'D' },
