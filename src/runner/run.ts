@@ -57,7 +57,7 @@ export interface RunOptions {
    * Narrows the scenario × profile plan to these pairs (a suite runs exactly the scenarios each of its steps names,
    * under the profile it names, not the whole cross product).
    */
-  only?: (idp: string, scenario: string) => boolean
+  only?: (idp: string, scenario: string, setting?: string) => boolean
 }
 
 /** Run every selected scenario under every selected IdP profile against one target and return the report. */
@@ -93,7 +93,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
 
   const runner = new ScenarioRunner(config, client, ledger, redactor, runId, rotator, opts)
   try {
-    const plan = runs.flatMap((r) => scenarios.filter((s) => applies(s, r.idp, config, opts.only)).map((s) => ({ run: r, scenario: s })))
+    const plan = runs.flatMap((r) => scenarios.filter((s) => applies(s, r.idp, config, opts.only, r.setting)).map((s) => ({ run: r, scenario: s })))
     // The target model is built once, whatever profiles run: as the generic profile's own traffic (its discovery
     // scenario judges it), or else as scim-check's own requests, marked and not judged.
     const discovery = idps.length ? await runner.discovery(getProfile(idps.includes('generic') ? 'generic' : idps[0]), idps.includes('generic') ? results : undefined) : {}
@@ -102,7 +102,7 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
       const { idp } = profileRun
       const profile = getProfile(idp)
       const features = featuresOf(idp, discovery, !!rotator)
-      for (const scenario of scenarios.filter((s) => applies(s, idp, config, opts.only))) {
+      for (const scenario of scenarios.filter((s) => applies(s, idp, config, opts.only, profileRun.setting))) {
         if (opts.signal?.aborted) break
         opts.onProgress?.({ idp: runLabel(profileRun), scenario: scenario.name, index: ++index, total: plan.length })
         results.push(...(await runner.scenario(profile, profileRun, scenario, features, discovery)))
@@ -170,9 +170,9 @@ function baselineWarnings(b: { stale: { check: string; idp?: string; setting?: s
   return out
 }
 
-function applies(s: Scenario, idp: string, config: RunConfig, only?: RunOptions['only']): boolean {
+function applies(s: Scenario, idp: string, config: RunConfig, only?: RunOptions['only'], setting?: string): boolean {
   if (config.readOnly && s.writes !== false) return false
-  if (only && !only(idp, s.name)) return false
+  if (only && !only(idp, s.name, setting)) return false
   return !s.idps || s.idps.includes(idp) || s.idps.includes('all')
 }
 

@@ -1,4 +1,6 @@
 import type { Result } from '../result/types.js'
+import { getProfile } from '../idp/registry.js'
+import { settingLabel } from '../idp/settings.js'
 import type { LoadSection } from '../load/load.js'
 import type { Selector, Suite, SuiteEvidence, SuiteSection, SuiteStatus, SuiteStep, SuiteStepResult } from './types.js'
 
@@ -60,7 +62,7 @@ function judgeAll(selectors: Selector[], results: readonly Result[], ctx: JudgeC
   const evidence: SuiteEvidence[] = []
   const verdicts = selectors.map((sel) => {
     if (sel.pending && !ctx.scenarios.has(sel.scenario)) {
-      return { status: 'skip', pending: true, reason: `not yet exercised: scenario "${sel.scenario}" under ${sel.idp} is not in this build` } as Verdict
+      return { status: 'skip', pending: true, reason: `not yet exercised: scenario "${sel.scenario}" under ${sel.idp}${sel.setting ? ` (${sel.setting})` : ''} is not in this build` } as Verdict
     }
     const why = ctx.notRun?.get(sel.scenario)
     if (why) return { status: 'skip', reason: why } as Verdict
@@ -94,8 +96,20 @@ function verdictOf(mine: Result[], sel: Selector): Verdict {
   return warn ? { status: 'warn', reason: `${warn.id} (${where}): ${warn.message}` } : { status: 'pass' }
 }
 
+/**
+ * Does a run's setting ("app=aiw, groupPush=true, …", or none for the profile's defaults) hold the options a selector
+ * asks for? A selector without a setting takes only the default run (labelled with the defaults when the suite also
+ * runs another setting of the profile), so an AIW run never stands in for an OIN step.
+ */
+export function holdsSetting(idp: string, setting: string | undefined, want: string | undefined): boolean {
+  if (!want) return setting === undefined || setting === settingLabel(getProfile(idp), {})
+  if (!setting) return false
+  const have = new Set(setting.split(',').map((p) => p.trim()))
+  return want.split(',').every((p) => have.has(p.trim()))
+}
+
 function matches(r: Result, sel: Selector): boolean {
-  if (r.idp !== sel.idp || r.scenario !== sel.scenario) return false
+  if (r.idp !== sel.idp || r.scenario !== sel.scenario || !holdsSetting(r.idp, r.setting, sel.setting)) return false
   if (sel.step !== undefined && r.step !== sel.step) return false
   return !sel.checks || sel.checks.includes(r.id)
 }

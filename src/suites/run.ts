@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js'
 import type { RunReport } from '../runner/report.js'
 import { run, type RunOptions } from '../runner/run.js'
 import { builtinScenarios } from '../runner/scenarios.js'
-import { judgeSuite, type JudgeContext } from './judge.js'
+import { holdsSetting, judgeSuite, type JudgeContext } from './judge.js'
 import { loadSuite, selectorsOf } from './load.js'
 import type { Suite } from './types.js'
 
@@ -29,7 +29,7 @@ export async function runSuite(config: RunConfig, name: string, opts: Omit<RunOp
   if (chosen.length === 0) throw new UsageError(`--suite ${name} with --read-only: every scenario the suite needs writes data, so nothing would be judged`)
   const report = await run(
     { ...config, idps, scenarios: [] },
-    { ...opts, scenarios: chosen, only: (idp, scenario) => plan.get(idp)?.has(scenario) ?? false },
+    { ...opts, scenarios: chosen, only: (idp, scenario, setting) => [...plan].some(([key, names]) => names.has(scenario) && runOf(key).idp === idp && holdsSetting(idp, setting, runOf(key).setting)) },
   )
   const ctx: JudgeContext = { scenarios: new Set(scenarios.map((s) => s.name)), auth: config.auth?.kind ?? 'bearer', notRun }
   const loadStep = suite.steps.find((s) => s.load)
@@ -42,14 +42,21 @@ export async function runSuite(config: RunConfig, name: string, opts: Omit<RunOp
   return report
 }
 
-/** profile → the scenarios its steps name (the suite's own profile first, so it leads the report). */
+/** A plan key is an --idp spec: the profile, or `<profile>:<setting>` where a step needs options. */
+const runOf = (key: string) => {
+  const i = key.indexOf(':')
+  return i < 0 ? { idp: key, setting: undefined } : { idp: key.slice(0, i), setting: key.slice(i + 1) }
+}
+
+/** --idp spec → the scenarios its steps name (the suite's own profile first, so it leads the report). */
 function planOf(suite: Suite, available: ReadonlySet<string>): Map<string, Set<string>> {
   const plan = new Map<string, Set<string>>([[suite.profile, new Set()]])
   for (const step of suite.steps) {
     for (const { selector } of selectorsOf(step)) {
       if (!available.has(selector.scenario)) continue
-      if (!plan.has(selector.idp)) plan.set(selector.idp, new Set())
-      plan.get(selector.idp)!.add(selector.scenario)
+      const key = selector.setting ? `${selector.idp}:${selector.setting}` : selector.idp
+      if (!plan.has(key)) plan.set(key, new Set())
+      plan.get(key)!.add(selector.scenario)
     }
   }
   for (const [idp, names] of plan) if (!names.size) plan.delete(idp)

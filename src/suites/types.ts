@@ -12,6 +12,8 @@ export interface Selector {
   checks?: string[]
   /** Traffic another branch is adding: until a scenario of this name exists, the step says "not yet exercised". */
   pending?: boolean
+  /** Profile options the step needs, written as after `--idp okta:` (e.g. "app=aiw"); the profile's defaults when absent. */
+  setting?: string
 }
 
 export interface SuiteStep {

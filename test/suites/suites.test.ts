@@ -79,7 +79,7 @@ describe('judging', () => {
 })
 
 describe('run --suite against the built-in server', () => {
-  it('okta-oin: exit 0, every step cites its source, the SPEC and CRUD steps pass, traffic not built yet is not judged', async () => {
+  it('okta-oin: exit 0, every step cites its source, every step scim-check can check passes', async () => {
     const r = await suiteRun(['--builtin', '--suite', 'okta-oin'])
     expect(r.code, r.stderr).toBe(0)
     const ajv = new Ajv({ allErrors: true, strict: false })
@@ -92,13 +92,23 @@ describe('run --suite against the built-in server', () => {
       expect(['pass', 'skip', 'not-checkable']).toContain(s.status)
     }
     for (const s of suite.steps.filter((x) => x.part === 'SPEC test' || x.id.startsWith('crud.') && x.id !== 'crud.okta-org-setup')) expect(s.status, s.id).toBe('pass')
-    expect(r.step('plan.push-now')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/^not yet exercised/) })
+    for (const s of suite.steps.filter((x) => x.id.startsWith('plan.') && x.status !== 'not-checkable')) expect(s.status, s.id).toBe('pass')
     expect(r.step('crud.okta-org-setup').status).toBe('not-checkable')
     // Never a full pass while steps are open, and the terminal says so.
     expect(suite.verdict).toBe('incomplete')
     // The SPEC test's RFC requests were judged under generic, Okta's own traffic under okta, and nothing else ran.
     expect(new Set(r.report!.results.map((x) => x.idp))).toEqual(new Set(['okta', 'generic']))
     expect(r.report!.results.some((x) => x.scenario === 'rfc-patch' || x.scenario === 'token-rotation')).toBe(false)
+    // The AIW step ran its own setting, and only that setting's results stand for it.
+    expect(r.step('plan.aiw-group-push').evidence.length).toBeGreaterThan(0)
+    expect(new Set(r.report!.results.filter((x) => x.idp === 'okta').map((x) => x.setting))).toEqual(new Set(['app=oin, groupPush=true, patchUsers=false', 'app=aiw, groupPush=true, patchUsers=false']))
+  })
+
+  it('okta-oin: a step needing a setting is judged on that setting alone (a server refusing PUT fails AIW group push, not OIN group push)', async () => {
+    const r = await suiteRun(['--builtin', '--suite', 'okta-oin', '--fault', 'put-unsupported'])
+    expect(r.code).toBe(1)
+    expect(r.step('plan.aiw-group-push')).toMatchObject({ status: 'fail', reason: expect.stringMatching(/idp\.okta\.group-put/) })
+    expect(r.step('plan.push-group').status).toBe('pass')
   })
 
   it('entra-gallery: exit 0, each step cites learn.microsoft.com, and the paced load judges the rate step', async () => {
