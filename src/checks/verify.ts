@@ -180,9 +180,13 @@ export function isScimRoute(x: Exchange, ctx: CheckContext): boolean {
 }
 
 /** Findings about data this run did not create are labelled, so they can be triaged apart (catalogue §1.2). */
+// Shared and frozen: findings spread them, and an import walk asks once per resource.
+const PRE_EXISTING: Pick<Finding, 'preExisting'> = Object.freeze({ preExisting: true })
+const OWN: Pick<Finding, 'preExisting'> = Object.freeze({})
+
 export function ownership(resource: Record<string, unknown>, ctx: CheckContext): Pick<Finding, 'preExisting'> {
   const id = resource.id
-  return typeof id === 'string' && !ctx.ownIds.has(id) ? { preExisting: true } : {}
+  return typeof id === 'string' && !ctx.ownIds.has(id) ? PRE_EXISTING : OWN
 }
 
 export function isLoopback(host: string): boolean {
