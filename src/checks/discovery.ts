@@ -4,6 +4,7 @@ import { MESSAGE_URN_PREFIX, URN } from '../rfc/urns.js'
 import { formatProblems } from '../rfc/problems.js'
 import { validateResourceType, validateServiceProviderConfig } from '../rfc/validators.js'
 import { returnedResources, validateReturned } from '../rfc/returned.js'
+import { lowerName } from '../rfc/normalize.js'
 import { flattenedExtensionKeys } from './resource.js'
 import {
   detailOf,
@@ -626,7 +627,7 @@ export const checks: CheckDef[] = [
         const own = () => ownership(rr.resource, ctx)
         const label = rr.type.name || 'Resource'
         for (const uri of Array.isArray(rr.resource.schemas) ? rr.resource.schemas : []) {
-          if (typeof uri === 'string' && !ids.has(uri.toLowerCase())) out.push({ ok: false, message: `${label} lists schema ${uri}, which /Schemas does not serve`, actual: `${uri} (${rr.where})`, ...own() })
+          if (typeof uri === 'string' && !ids.has(lowerName(uri))) out.push({ ok: false, message: `${label} lists schema ${uri}, which /Schemas does not serve`, actual: `${uri} (${rr.where})`, ...own() })
         }
         const v = validateReturned(rr)
         if (v && (v.problems.length || v.caseDifferences.length)) {

@@ -3,7 +3,7 @@ import type { Exchange } from '../http/exchange.js'
 import { dateTimeMillis, isXsdDateTime } from '../rfc/datetime.js'
 import { resourcesIn, returnedResources, validateReturned, type ReturnedResource } from '../rfc/returned.js'
 import { COMMON_ATTRIBUTES, type ResourceTypeModel } from '../rfc/model.js'
-import { eqi } from '../rfc/normalize.js'
+import { eqi, lowerName } from '../rfc/normalize.js'
 import {
   detailOf,
   header,
@@ -72,6 +72,8 @@ function eachMultiValued(resource: Record<string, unknown>, visit: (path: string
 /** Lower-cased names a type's core declares, and its extensions' URNs and attribute names, built once per type. */
 interface TypeNames {
   core: Set<string>
+  /** Core attributes as declared: a key spelled so is neither an extension's nor flattened. */
+  coreExact: Set<string>
   exts: { id: string; urn: string; attrs: Set<string> }[]
 }
 const typeNames = new WeakMap<ResourceTypeModel, TypeNames>()
@@ -80,7 +82,8 @@ function namesOf(type: ResourceTypeModel): TypeNames {
   if (!n) {
     const core = new Set([...type.schema.attributes, ...COMMON_ATTRIBUTES].map((a) => a.name.toLowerCase()).concat('schemas'))
     const exts = type.extensions.map((e) => ({ id: e.id, urn: e.id.toLowerCase(), attrs: new Set(e.attributes.map((a) => a.name.toLowerCase())) }))
-    typeNames.set(type, (n = { core, exts }))
+    const coreExact = new Set([...type.schema.attributes, ...COMMON_ATTRIBUTES].map((a) => a.name).concat('schemas'))
+    typeNames.set(type, (n = { core, coreExact, exts }))
   }
   return n
 }
@@ -92,10 +95,12 @@ export function flattenedExtensionKeys(rr: ReturnedResource): { key: string; urn
   if (!rr.type) return []
   const hit = flattened.get(rr)
   if (hit) return hit
-  const { core, exts } = namesOf(rr.type)
+  const { core, coreExact, exts } = namesOf(rr.type)
   const out: { key: string; urn: string }[] = []
   if (exts.length) {
-    for (const key of Object.keys(rr.resource)) {
+    for (const key in rr.resource) {
+      // A core attribute spelled as declared is neither under an extension's URN nor one of its attributes.
+      if (!hasOwn.call(rr.resource, key) || coreExact.has(key)) continue
       const k = key.toLowerCase()
       // A bare name is only known to be an extension attribute when the server's own schemas say its core has no
       // such attribute; without /Schemas only URN-prefixed keys are unambiguous.
@@ -107,10 +112,31 @@ export function flattenedExtensionKeys(rr: ReturnedResource): { key: string; urn
   return out
 }
 
+const allowedUris = new WeakMap<ResourceTypeModel, Set<string>>()
+
+/**
+ * resource.schemas-allowed's common case, decided without building anything: string URIs, none twice (in any case),
+ * each allowed for the type when the server's /ResourceTypes says which are. False sends the caller to the full check.
+ */
+function allowedOnce(rr: ReturnedResource, s: unknown[]): boolean {
+  for (const u of s) if (typeof u !== 'string') return false
+  const uris = s as string[]
+  for (let j = 1; j < uris.length; j++) for (let i = 0; i < j; i++) if (lowerName(uris[i]) === lowerName(uris[j])) return false
+  if (rr.advertised && rr.type) {
+    const type = rr.type
+    let allowed = allowedUris.get(type)
+    if (!allowed) allowedUris.set(type, (allowed = new Set([type.schema.id, ...type.extensions.map((e) => e.id), ...type.unresolved].map((a) => a.toLowerCase()))))
+    for (const u of uris) if (!allowed.has(lowerName(u))) return false
+  }
+  return true
+}
+
+const META_BASE: readonly string[] = ['resourceType', 'created', 'lastModified', 'location']
+const META_WITH_VERSION: readonly string[] = [...META_BASE, 'version']
+
 /** The meta sub-attributes RFC 7643 §3.1 requires on a full representation. */
-function requiredMeta(ctx: CheckContext): string[] {
-  const base = ['resourceType', 'created', 'lastModified', 'location']
-  return ctx.discovery.spc?.etag?.supported === true ? [...base, 'version'] : base
+function requiredMeta(ctx: CheckContext): readonly string[] {
+  return ctx.discovery.spc?.etag?.supported === true ? META_WITH_VERSION : META_BASE
 }
 
 /**
@@ -283,7 +309,7 @@ export const checks: CheckDef[] = [
       const s = rr.resource.schemas
       if (!Array.isArray(s) || !s.length) return { ok: false, message: `${label(rr)} has no or empty schemas`, expected: rr.type?.schema.id ?? 'a non-empty list of URIs', actual: JSON.stringify(s) ?? '(absent)' }
       if (!s.every((u) => typeof u === 'string')) return { ok: false, message: `${label(rr)}.schemas holds values that are not strings`, actual: JSON.stringify(s) }
-      if (rr.type && !s.some((u) => eqi(String(u), rr.type!.schema.id))) return { ok: false, message: `${label(rr)}.schemas lacks its base schema ${rr.type.schema.id}`, expected: rr.type.schema.id, actual: JSON.stringify(s) }
+      if (rr.type && !s.some((u) => lowerName(String(u)) === lowerName(rr.type!.schema.id))) return { ok: false, message: `${label(rr)}.schemas lacks its base schema ${rr.type.schema.id}`, expected: rr.type.schema.id, actual: JSON.stringify(s) }
       return SCHEMAS_PRESENT
     }),
   }),
@@ -297,6 +323,7 @@ export const checks: CheckDef[] = [
     ambient: eachResource((rr) => {
       const s = rr.resource.schemas
       if (!Array.isArray(s)) return
+      if (allowedOnce(rr, s)) return SCHEMAS_ALLOWED
       const out: Finding[] = []
       const seen = new Set<string>()
       for (const u of s.map(String)) {
@@ -420,7 +447,7 @@ export const checks: CheckDef[] = [
       const v = validateReturned(rr)
       if (!v) return
       // schemas, id and meta have checks of their own (resource.schemas, resource.id, meta.*).
-      const problems = v.problems.filter((p) => p.kind === 'type' && !/^(schemas|id|meta)(\.|\[|$)/.test(p.path))
+      const problems = v.problems.length ? v.problems.filter((p) => p.kind === 'type' && !/^(schemas|id|meta)(\.|\[|$)/.test(p.path)) : v.problems
       const by = rr.advertised ? 'the server’s /Schemas' : 'RFC 7643'
       if (!problems.length) return rr.advertised ? TYPES_MATCH_SERVER : TYPES_MATCH_RFC
       return problems.map((p) => ({ ok: false, message: `${label(rr)}.${p.path} ${p.message} (typed by ${by})`, actual: p.path }))
@@ -469,7 +496,7 @@ export const checks: CheckDef[] = [
     ambient: eachResource((rr, x, ctx) => {
       const v = validateReturned(rr)
       if (!v) return
-      const problems = v.problems.filter((p) => p.kind === 'never')
+      const problems = v.problems.length ? v.problems.filter((p) => p.kind === 'never') : v.problems
       if (!problems.length) return NO_RETURNED_NEVER
       return problems.map((p) => ({ ok: false, message: `${label(rr)}.${p.path} (returned: never) present in ${routeLabel(x, ctx)}`, actual: p.path }))
     }),
@@ -498,8 +525,9 @@ export const checks: CheckDef[] = [
     ambient: eachResource((rr, x, ctx) => {
       if (!rr.full || (x.request.method !== 'GET' && x.request.method !== 'POST') || /\/\.search$/.test(pathnameOf(x))) return
       const meta = metaOf(rr.resource)
-      const missing = requiredMeta(ctx).filter((k) => meta?.[k] === undefined || meta?.[k] === null || meta?.[k] === '')
-      if (!missing.length) return META_COMPLETE
+      const required = requiredMeta(ctx)
+      if (meta && required.every((k) => meta[k] !== undefined && meta[k] !== null && meta[k] !== '')) return META_COMPLETE
+      const missing = required.filter((k) => meta?.[k] === undefined || meta?.[k] === null || meta?.[k] === '')
       return { ok: false, message: meta ? `${label(rr)}.meta lacks ${missing.join(', ')}` : `${label(rr)} has no meta`, expected: requiredMeta(ctx).join(', '), actual: meta ? Object.keys(meta).join(', ') || '(empty)' : '(absent)' }
     }),
   }),

@@ -29,12 +29,21 @@ export function status(x: Exchange | undefined): number | undefined {
 
 // ==== transport, media, errors, discovery and representation helpers (was ambient.ts) ====
 
+let lastUrl: string | undefined
+let lastPathname = ''
+
 export function pathnameOf(x: Exchange): string {
+  // Asked once per resource by several ambient checks about the same exchange: remember the last URL parsed.
+  if (x.request.url === lastUrl) return lastPathname
+  let pathname: string
   try {
-    return new URL(x.request.url).pathname
+    pathname = new URL(x.request.url).pathname
   } catch {
-    return x.request.url
+    pathname = x.request.url
   }
+  lastUrl = x.request.url
+  lastPathname = pathname
+  return pathname
 }
 
 /**

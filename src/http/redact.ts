@@ -46,7 +46,8 @@ export class Redactor {
   }
 
   isSecretKey(key: string): boolean {
-    return this.keys.has(key.toLowerCase())
+    // Most keys are spelled in lower case or are not secret in any spelling: no lower-cased copy for those.
+    return this.keys.has(key) || (/[A-Z]/.test(key) && this.keys.has(key.toLowerCase()))
   }
 
   /** Deep copy with secret keys' values and known secret strings replaced. */

@@ -188,6 +188,21 @@ function objectCanonical(obj: Record<string, unknown>, defs: ByName<AttributeDef
   return true
 }
 
+const lowered = new Map<string, string>()
+
+/**
+ * A name or schema URI in lower case, remembered: resources repeat the same few URIs and attribute names, and an
+ * import checks 100,000 of them. Only for such recurring strings (values would only fill the memo).
+ */
+export function lowerName(s: string): string {
+  let l = lowered.get(s)
+  if (l === undefined) {
+    if (lowered.size >= 4096) lowered.clear()
+    lowered.set(s, (l = s.toLowerCase()))
+  }
+  return l
+}
+
 export function eqi(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase()
 }
