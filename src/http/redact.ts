@@ -46,8 +46,9 @@ export class Redactor {
   }
 
   isSecretKey(key: string): boolean {
-    // Most keys are spelled in lower case or are not secret in any spelling: no lower-cased copy for those.
-    return this.keys.has(key) || (/[A-Z]/.test(key) && this.keys.has(key.toLowerCase()))
+    // A key of lower-case ASCII letters, digits, '_', '-' or '.' is its own lower case: no copy for those. Anything
+    // else is lower-cased, non-ASCII included (the Kelvin sign lower-cases to an ASCII k).
+    return this.keys.has(key) || (/[^a-z0-9_.-]/.test(key) && this.keys.has(key.toLowerCase()))
   }
 
   /** Deep copy with secret keys' values and known secret strings replaced. */
