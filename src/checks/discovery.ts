@@ -4,6 +4,7 @@ import { MESSAGE_URN_PREFIX, URN } from '../rfc/urns.js'
 import { formatProblems } from '../rfc/problems.js'
 import { validateResourceType, validateServiceProviderConfig } from '../rfc/validators.js'
 import { returnedResources, validateReturned } from '../rfc/returned.js'
+import { lowerName } from '../rfc/normalize.js'
 import { flattenedExtensionKeys } from './resource.js'
 import {
   detailOf,
@@ -186,6 +187,16 @@ function findAttr(list: unknown, name: string): Record<string, unknown> | undefi
 function characteristic(a: Record<string, unknown>, key: string): unknown {
   const defaults: Record<string, unknown> = { required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none' }
   return a[key] ?? defaults[key]
+}
+
+const EVERY_ATTRIBUTE_DECLARED: Finding = Object.freeze({ ok: true, message: 'every attribute declared' })
+
+/** Lower-cased ids of the served schemas, once per discovery (every returned resource is checked against them). */
+const servedIdSets = new WeakMap<object, Set<string>>()
+function servedIds(schemas: Record<string, any>[]): Set<string> {
+  let ids = servedIdSets.get(schemas)
+  if (!ids) servedIdSets.set(schemas, (ids = new Set(schemas.map((s) => String(s?.id ?? '').toLowerCase()))))
+  return ids
 }
 
 /** The feature a request exercises, for spc.capability-consistency: only unmistakable uses. */
@@ -610,24 +621,26 @@ export const checks: CheckDef[] = [
       const schemas = ctx.discovery.schemas
       if (!schemas) return
       const out: Finding[] = []
-      const ids = new Set(schemas.map((s) => String(s?.id ?? '').toLowerCase()))
+      const ids = servedIds(schemas)
       for (const rr of returnedResources(x, ctx.discovery)) {
         if (!rr.advertised || !rr.type) continue
-        const own = ownership(rr.resource, ctx)
+        const own = () => ownership(rr.resource, ctx)
         const label = rr.type.name || 'Resource'
         for (const uri of Array.isArray(rr.resource.schemas) ? rr.resource.schemas : []) {
-          if (typeof uri === 'string' && !ids.has(uri.toLowerCase())) out.push({ ok: false, message: `${label} lists schema ${uri}, which /Schemas does not serve`, actual: `${uri} (${rr.where})`, ...own })
+          if (typeof uri === 'string' && !ids.has(lowerName(uri))) out.push({ ok: false, message: `${label} lists schema ${uri}, which /Schemas does not serve`, actual: `${uri} (${rr.where})`, ...own() })
         }
-        // Extension attributes flattened to the top level are resource.extension-container's finding.
-        const flat = new Set(flattenedExtensionKeys(rr).map((f) => f.key))
         const v = validateReturned(rr)
-        for (const p of v?.problems.filter((p) => p.kind === 'undeclared' && !flat.has(p.path)) ?? []) {
-          out.push({ ok: false, message: `${label} carries ${p.path}, which /Schemas does not declare`, actual: `${p.path} (${rr.where})`, ...own })
+        if (v && (v.problems.length || v.caseDifferences.length)) {
+          // Extension attributes flattened to the top level are resource.extension-container's finding.
+          const flat = new Set(flattenedExtensionKeys(rr).map((f) => f.key))
+          for (const p of v.problems.filter((p) => p.kind === 'undeclared' && !flat.has(p.path))) {
+            out.push({ ok: false, message: `${label} carries ${p.path}, which /Schemas does not declare`, actual: `${p.path} (${rr.where})`, ...own() })
+          }
+          for (const d of v.caseDifferences) {
+            out.push({ ok: false, level: 'SHOULD', message: `${label} spells ${d.path} as "${d.found}"; /Schemas declares "${d.declared}" (names are case-insensitive, but IdPs match them exactly)`, expected: d.declared, actual: `${d.found} (${rr.where})`, ...own() })
+          }
         }
-        for (const d of v?.caseDifferences ?? []) {
-          out.push({ ok: false, level: 'SHOULD', message: `${label} spells ${d.path} as "${d.found}"; /Schemas declares "${d.declared}" (names are case-insensitive, but IdPs match them exactly)`, expected: d.declared, actual: `${d.found} (${rr.where})`, ...own })
-        }
-        if (!out.length) out.push({ ok: true, message: 'every attribute declared' })
+        if (!out.length) out.push(EVERY_ATTRIBUTE_DECLARED)
       }
       return out.length ? out : undefined
     },

@@ -62,6 +62,9 @@ export function checkArgs(): Map<string, readonly string[]> {
   return new Map(allChecks().flatMap((c) => (c.args ? [[c.id, c.args] as const] : [])))
 }
 
-export function ambientChecks(): CheckDef[] {
-  return allChecks().filter((c) => c.ambient)
+let ambient: readonly CheckDef[] | undefined
+
+/** Asked for every exchange of a run: filtered once (the registry never changes after it is built). */
+export function ambientChecks(): readonly CheckDef[] {
+  return (ambient ??= allChecks().filter((c) => c.ambient))
 }

@@ -1,9 +1,9 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
 import { dateTimeMillis, isXsdDateTime } from '../rfc/datetime.js'
-import { returnedResources, validateReturned, type ReturnedResource } from '../rfc/returned.js'
+import { resourcesIn, returnedResources, validateReturned, type ReturnedResource } from '../rfc/returned.js'
 import { COMMON_ATTRIBUTES, type ResourceTypeModel } from '../rfc/model.js'
-import { eqi } from '../rfc/normalize.js'
+import { eqi, lowerName } from '../rfc/normalize.js'
 import {
   detailOf,
   header,
@@ -23,39 +23,57 @@ import {
 
 type Judge = (rr: ReturnedResource, x: Exchange, ctx: CheckContext) => Finding | Finding[] | undefined
 
-/** Run a per-resource judge over every resource an exchange returned, labelling findings on data the run did not create. */
+/**
+ * Run a per-resource judge over every resource an exchange returned, labelling findings on data the run did not
+ * create. A pass is only counted, never shown, so it is not labelled: an import walk passes each check 100,000
+ * times, and the judges return shared pass findings (`pass`) that stay unlabelled and uncopied.
+ */
 function eachResource(judge: Judge) {
   return (x: Exchange, ctx: CheckContext): Finding[] | undefined => {
-    const out: Finding[] = []
+    let out: Finding[] | undefined
     for (const rr of returnedResources(x, ctx.discovery)) {
       const f = judge(rr, x, ctx)
       if (f === undefined) continue
-      const own = ownership(rr.resource, ctx)
-      for (const one of Array.isArray(f) ? f : [f]) out.push(own.preExisting ? { ...one, ...own } : one)
+      out ??= []
+      if (!Array.isArray(f)) out.push(f.ok === true ? f : labelled(f, rr, ctx))
+      else for (const one of f) out.push(one.ok === true ? one : labelled(one, rr, ctx))
     }
-    return out.length ? out : undefined
+    return out
   }
 }
 
+function labelled(f: Finding, rr: ReturnedResource, ctx: CheckContext): Finding {
+  const own = ownership(rr.resource, ctx)
+  return own.preExisting ? { ...f, ...own } : f
+}
+
+/** A pass finding made once: judges return the same object for every resource. */
+const pass = (message: string): Finding => Object.freeze({ ok: true, message })
+
+const hasOwn = Object.prototype.hasOwnProperty
+
 const label = (rr: ReturnedResource) => rr.type?.name || 'Resource'
 
-/** Multi-valued complex attributes of a resource, extensions included: [path, elements]. */
-function multiValued(resource: Record<string, unknown>): [string, Record<string, unknown>[]][] {
-  const out: [string, Record<string, unknown>[]][] = []
-  const scan = (obj: Record<string, unknown>, prefix: string) => {
-    for (const [k, v] of Object.entries(obj)) {
-      if (k === 'schemas') continue
-      if (Array.isArray(v) && v.some(isObject)) out.push([`${prefix}${k}`, v.filter(isObject)])
-      else if (isObject(v) && k.toLowerCase().startsWith('urn:') && !prefix) scan(v, `${k}:`)
-    }
+/**
+ * Calls `visit` with each multi-valued complex attribute of a resource, extensions included: its path and its
+ * elements (arrays holding at least one object; the caller skips elements that are not objects). Visited in
+ * place, without collecting: this runs for every resource of every page.
+ */
+function eachMultiValued(resource: Record<string, unknown>, visit: (path: string, elements: unknown[]) => void, prefix = ''): void {
+  for (const k in resource) {
+    if (!hasOwn.call(resource, k) || k === 'schemas') continue
+    const v = resource[k]
+    if (Array.isArray(v)) {
+      if (v.some(isObject)) visit(prefix ? `${prefix}${k}` : k, v)
+    } else if (!prefix && isObject(v) && k.length >= 4 && k.slice(0, 4).toLowerCase() === 'urn:') eachMultiValued(v, visit, `${k}:`)
   }
-  scan(resource, '')
-  return out
 }
 
 /** Lower-cased names a type's core declares, and its extensions' URNs and attribute names, built once per type. */
 interface TypeNames {
   core: Set<string>
+  /** Core attributes as declared: a key spelled so is neither an extension's nor flattened. */
+  coreExact: Set<string>
   exts: { id: string; urn: string; attrs: Set<string> }[]
 }
 const typeNames = new WeakMap<ResourceTypeModel, TypeNames>()
@@ -64,7 +82,8 @@ function namesOf(type: ResourceTypeModel): TypeNames {
   if (!n) {
     const core = new Set([...type.schema.attributes, ...COMMON_ATTRIBUTES].map((a) => a.name.toLowerCase()).concat('schemas'))
     const exts = type.extensions.map((e) => ({ id: e.id, urn: e.id.toLowerCase(), attrs: new Set(e.attributes.map((a) => a.name.toLowerCase())) }))
-    typeNames.set(type, (n = { core, exts }))
+    const coreExact = new Set([...type.schema.attributes, ...COMMON_ATTRIBUTES].map((a) => a.name).concat('schemas'))
+    typeNames.set(type, (n = { core, coreExact, exts }))
   }
   return n
 }
@@ -76,10 +95,12 @@ export function flattenedExtensionKeys(rr: ReturnedResource): { key: string; urn
   if (!rr.type) return []
   const hit = flattened.get(rr)
   if (hit) return hit
-  const { core, exts } = namesOf(rr.type)
+  const { core, coreExact, exts } = namesOf(rr.type)
   const out: { key: string; urn: string }[] = []
   if (exts.length) {
-    for (const key of Object.keys(rr.resource)) {
+    for (const key in rr.resource) {
+      // A core attribute spelled as declared is neither under an extension's URN nor one of its attributes.
+      if (!hasOwn.call(rr.resource, key) || coreExact.has(key)) continue
       const k = key.toLowerCase()
       // A bare name is only known to be an extension attribute when the server's own schemas say its core has no
       // such attribute; without /Schemas only URN-prefixed keys are unambiguous.
@@ -91,10 +112,31 @@ export function flattenedExtensionKeys(rr: ReturnedResource): { key: string; urn
   return out
 }
 
+const allowedUris = new WeakMap<ResourceTypeModel, Set<string>>()
+
+/**
+ * resource.schemas-allowed's common case, decided without building anything: string URIs, none twice (in any case),
+ * each allowed for the type when the server's /ResourceTypes says which are. False sends the caller to the full check.
+ */
+function allowedOnce(rr: ReturnedResource, s: unknown[]): boolean {
+  for (const u of s) if (typeof u !== 'string') return false
+  const uris = s as string[]
+  for (let j = 1; j < uris.length; j++) for (let i = 0; i < j; i++) if (lowerName(uris[i]) === lowerName(uris[j])) return false
+  if (rr.advertised && rr.type) {
+    const type = rr.type
+    let allowed = allowedUris.get(type)
+    if (!allowed) allowedUris.set(type, (allowed = new Set([type.schema.id, ...type.extensions.map((e) => e.id), ...type.unresolved].map((a) => a.toLowerCase()))))
+    for (const u of uris) if (!allowed.has(lowerName(u))) return false
+  }
+  return true
+}
+
+const META_BASE: readonly string[] = ['resourceType', 'created', 'lastModified', 'location']
+const META_WITH_VERSION: readonly string[] = [...META_BASE, 'version']
+
 /** The meta sub-attributes RFC 7643 §3.1 requires on a full representation. */
-function requiredMeta(ctx: CheckContext): string[] {
-  const base = ['resourceType', 'created', 'lastModified', 'location']
-  return ctx.discovery.spc?.etag?.supported === true ? [...base, 'version'] : base
+function requiredMeta(ctx: CheckContext): readonly string[] {
+  return ctx.discovery.spc?.etag?.supported === true ? META_WITH_VERSION : META_BASE
 }
 
 /**
@@ -133,27 +175,53 @@ function typeNumber(idx: SeenIndex, name: string | undefined): number {
 const AT = 2 ** 21
 const decode = (idx: SeenIndex, code: number): SeenId => ({ type: idx.types[Math.floor(code / 2) % (AT / 2)], at: Math.floor(code / AT), created: code % 2 === 1 })
 
-/** Earlier sightings of each id, oldest first. */
-function seenBefore(x: Exchange, ctx: CheckContext): (id: string) => SeenId[] {
+/** Most ids of a walk were never seen before: one shared empty answer. */
+const NEVER_SEEN: readonly SeenId[] = Object.freeze([])
+
+function indexFor(ctx: CheckContext): SeenIndex {
   let idx = seenIndex.get(ctx.history)
   if (!idx) seenIndex.set(ctx.history, (idx = { upTo: 0, ids: new Map(), types: [undefined] }))
+  return idx
+}
+
+function note(idx: SeenIndex, h: Exchange, resources: readonly ReturnedResource[]): void {
+  for (const rr of resources) {
+    const id = rr.resource.id
+    if (typeof id !== 'string' || !id) continue
+    const code = idx.upTo * AT + typeNumber(idx, rr.type?.name) * 2 + (isCreation(h, rr) ? 1 : 0)
+    const had = idx.ids.get(id)
+    if (had === undefined) idx.ids.set(id, code)
+    else if (typeof had === 'number') idx.ids.set(id, [had, code])
+    else had.push(code)
+  }
+}
+
+/**
+ * Earlier sightings of each id, oldest first. Exchanges no ambient check judged (cleanup's) are caught up from
+ * the history here; judged ones were noted as they were judged (`noteJudged`).
+ */
+function seenBefore(x: Exchange, ctx: CheckContext): (id: string) => readonly SeenId[] {
+  const idx = indexFor(ctx)
   for (; idx.upTo < ctx.history.length && ctx.history[idx.upTo].index < x.index; idx.upTo++) {
     const h = ctx.history[idx.upTo]
-    for (const rr of returnedResources(h, ctx.discovery)) {
-      const id = rr.resource.id
-      if (typeof id !== 'string' || !id) continue
-      const code = idx.upTo * AT + typeNumber(idx, rr.type?.name) * 2 + (isCreation(h, rr) ? 1 : 0)
-      const had = idx.ids.get(id)
-      if (had === undefined) idx.ids.set(id, code)
-      else if (typeof had === 'number') idx.ids.set(id, [had, code])
-      else had.push(code)
-    }
+    note(idx, h, resourcesIn(h, ctx.discovery))
   }
   const { ids } = idx
   return (id) => {
     const had = ids.get(id)
-    return had === undefined ? [] : (typeof had === 'number' ? [had] : had).map((c) => decode(idx, c))
+    return had === undefined ? NEVER_SEEN : (typeof had === 'number' ? [had] : had).map((c) => decode(idx, c))
   }
+}
+
+/**
+ * The sightings of a just-judged exchange, noted while its body is whole: the retention policy may cut a large
+ * body as soon as the next one arrives, and a list page's ids must still count for every later page.
+ */
+function noteJudged(x: Exchange, ctx: CheckContext, resources: readonly ReturnedResource[]): void {
+  const idx = indexFor(ctx)
+  if (ctx.history[idx.upTo] !== x) return
+  note(idx, x, resources)
+  idx.upTo++
 }
 
 function locationUrl(v: unknown): URL | undefined {
@@ -189,6 +257,46 @@ function okStatus(x: Exchange): Finding | undefined {
 
 const metaOf = (r: Record<string, unknown>) => (isObject(r.meta) ? r.meta : undefined)
 
+const SCHEMAS_PRESENT = pass('schemas present')
+const SCHEMAS_ALLOWED = pass('schemas allowed')
+const ID_PRESENT = pass('id present')
+const ID_NO_BULKID = pass('id free of bulkId')
+const IDS_UNIQUE = pass('ids unique')
+const ONE_PRIMARY = pass('at most one primary per attribute')
+const NO_REPEATS = pass('no repeated (type, value)')
+const TYPES_MATCH_SERVER = pass('types match the server’s /Schemas')
+const TYPES_MATCH_RFC = pass('types match RFC 7643')
+const NO_NESTED_COMPLEX = pass('no nested complex values')
+const NO_RETURNED_NEVER = pass('no returned: never attribute present')
+const IN_CONTAINERS = pass('extension attributes in their containers')
+const META_COMPLETE = pass('meta complete')
+const TIMESTAMPS_OK = pass('meta timestamps are xsd:dateTime')
+const LOCATION_ABSOLUTE = pass('meta.location is absolute')
+const LOCATION_RELATIVE = pass('meta.location is a relative reference that resolves against the request (RFC 7231 §3.1.4.2)')
+
+/** An element with `primary` (any spelling, §2.1) set to true. */
+function isPrimary(e: Record<string, unknown>): boolean {
+  if (e.primary === true) return true
+  for (const k in e) if (hasOwn.call(e, k) && e[k] === true && k.length === 7 && k.toLowerCase() === 'primary') return true
+  return false
+}
+
+/** The first element whose (type, value) an earlier element already had, compared as their JSON. */
+function repeatedTypeValue(els: readonly unknown[]): Record<string, unknown> | undefined {
+  // Attributes hold a handful of values: comparing pairs allocates nothing, unlike a set of serialised keys.
+  for (let j = 1; j < els.length; j++) {
+    const b = els[j]
+    if (!isObject(b) || b.value === undefined) continue
+    for (let i = 0; i < j; i++) {
+      const a = els[i]
+      if (isObject(a) && a.value !== undefined && sameJson(a.type ?? null, b.type ?? null) && sameJson(a.value, b.value)) return b
+    }
+  }
+  return undefined
+}
+
+const sameJson = (a: unknown, b: unknown): boolean => a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b))
+
 export const checks: CheckDef[] = [
   defineCheck({
     id: 'resource.schemas',
@@ -201,8 +309,8 @@ export const checks: CheckDef[] = [
       const s = rr.resource.schemas
       if (!Array.isArray(s) || !s.length) return { ok: false, message: `${label(rr)} has no or empty schemas`, expected: rr.type?.schema.id ?? 'a non-empty list of URIs', actual: JSON.stringify(s) ?? '(absent)' }
       if (!s.every((u) => typeof u === 'string')) return { ok: false, message: `${label(rr)}.schemas holds values that are not strings`, actual: JSON.stringify(s) }
-      if (rr.type && !s.some((u) => eqi(String(u), rr.type!.schema.id))) return { ok: false, message: `${label(rr)}.schemas lacks its base schema ${rr.type.schema.id}`, expected: rr.type.schema.id, actual: JSON.stringify(s) }
-      return { ok: true, message: 'schemas present' }
+      if (rr.type && !s.some((u) => lowerName(String(u)) === lowerName(rr.type!.schema.id))) return { ok: false, message: `${label(rr)}.schemas lacks its base schema ${rr.type.schema.id}`, expected: rr.type.schema.id, actual: JSON.stringify(s) }
+      return SCHEMAS_PRESENT
     }),
   }),
   defineCheck({
@@ -215,6 +323,7 @@ export const checks: CheckDef[] = [
     ambient: eachResource((rr) => {
       const s = rr.resource.schemas
       if (!Array.isArray(s)) return
+      if (allowedOnce(rr, s)) return SCHEMAS_ALLOWED
       const out: Finding[] = []
       const seen = new Set<string>()
       for (const u of s.map(String)) {
@@ -228,7 +337,7 @@ export const checks: CheckDef[] = [
           if (!allowed.some((a) => eqi(a, u))) out.push({ ok: false, message: `${label(rr)}.schemas contains ${u} not allowed for ${label(rr)}`, expected: allowed.join(', '), actual: u })
         }
       }
-      return out.length ? out : { ok: true, message: 'schemas allowed' }
+      return out.length ? out : SCHEMAS_ALLOWED
     }),
   }),
   defineCheck({
@@ -241,7 +350,7 @@ export const checks: CheckDef[] = [
     breaks: ['entra'],
     ambient: eachResource((rr) => {
       const id = rr.resource.id
-      if (typeof id === 'string' && id) return { ok: true, message: 'id present' }
+      if (typeof id === 'string' && id) return ID_PRESENT
       return { ok: false, message: `${label(rr)} returned without id${rr.listElement ? ' (list element)' : ''}`, expected: 'a non-empty string', actual: id === undefined ? '(absent)' : `${typeName(id)} ${JSON.stringify(id)}` }
     }),
   }),
@@ -256,7 +365,7 @@ export const checks: CheckDef[] = [
       const id = rr.resource.id
       if (typeof id !== 'string') return
       if (id.includes('bulkId')) return { ok: false, message: `id ${id} contains the reserved "bulkId"`, actual: id }
-      return { ok: true, message: 'id free of bulkId' }
+      return ID_NO_BULKID
     }),
   }),
   defineCheck({
@@ -275,20 +384,21 @@ export const checks: CheckDef[] = [
       for (const rr of all) {
         const id = rr.resource.id
         if (typeof id !== 'string' || !id) continue
-        const own = ownership(rr.resource, ctx)
+        const own = () => ownership(rr.resource, ctx)
         if (rr.listElement) {
           page.set(id, (page.get(id) ?? 0) + 1)
-          if (page.get(id) === 2) out.push({ ok: false, message: `id ${id} used by two elements of one ${label(rr)} page`, actual: rr.where, ...own })
+          if (page.get(id) === 2) out.push({ ok: false, message: `id ${id} used by two elements of one ${label(rr)} page`, actual: rr.where, ...own() })
         }
         const before = seen(id)
         // Only two known, different types prove two resources: a type that could not be told says nothing.
         const type = rr.type?.name || undefined
-        const other = type ? before.find((b) => b.type && b.type !== type) : undefined
-        if (other) out.push({ ok: false, message: `id ${id} used by a ${other.type} and a ${label(rr)}`, expected: 'ids unique across all resources', actual: `${requestLine(ctx.history[other.at])} and ${rr.where}`, ...own })
+        const other = type && before.length ? before.find((b) => b.type && b.type !== type) : undefined
+        if (other) out.push({ ok: false, message: `id ${id} used by a ${other.type} and a ${label(rr)}`, expected: 'ids unique across all resources', actual: `${requestLine(ctx.history[other.at])} and ${rr.where}`, ...own() })
         const again = isCreation(x, rr) ? before.find((b) => b.created) : undefined
-        if (again) out.push({ ok: false, message: `id ${id} assigned to two created resources`, expected: 'a new id for every created resource', actual: `${requestLine(ctx.history[again.at])} and ${requestLine(x)}`, ...own })
+        if (again) out.push({ ok: false, message: `id ${id} assigned to two created resources`, expected: 'a new id for every created resource', actual: `${requestLine(ctx.history[again.at])} and ${requestLine(x)}`, ...own() })
       }
-      return out.length ? out : { ok: true, message: 'ids unique' }
+      noteJudged(x, ctx, all)
+      return out.length ? out : IDS_UNIQUE
     },
   }),
   defineCheck({
@@ -299,12 +409,13 @@ export const checks: CheckDef[] = [
     source: rfc(7643, '§2.4'),
     requirement: "The primary attribute value 'true' MUST appear no more than once.",
     ambient: eachResource((rr) => {
-      const out: Finding[] = []
-      for (const [path, els] of multiValued(rr.resource)) {
-        const n = els.filter((e) => Object.entries(e).some(([k, v]) => eqi(k, 'primary') && v === true)).length
-        if (n > 1) out.push({ ok: false, message: `${label(rr)}.${path} has ${n} primary values`, expected: 'at most 1', actual: String(n) })
-      }
-      return out.length ? out : { ok: true, message: 'at most one primary per attribute' }
+      let out: Finding[] | undefined
+      eachMultiValued(rr.resource, (path, els) => {
+        let n = 0
+        for (const e of els) if (isObject(e) && isPrimary(e)) n++
+        if (n > 1) (out ??= []).push({ ok: false, message: `${label(rr)}.${path} has ${n} primary values`, expected: 'at most 1', actual: String(n) })
+      })
+      return out ?? ONE_PRIMARY
     }),
   }),
   defineCheck({
@@ -316,20 +427,12 @@ export const checks: CheckDef[] = [
     requirement: 'Service providers SHOULD NOT return the same (type, value) combination more than once per attribute.',
     breaks: ['entra'],
     ambient: eachResource((rr) => {
-      const out: Finding[] = []
-      for (const [path, els] of multiValued(rr.resource)) {
-        const seen = new Set<string>()
-        for (const e of els) {
-          if (e.value === undefined) continue
-          const key = JSON.stringify([e.type ?? null, e.value])
-          if (seen.has(key)) {
-            out.push({ ok: false, message: `${label(rr)}.${path} repeats (${String(e.type ?? '')},${String(e.value)})`, actual: key })
-            break
-          }
-          seen.add(key)
-        }
-      }
-      return out.length ? out : { ok: true, message: 'no repeated (type, value)' }
+      let out: Finding[] | undefined
+      eachMultiValued(rr.resource, (path, els) => {
+        const e = repeatedTypeValue(els)
+        if (e) (out ??= []).push({ ok: false, message: `${label(rr)}.${path} repeats (${String(e.type ?? '')},${String(e.value)})`, actual: JSON.stringify([e.type ?? null, e.value]) })
+      })
+      return out ?? NO_REPEATS
     }),
   }),
   defineCheck({
@@ -344,9 +447,9 @@ export const checks: CheckDef[] = [
       const v = validateReturned(rr)
       if (!v) return
       // schemas, id and meta have checks of their own (resource.schemas, resource.id, meta.*).
-      const problems = v.problems.filter((p) => p.kind === 'type' && !/^(schemas|id|meta)(\.|\[|$)/.test(p.path))
+      const problems = v.problems.length ? v.problems.filter((p) => p.kind === 'type' && !/^(schemas|id|meta)(\.|\[|$)/.test(p.path)) : v.problems
       const by = rr.advertised ? 'the server’s /Schemas' : 'RFC 7643'
-      if (!problems.length) return { ok: true, message: `types match ${by}` }
+      if (!problems.length) return rr.advertised ? TYPES_MATCH_SERVER : TYPES_MATCH_RFC
       return problems.map((p) => ({ ok: false, message: `${label(rr)}.${p.path} ${p.message} (typed by ${by})`, actual: p.path }))
     }),
   }),
@@ -358,20 +461,29 @@ export const checks: CheckDef[] = [
     source: rfc(7643, '§2.3.8'),
     requirement: 'A complex attribute MUST NOT contain sub-attributes that have sub-attributes (i.e., that are complex).',
     ambient: eachResource((rr) => {
-      const out: Finding[] = []
-      const inspect = (value: unknown, path: string) => {
-        for (const el of Array.isArray(value) ? value : [value]) {
-          if (!isObject(el)) continue
-          for (const [sub, v] of Object.entries(el)) {
-            if (isObject(v) || (Array.isArray(v) && v.some(isObject))) out.push({ ok: false, message: `${label(rr)}.${path}.${sub} is complex`, actual: JSON.stringify(v).slice(0, 120) })
-          }
+      let out: Finding[] | undefined
+      const inspectOne = (el: unknown, path: string | (() => string)) => {
+        if (!isObject(el)) return
+        for (const sub in el) {
+          if (!hasOwn.call(el, sub)) continue
+          const v = el[sub]
+          if (isObject(v) || (Array.isArray(v) && v.some(isObject))) (out ??= []).push({ ok: false, message: `${label(rr)}.${typeof path === 'string' ? path : path()}.${sub} is complex`, actual: JSON.stringify(v).slice(0, 120) })
         }
       }
-      for (const [k, v] of Object.entries(rr.resource)) {
-        if (k.toLowerCase().startsWith('urn:') && isObject(v)) for (const [ek, ev] of Object.entries(v)) inspect(ev, `${k}:${ek}`)
-        else if (k !== 'schemas') inspect(v, k)
+      const inspect = (value: unknown, path: string | (() => string)) => {
+        if (Array.isArray(value)) for (const el of value) inspectOne(el, path)
+        else inspectOne(value, path)
       }
-      return out.length ? out : { ok: true, message: 'no nested complex values' }
+      const resource = rr.resource
+      for (const k in resource) {
+        if (!hasOwn.call(resource, k)) continue
+        const v = resource[k]
+        // Extension paths are spelled out only for a finding.
+        if (isObject(v) && k.length >= 4 && k.slice(0, 4).toLowerCase() === 'urn:') {
+          for (const ek in v) if (hasOwn.call(v, ek)) inspect(v[ek], () => `${k}:${ek}`)
+        } else if (k !== 'schemas') inspect(v, k)
+      }
+      return out ?? NO_NESTED_COMPLEX
     }),
   }),
   defineCheck({
@@ -384,8 +496,8 @@ export const checks: CheckDef[] = [
     ambient: eachResource((rr, x, ctx) => {
       const v = validateReturned(rr)
       if (!v) return
-      const problems = v.problems.filter((p) => p.kind === 'never')
-      if (!problems.length) return { ok: true, message: 'no returned: never attribute present' }
+      const problems = v.problems.length ? v.problems.filter((p) => p.kind === 'never') : v.problems
+      if (!problems.length) return NO_RETURNED_NEVER
       return problems.map((p) => ({ ok: false, message: `${label(rr)}.${p.path} (returned: never) present in ${routeLabel(x, ctx)}`, actual: p.path }))
     }),
   }),
@@ -399,7 +511,7 @@ export const checks: CheckDef[] = [
     ambient: eachResource((rr) => {
       if (!rr.type) return
       const flat = flattenedExtensionKeys(rr)
-      if (!flat.length) return { ok: true, message: 'extension attributes in their containers' }
+      if (!flat.length) return IN_CONTAINERS
       return flat.map(({ key, urn }) => ({ ok: false, message: `Extension attribute ${key} flattened to the top level`, expected: `"${urn}": { … }`, actual: key }))
     }),
   }),
@@ -413,8 +525,9 @@ export const checks: CheckDef[] = [
     ambient: eachResource((rr, x, ctx) => {
       if (!rr.full || (x.request.method !== 'GET' && x.request.method !== 'POST') || /\/\.search$/.test(pathnameOf(x))) return
       const meta = metaOf(rr.resource)
-      const missing = requiredMeta(ctx).filter((k) => meta?.[k] === undefined || meta?.[k] === null || meta?.[k] === '')
-      if (!missing.length) return { ok: true, message: 'meta complete' }
+      const required = requiredMeta(ctx)
+      if (meta && required.every((k) => meta[k] !== undefined && meta[k] !== null && meta[k] !== '')) return META_COMPLETE
+      const missing = required.filter((k) => meta?.[k] === undefined || meta?.[k] === null || meta?.[k] === '')
       return { ok: false, message: meta ? `${label(rr)}.meta lacks ${missing.join(', ')}` : `${label(rr)} has no meta`, expected: requiredMeta(ctx).join(', '), actual: meta ? Object.keys(meta).join(', ') || '(empty)' : '(absent)' }
     }),
   }),
@@ -447,7 +560,7 @@ export const checks: CheckDef[] = [
         if (meta[f] === undefined) continue
         if (!isXsdDateTime(meta[f])) out.push({ ok: false, message: `${label(rr)}.meta.${f} is not an xsd:dateTime`, expected: 'e.g. 2015-09-01T12:30:00Z', actual: JSON.stringify(meta[f]) })
       }
-      return out.length ? out : meta.created === undefined && meta.lastModified === undefined ? undefined : { ok: true, message: 'meta timestamps are xsd:dateTime' }
+      return out.length ? out : meta.created === undefined && meta.lastModified === undefined ? undefined : TIMESTAMPS_OK
     }),
   }),
   defineCheck({
@@ -466,7 +579,7 @@ export const checks: CheckDef[] = [
       if (!resolved) return { ok: false, message: `${label(rr)}.meta.location is not a URI of the resource`, expected: 'an http(s) URI, absolute or relative to the request', actual: JSON.stringify(loc) }
       const cl = rr.listElement ? undefined : header(x, 'content-location')
       if (cl !== undefined && cl !== loc) return { ok: false, message: `Content-Location differs from ${label(rr)}.meta.location`, expected: String(loc), actual: cl }
-      return { ok: true, message: resolved.toString() === loc ? 'meta.location is absolute' : 'meta.location is a relative reference that resolves against the request (RFC 7231 §3.1.4.2)' }
+      return resolved.toString() === loc ? LOCATION_ABSOLUTE : LOCATION_RELATIVE
     }),
     judge(x, ctx) {
       // The probe: GET on meta.location returns the same resource.

@@ -41,6 +41,12 @@ function undeclared(ctx: Parameters<NonNullable<CheckDef['judge']>>[1], ...attrs
   return missing.length ? skip(`the server's /Schemas does not declare User.${missing.join(', User.')}`) : undefined
 }
 
+/** A password attribute in any spelling (§2.1); runs on every user of every page, so it allocates nothing. */
+function hasPassword(u: Json): boolean {
+  for (const k in u) if (Object.prototype.hasOwnProperty.call(u, k) && k.length === 8 && k.toLowerCase() === 'password') return true
+  return false
+}
+
 const typed = (r: Json, attr: string, type: string) => list(r, attr).filter((e) => same(key(e, 'type'), type))
 
 export const checks: CheckDef[] = [
@@ -50,7 +56,7 @@ export const checks: CheckDef[] = [
       if (!x.response || x.response.status >= 400) return
       const users = usersIn(json(x))
       if (!users.length) return
-      const leaked = users.find((u) => Object.keys(u).some((k) => k.toLowerCase() === 'password'))
+      const leaked = users.find(hasPassword)
       if (leaked) return { ok: false, message: `password returned by ${x.request.method} ${pathOf(x)}`, expected: 'no password attribute', actual: `password present on ${String(leaked.id ?? 'a user')}` }
       return { ok: true, message: 'no password in the response' }
     },

@@ -29,12 +29,21 @@ export function status(x: Exchange | undefined): number | undefined {
 
 // ==== transport, media, errors, discovery and representation helpers (was ambient.ts) ====
 
+let lastUrl: string | undefined
+let lastPathname = ''
+
 export function pathnameOf(x: Exchange): string {
+  // Asked once per resource by several ambient checks about the same exchange: remember the last URL parsed.
+  if (x.request.url === lastUrl) return lastPathname
+  let pathname: string
   try {
-    return new URL(x.request.url).pathname
+    pathname = new URL(x.request.url).pathname
   } catch {
-    return x.request.url
+    pathname = x.request.url
   }
+  lastUrl = x.request.url
+  lastPathname = pathname
+  return pathname
 }
 
 /**
@@ -180,9 +189,13 @@ export function isScimRoute(x: Exchange, ctx: CheckContext): boolean {
 }
 
 /** Findings about data this run did not create are labelled, so they can be triaged apart (catalogue §1.2). */
+// Shared and frozen: findings spread them, and an import walk asks once per resource.
+const PRE_EXISTING: Pick<Finding, 'preExisting'> = Object.freeze({ preExisting: true })
+const OWN: Pick<Finding, 'preExisting'> = Object.freeze({})
+
 export function ownership(resource: Record<string, unknown>, ctx: CheckContext): Pick<Finding, 'preExisting'> {
   const id = resource.id
-  return typeof id === 'string' && !ctx.ownIds.has(id) ? { preExisting: true } : {}
+  return typeof id === 'string' && !ctx.ownIds.has(id) ? PRE_EXISTING : OWN
 }
 
 export function isLoopback(host: string): boolean {

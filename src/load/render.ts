@@ -1,3 +1,4 @@
+import { timelineChart } from './chart.js'
 import type { LoadSection } from './load.js'
 import { dur } from './simulate.js'
 
@@ -31,6 +32,25 @@ export function renderLoad(s: LoadSection, format: 'pretty' | 'markdown'): strin
   }
   out.push('', `cleanup: ${fmtMs(s.cleanup.ms)}${s.cleanup.left ? `, ${s.cleanup.left} left behind (see leftovers)` : ', nothing left behind'}`)
   return out.join('\n') + '\n'
+}
+
+const escHtml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+/** The load section of the HTML report: the figures of renderLoad, and the timeline as a chart (chart.ts). */
+export function renderLoadHtml(s: LoadSection): string {
+  const p = s.plan
+  const sent = s.phases.filter((x) => x.name !== 'verify').reduce((a, x) => a + x.ms, 0)
+  const rows = (cells: string[][]) => cells.map((r) => `<tr>${r.map((c) => `<td>${escHtml(c)}</td>`).join('')}</tr>`).join('')
+  const errs = Object.entries(s.errors)
+  return `<section id="load">
+<h2 id="load-title">Load: ${escHtml(s.idp)} initial sync</h2>
+<p>${p.users} users, ${p.groups} groups, concurrency ${p.concurrency}, rate ${p.rate ? `${p.rate} requests/s` : 'unlimited'}: ${s.requests} IdP requests in ${escHtml(fmtMs(sent))}, <b>${s.throughput} requests/s</b>; ${errs.length ? `${errs.reduce((a, [, n]) => a + n, 0)} errors` : 'no errors'}; end state ${s.verdict.ok ? 'as sent' : '<b class="st-fail">NOT as sent</b>'}.</p>
+<figure>${timelineChart(s.timeline)}</figure>
+<table id="load-latency"><thead><tr><th>Operation</th><th>Count</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th></tr></thead><tbody>${rows(Object.entries(s.latency).map(([op, l]) => [op, String(l.count), String(l.p50), String(l.p95), String(l.p99), String(l.max)]))}</tbody></table>
+${errs.length ? `<table id="load-errors"><thead><tr><th>Error class</th><th>Count</th></tr></thead><tbody>${rows(errs.map(([k, n]) => [k, String(n)]))}</tbody></table>` : ''}
+<ul>${s.verdict.lines.map((l) => `<li>${escHtml(l)}</li>`).join('')}</ul>
+${s.simulations.map((sim) => `<p><b>${escHtml(sim.verdict)}</b></p><ul>${sim.arithmetic.map((a) => `<li>${escHtml(a)}</li>`).join('')}</ul>`).join('\n')}
+</section>`
 }
 
 function table(out: string[], md: boolean, head: string[], rows: string[][]): void {

@@ -1,8 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs'
-import { stringify } from 'yaml'
+import { createRequire } from 'node:module'
 import { UsageError } from '../errors.js'
 import { LocatedError, YamlSource, type Located } from '../yaml/index.js'
 import type { Result } from './types.js'
+
+// Loaded only to write a baseline: reading one goes through YamlSource, and a run without one loads no YAML at all.
+const yamlStringify = (v: unknown): string => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).stringify(v)
 
 /**
  * An expected-failures file: findings a vendor has accepted, each with a reason and an optional expiry. A matching
@@ -120,7 +123,7 @@ export function baselineFromReport(report: { results: Result[] }, reason: string
     // The whole setting: a finding under one setting is accepted under that setting only.
     accepted.push({ check: r.id, idp: r.idp, ...(r.setting ? { setting: r.setting } : {}), scenario: r.scenario, reason })
   }
-  return `# scim-check baseline: findings accepted for now. Give each a real reason; entries that stop matching are reported as stale.\n${stringify({ accepted })}`
+  return `# scim-check baseline: findings accepted for now. Give each a real reason; entries that stop matching are reported as stale.\n${yamlStringify({ accepted })}`
 }
 
 export function writeBaseline(file: string, text: string): void {

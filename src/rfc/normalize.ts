@@ -45,7 +45,15 @@ export function subAttributesOf(def: AttributeDef): AttributeDef[] {
  * 100,000 resources against the same few.
  */
 type ByName<T> = Map<string, T>
-const topTables = new WeakMap<ResourceTypeModel, { attrs: ByName<AttributeDef>; exts: ByName<SchemaDef> }>()
+interface TopTable {
+  attrs: ByName<AttributeDef>
+  exts: ByName<SchemaDef>
+  /** Winning attributes by their declared spelling, leaving out any whose name is also an extension's (the URN wins). */
+  exactAttrs: Map<string, AttributeDef>
+  exactExts: Map<string, SchemaDef>
+}
+const topTables = new WeakMap<ResourceTypeModel, TopTable>()
+const exactTables = new WeakMap<ByName<AttributeDef>, Map<string, AttributeDef>>()
 const subTables = new WeakMap<AttributeDef, ByName<AttributeDef>>()
 const extTables = new WeakMap<SchemaDef, ByName<AttributeDef>>()
 
@@ -60,7 +68,23 @@ function byName<T extends { name?: string; id?: string }>(items: readonly T[], n
 
 function topTable(type: ResourceTypeModel) {
   let t = topTables.get(type)
-  if (!t) topTables.set(type, (t = { attrs: byName(topLevelAttributes(type), (a) => a.name), exts: byName(type.extensions, (e) => e.id) }))
+  if (!t) {
+    const attrs = byName(topLevelAttributes(type), (a) => a.name)
+    const exts = byName(type.extensions, (e) => e.id)
+    const exactAttrs = new Map([...attrs].filter(([lower]) => !exts.has(lower)).map(([, a]) => [a.name, a]))
+    const exactExts = new Map([...exts.values()].map((e) => [e.id, e]))
+    topTables.set(type, (t = { attrs, exts, exactAttrs, exactExts }))
+  }
+  return t
+}
+
+/**
+ * The winning declarations by their own spelling. A key found here is spelled as declared, so the canonical check
+ * needs no lower-cased copy of it; only other keys are lower-cased (and, when they name a declaration, respelled).
+ */
+function exactTable(defs: ByName<AttributeDef>): Map<string, AttributeDef> {
+  let t = exactTables.get(defs)
+  if (!t) exactTables.set(defs, (t = new Map([...defs.values()].map((d) => [d.name, d]))))
   return t
 }
 
@@ -120,20 +144,24 @@ function normalizeObject(obj: Record<string, unknown>, defs: ByName<AttributeDef
 
 /** Whether normalizing would change nothing: no null where it would be dropped, no key it would respell. */
 function isCanonical(resource: Record<string, unknown>, type: ResourceTypeModel): boolean {
-  const { attrs, exts } = topTable(type)
+  const { attrs, exts, exactAttrs, exactExts } = topTable(type)
   for (const key in resource) {
     if (!Object.prototype.hasOwnProperty.call(resource, key)) continue
     const v = resource[key]
     if (v === null) return false
-    const lower = key.toLowerCase()
-    const ext = exts.get(lower)
+    const def = exactAttrs.get(key)
+    if (def) {
+      if (!valueCanonical(v, def)) return false
+      continue
+    }
+    const ext = exactExts.get(key)
     if (ext) {
-      if (ext.id !== key) return false
       if (isObject(v) && !objectCanonical(v, extTable(ext), false)) return false
       continue
     }
-    const def = attrs.get(lower)
-    if (def && (def.name !== key || !valueCanonical(v, def))) return false
+    // Not a declared spelling: canonical only if it names no declaration at all.
+    const lower = key.toLowerCase()
+    if (exts.has(lower) || attrs.has(lower)) return false
   }
   return true
 }
@@ -145,14 +173,34 @@ function valueCanonical(v: unknown, def: AttributeDef): boolean {
 }
 
 function objectCanonical(obj: Record<string, unknown>, defs: ByName<AttributeDef>, leaf: boolean): boolean {
+  const exact = exactTable(defs)
   for (const key in obj) {
     if (!Object.prototype.hasOwnProperty.call(obj, key)) continue
     const v = obj[key]
     if (v === null) return false
-    const def = defs.get(key.toLowerCase())
-    if (def && (def.name !== key || (!leaf && !valueCanonical(v, def)))) return false
+    const def = exact.get(key)
+    if (def === undefined) {
+      if (defs.has(key.toLowerCase())) return false
+      continue
+    }
+    if (!leaf && !valueCanonical(v, def)) return false
   }
   return true
+}
+
+const lowered = new Map<string, string>()
+
+/**
+ * A name or schema URI in lower case, remembered: resources repeat the same few URIs and attribute names, and an
+ * import checks 100,000 of them. Only for such recurring strings (values would only fill the memo).
+ */
+export function lowerName(s: string): string {
+  let l = lowered.get(s)
+  if (l === undefined) {
+    if (lowered.size >= 4096) lowered.clear()
+    lowered.set(s, (l = s.toLowerCase()))
+  }
+  return l
 }
 
 export function eqi(a: string, b: string): boolean {

@@ -39,18 +39,20 @@ const DISCOVERY_PATH = /\/(ServiceProviderConfigs?|ResourceTypes|Schemas|Bulk)(\
  * id/meta; catalogue §4 #33), nor are error bodies, PatchOp echoes or anything that is not an object.
  */
 export function returnedResources(x: Exchange, d: Discovery): ReturnedResource[] {
-  // Every ambient resource check asks for the same exchange: find (and later validate) each resource once.
-  const hit = found.get(x)
-  if (hit && hit.d === d) return hit.out
-  const out = findResources(x, d)
-  found.set(x, { d, out })
+  // Every ambient resource check asks for the same exchange in a row: find (and later validate) each resource once.
+  // One slot, not a cache keyed by exchange: that kept every page's resources, and so its parsed JSON, alive until
+  // a full garbage collection, and an import walk's heap grew to several times what it still used.
+  if (last && last.x === x && last.d === d) return last.out
+  const out = resourcesIn(x, d)
+  last = { x, d, out }
   return out
 }
 
-const found = new WeakMap<Exchange, { d: Discovery; out: ReturnedResource[] }>()
+let last: { x: Exchange; d: Discovery; out: ReturnedResource[] } | undefined
 const validated = new WeakMap<ReturnedResource, Validation | undefined>()
 
-function findResources(x: Exchange, d: Discovery): ReturnedResource[] {
+/** What returnedResources finds, found afresh: for looking back over the history without displacing the current exchange. */
+export function resourcesIn(x: Exchange, d: Discovery): ReturnedResource[] {
   const r = x.response
   if (!r || r.status < 200 || r.status >= 300 || !isObject(r.json)) return []
   // A DELETE answers with no resource (RFC 7644 §3.6) and a 204 carries none: whatever body came back (often `{}`)

@@ -61,13 +61,14 @@ export const validateUser = (resource: unknown, o?: ResourceOptions) => validate
 export const validateGroup = (resource: unknown, o?: ResourceOptions) => validateResourceAs(RFC_GROUP, resource, o)
 
 const ENTERPRISE_ONLY: ResourceTypeModel = { name: 'EnterpriseUser', endpoint: '', schema: RFC_SCHEMAS.enterpriseUser, extensions: [], unresolved: [] }
-const enterpriseValidator = lazyValidator(() => {
+function enterpriseJsonSchema(): Record<string, unknown> {
   const s = resourceJsonSchema(ENTERPRISE_ONLY, { full: false, strict: true })
   // The extension object holds only its own attributes: no schemas, id or meta inside it.
   const props = { ...(s.properties as Record<string, unknown>) }
   for (const common of ['schemas', 'id', 'externalId', 'meta']) delete props[common]
   return { ...s, properties: props }
-})
+}
+const enterpriseValidator = lazyValidator(enterpriseJsonSchema)
 /** RFC 7643 §4.3: the object found under `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`. */
 export function validateEnterpriseUser(extension: unknown): Validation {
   if (!isObject(extension)) return { ok: false, problems: [{ path: '', message: 'must be a JSON object', kind: 'type' }], caseDifferences: [] }
@@ -76,6 +77,8 @@ export function validateEnterpriseUser(extension: unknown): Validation {
 }
 
 // ---- discovery documents (RFC 7643 §5, §6, §7) ----
+
+const DOCUMENTS = [RFC_SCHEMAS.serviceProviderConfig, RFC_SCHEMAS.resourceType, RFC_SCHEMAS.schema]
 
 function documentValidator(schema: SchemaDef) {
   const full = lazyValidator(() => documentJsonSchema(schema, { full: true, strict: false }))
@@ -99,3 +102,16 @@ export const validatePatchOp = messageValidator(patchOp)
 export const validateSearchRequest = messageValidator(searchRequest)
 export const validateBulkRequest = messageValidator(bulkRequest)
 export const validateBulkResponse = messageValidator(bulkResponse)
+
+const MESSAGES = [listResponse, errorMessage, patchOp, searchRequest, bulkRequest, bulkResponse]
+
+/**
+ * The JSON Schemas `npm run build` generates validators for (src/rfc/precompile.ts): every message and document
+ * schema, and each resource type given (the RFC's by default) in all four full/strict variants. A type whose
+ * schemas differ (a server's own /Schemas) is compiled when first met.
+ */
+export function standaloneSchemas(types: readonly ResourceTypeModel[] = RFC_RESOURCE_TYPES): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [...MESSAGES, ...DOCUMENTS.map((d) => documentJsonSchema(d, { full: true, strict: false })), enterpriseJsonSchema()]
+  for (const type of types) for (const full of [false, true]) for (const strict of [false, true]) out.push(resourceJsonSchema(type, { full, strict }))
+  return out
+}

@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { createRequire } from 'node:module'
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv'
 import { closest } from './suggest.js'
 import type { JsonPath, PathSegment, YamlSource } from './source.js'
 
@@ -9,8 +10,16 @@ import type { JsonPath, PathSegment, YamlSource } from './source.js'
  * which editors based on vscode-json-languageservice also show, and `title` on enumerations, used as the noun in
  * `unknown action "x"`.
  */
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true })
-ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' })
+let instance: Ajv | undefined
+// Created when a file is first checked: a run that reads no YAML never loads the compiler.
+function ajv(): Ajv {
+  if (!instance) {
+    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv')
+    instance = new AjvClass({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true })
+    instance.addKeyword({ keyword: 'errorMessage', schemaType: 'string' })
+  }
+  return instance
+}
 
 export interface SchemaValidator {
   validate: ValidateFunction
@@ -35,7 +44,7 @@ interface SchemaNode {
 
 export function compileSchema(schema: object, word: 'field' | 'key'): SchemaValidator {
   const root = schema as SchemaNode
-  const validate = (root.$id && ajv.getSchema(root.$id)) || ajv.compile(root)
+  const validate = (root.$id && ajv().getSchema(root.$id)) || ajv().compile(root)
   return { validate, root, word }
 }
 

@@ -1,6 +1,12 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml'
-import type { Document, Node, Pair, YAMLError } from 'yaml'
+import { createRequire } from 'node:module'
+import type { Document, LineCounter, Node, Pair, YAMLError } from 'yaml'
 import { excerptAt, type LocatedError, type LocatedErrorClass } from './errors.js'
+
+// The YAML library (about 70 modules) is loaded when a file is first parsed: a run of the precompiled built-in
+// scenarios without a config file never needs it.
+const require = createRequire(import.meta.url)
+let lib: typeof import('yaml') | undefined
+const yaml = () => (lib ??= require('yaml') as typeof import('yaml'))
 
 export type PathSegment = string | number
 export type JsonPath = readonly PathSegment[]
@@ -54,8 +60,8 @@ export class YamlSource {
   ) {}
 
   static parse(text: string, file: string, ErrorClass: LocatedErrorClass): YamlSource {
-    const lines = new LineCounter()
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+    const lines = new (yaml().LineCounter)()
+    const doc = yaml().parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
     const partial = new YamlSource(text, file, undefined, doc, lines, ErrorClass)
     if (doc.errors.length > 0) throw partial.syntaxError(doc.errors)
     partial.rejectUnquotedTemplates()
@@ -82,7 +88,7 @@ export class YamlSource {
   position(path: JsonPath, at: PointAt = {}): Position {
     const { node, pair, complete } = this.find(path)
     // Collections, missing values and unknown fields are shown by their key: that is the line the author wrote.
-    const atKey = !complete || at.where === 'key' || !(isScalar(node) || isAlias(node))
+    const atKey = !complete || at.where === 'key' || !(yaml().isScalar(node) || yaml().isAlias(node))
     const target = atKey ? ((pair?.key as Node | undefined) ?? node) : node
     return this.positionOf(target, complete && target === node ? at.needle : undefined)
   }
@@ -109,13 +115,13 @@ export class YamlSource {
     let node = this.doc.contents as Node | null
     let pair: Pair | undefined
     for (const segment of path) {
-      if (isAlias(node)) node = node.resolve(this.doc) ?? null
-      if (isMap(node)) {
+      if (yaml().isAlias(node)) node = node.resolve(this.doc) ?? null
+      if (yaml().isMap(node)) {
         const next = node.items.find((item) => keyText(item.key) === String(segment))
         if (!next) return { node, pair, complete: false }
         pair = next
         node = next.value as Node | null
-      } else if (isSeq(node) && typeof segment === 'number' && segment < node.items.length) {
+      } else if (yaml().isSeq(node) && typeof segment === 'number' && segment < node.items.length) {
         pair = undefined
         node = node.items[segment] as Node | null
       } else return { node, pair, complete: false }
@@ -128,12 +134,12 @@ export class YamlSource {
     const path: PathSegment[] = []
     let node = this.doc.contents as Node | null
     for (;;) {
-      if (isMap(node)) {
+      if (yaml().isMap(node)) {
         const pair = node.items.find((item) => within(offset, (item.key as Node | null)?.range?.[0], (item.value as Node | null)?.range?.[2] ?? (item.key as Node | null)?.range?.[2]))
         if (!pair) return path
         path.push(keyText(pair.key) ?? '?')
         node = pair.value as Node | null
-      } else if (isSeq(node)) {
+      } else if (yaml().isSeq(node)) {
         const index = node.items.findIndex((item) => within(offset, (item as Node | null)?.range?.[0], (item as Node | null)?.range?.[2]))
         if (index < 0) return path
         path.push(index)
@@ -166,11 +172,11 @@ export class YamlSource {
   /** `userName: {{ unique.userName }}` is a valid YAML flow mapping, and never what the author meant. */
   private rejectUnquotedTemplates(): void {
     let found: Node | undefined
-    visit(this.doc, {
+    yaml().visit(this.doc, {
       Map: (_, node) => {
-        if (!found && node.flow && node.items.some((item) => isMap(item.key))) {
+        if (!found && node.flow && node.items.some((item) => yaml().isMap(item.key))) {
           found = node
-          return visit.BREAK
+          return yaml().visit.BREAK
         }
       },
     })
@@ -185,15 +191,15 @@ export class YamlSource {
 
   private aliasError(error: unknown): LocatedError {
     let unresolved: Node | undefined
-    visit(this.doc, {
+    yaml().visit(this.doc, {
       Alias: (_, node) => {
         if (!node.resolve(this.doc)) {
           unresolved = node
-          return visit.BREAK
+          return yaml().visit.BREAK
         }
       },
     })
-    if (unresolved && isAlias(unresolved)) {
+    if (unresolved && yaml().isAlias(unresolved)) {
       const problem = `unknown alias \`*${unresolved.source}\`: define the anchor \`&${unresolved.source}\` before using it`
       const range = unresolved.range ?? [0, 1, 1]
       const { line, col } = this.lines.linePos(range[0])
@@ -205,7 +211,7 @@ export class YamlSource {
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value)
+  if (yaml().isScalar(key)) return String(key.value)
   return typeof key === 'string' ? key : undefined
 }
 

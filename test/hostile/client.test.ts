@@ -103,7 +103,8 @@ describe('where requests may go', () => {
 describe('capture', () => {
   it('keeps a body as received when nothing in it is secret, and redacts in place when something is', async () => {
     const s = await serve((req, res) => {
-      const body = req.url?.endsWith('/secret') ? '{"id":"1","password":"hunter2","note":"client-test-token-123"}' : '{ "id" : "1",\n  "userName": "a" }'
+      // Secret keys in any spelling: upper case, and a Kelvin sign that lower-cases to the k of "token".
+      const body = req.url?.endsWith('/secret') ? '{"id":"1","password":"hunter2","note":"client-test-token-123","Client_Secret":"s3","to\u212Aen":"t0"}' : '{ "id" : "1",\n  "userName": "a" }'
       res.writeHead(200, { 'content-type': 'application/scim+json' }).end(body)
     })
     const c = client(s.url)
@@ -112,7 +113,7 @@ describe('capture', () => {
       expect(plain.response?.body).toBe('{ "id" : "1",\n  "userName": "a" }')
       const secret = await c.send({ method: 'GET', path: '/Users/secret' }, labels)
       expect(secret.response?.body).not.toMatch(/hunter2|client-test-token-123/)
-      expect(secret.response?.json).toEqual({ id: '1', password: '[REDACTED]', note: '[REDACTED]' })
+      expect(secret.response?.json).toEqual({ id: '1', password: '[REDACTED]', note: '[REDACTED]', Client_Secret: '[REDACTED]', 'to\u212Aen': '[REDACTED]' })
     } finally {
       await c.close()
       await s.close()

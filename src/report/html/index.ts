@@ -45,6 +45,8 @@ import { evidenceFor, printable } from '../excerpt.js'
 import { SCRIPT, STYLE } from './assets.js'
 import { partsOf, SUITE_LABELS, SUITE_SYMBOLS, suiteVerdictLine } from '../suite.js'
 import type { SuiteStatus } from '../../suites/types.js'
+import { renderLoadHtml } from '../../load/render.js'
+import type { LoadSection } from '../../load/load.js'
 
 export const HTML_SYMBOLS: Record<Status, string> = { pass: '✓', fail: '✗', warn: '!', info: 'i', skip: '-', error: '?' }
 
@@ -317,6 +319,12 @@ function leftovers(report: RunReport): string {
 <table id="leftovers"><thead><tr><th>Type</th><th>Id</th><th>Name</th><th>State</th><th>Why</th></tr></thead><tbody>${rows}</tbody></table>`
 }
 
+/** `scim-check load` hands its report (a run report with a `load` section) to the same reporters. */
+function loadOf(report: RunReport): string {
+  const section = (report as RunReport & { load?: LoadSection }).load
+  return section ? renderLoadHtml(section) : ''
+}
+
 export function renderHtml(report: RunReport, _opts?: RenderOptions): string {
   // What matters leads: the verdict, then the results (filtered to the problems by default), then the matrix and
   // the RFC sections. Results are rendered first so the matrix can link to the cells they produced.
@@ -332,6 +340,7 @@ ${banners(report)}
 ${verdict(report)}
 ${tiles(report)}
 ${suite(report)}
+${loadOf(report)}
 ${leftovers(report)}
 ${resultsHtml}
 ${matrix(report, refs)}
