@@ -108,7 +108,7 @@ describe('loadScenarioText', () => {
 
   it('lists the allowed fields when an unknown one resembles none', () => {
     const error = errorOf(() => loadScenarioText(scenario('  - name: a\n    action: createUser\n', 'name: s\ntitle: S\nxyzzy: 1\n'), 'x.yaml'))
-    expect(error.problem).toBe('unknown field `xyzzy` (allowed: name, title, description, idps, requires, source, level, writes, steps)')
+    expect(error.problem).toBe('unknown field `xyzzy` (allowed: name, title, description, idps, requires, source, level, optIn, writes, steps)')
   })
 
   it('points at the same place in files with Windows line endings', () => {
