@@ -2,7 +2,7 @@
  * Settings (`--idp okta:all`): which profile runs a `--idp` list stands for, derived from each option's values (never
  * from a list of profiles here), how they are labelled, and how baselines and --compare key the results they produce.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { expandRuns, settingLabel } from '../../src/idp/settings.js'
 import { PROFILES } from '../../src/idp/registry.js'
 import type { IdpProfile, ProfileOption } from '../../src/idp/types.js'
@@ -32,8 +32,20 @@ const usage = (spec: string[], pinned = {}) => {
 
 describe('expanding --idp into profile runs', () => {
   const saved = PROFILES.okta.settings
+  // These tests derive :all from the options alone; Okta's own documented combinations are tested on their own below.
+  beforeEach(() => {
+    PROFILES.okta.settings = undefined
+  })
   afterEach(() => {
     PROFILES.okta.settings = saved
+  })
+
+  it("okta:all runs Okta's documented settings: OIN and AIW with and without Push Groups, and OIN with 'Support PATCH for User'", () => {
+    PROFILES.okta.settings = saved
+    const runs = expandRuns(['okta:all'])
+    expect(runs.map((r) => [r.options.app, r.options.groupPush, r.options.patchUsers])).toEqual(expect.arrayContaining([['aiw', false, false], ['oin', true, true]]))
+    expect(runs).toHaveLength(5)
+    expect(runs.some((r) => r.options.app === 'aiw' && r.options.patchUsers === true)).toBe(false)
   })
 
   it('a plain name is one run with no setting, so results of runs without settings keep their keys', () => {
