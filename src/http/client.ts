@@ -251,7 +251,13 @@ export class HttpClient {
     const r = this.opts.redactor
     const out: CapturedResponse = { status: res.statusCode, headers: r.headers(respHeaders), body: '' }
     // An empty body (204, HEAD) has nothing to decode, whatever its Content-Encoding says.
-    const coding = raw.length > 0 || truncated ? contentCoding(respHeaders['content-encoding']) : undefined
+    let coding = raw.length > 0 || truncated ? contentCoding(respHeaders['content-encoding']) : undefined
+    // A coding scim-check never offers is often a mislabelled plain body ("utf-8", "none"): read as it came when it
+    // is JSON, and only otherwise a body that cannot be decoded.
+    if (coding === 'unknown') {
+      if (!truncated && !parseJsonCapped(raw, this.opts.maxJsonDepth).ok) throw new DecodeError(`the response body is encoded as "${respHeaders['content-encoding']}", which scim-check does not decode (it accepts gzip and deflate only)`)
+      coding = undefined
+    }
     if (truncated) {
       out.truncated = true
       out.parseError = `body larger than ${this.opts.maxBodyBytes} bytes${coding ? ` even before decompression (${coding})` : ''} (cap: --max-body-bytes); not read further`
@@ -309,14 +315,15 @@ type Coding = 'gzip' | 'deflate'
 
 /**
  * The one coding a response applied, from Content-Encoding (case-insensitive, x-gzip as gzip; identity is none).
- * A coding the client never offers (br, zstd, or several stacked) is a DecodeError rather than a body read as text.
+ * A coding the client never offers (br, zstd, several stacked, or a label such as "utf-8") is 'unknown': the caller
+ * reads such a body as it came if it is JSON, and reports it undecodable otherwise.
  */
-function contentCoding(header: string | undefined): Coding | undefined {
+function contentCoding(header: string | undefined): Coding | 'unknown' | undefined {
   const codings = (header ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c && c !== 'identity')
   if (codings.length === 0) return undefined
   if (codings.length === 1 && (codings[0] === 'gzip' || codings[0] === 'x-gzip')) return 'gzip'
   if (codings.length === 1 && codings[0] === 'deflate') return 'deflate'
-  throw new DecodeError(`the response body is encoded as "${header}", which scim-check does not decode (it accepts gzip and deflate only)`)
+  return 'unknown'
 }
 
 /**

@@ -89,6 +89,12 @@ describe('compressed responses', () => {
     expect(empty.x.response?.status).toBe(204)
   })
 
+  it('a plain JSON body under a coding label it never offered ("utf-8") is read as it came, not a dead target', async () => {
+    const { x } = await get('utf-8', Buffer.from(LIST))
+    expect(x.error).toBeUndefined()
+    expect(x.response?.json).toEqual(JSON.parse(LIST))
+  })
+
   it('a plain body is read as before', async () => {
     const { x } = await get(undefined, Buffer.from(LIST))
     expect(x.response?.json).toEqual(JSON.parse(LIST))
