@@ -79,6 +79,15 @@ function shownOnOthers(ctx: CheckContext, x: Exchange, userId: string, group: st
  * JumpCloud mean "remove these", a literal reading of RFC 7644 §3.5.2.2 removes them all; a member lost after one is
  * named as such rather than as a dropped add.
  */
+/**
+ * A membership lost after a value-list "remove" is the IdP's incompatibility, not an RFC failure: RFC 7644 §3.5.2.2
+ * lets a server read a "remove" of "members" without a filter as "remove all". Graded at IdP level there, so the
+ * server is told what breaks that IdP without being told it broke a MUST.
+ */
+function idpLevelAfterValueList(ctx: CheckContext, finding: Finding): Finding {
+  return afterValueListRemove(ctx) && finding.ok === false ? { ...finding, level: 'IDP' } : finding
+}
+
 function afterValueListRemove(ctx: CheckContext): string {
   const sent = ctx.history.some((h) => h.scenario === ctx.scenario && h.idp === ctx.idp && h.setting === ctx.setting && !h.purpose && h.request.method === 'PATCH' && /"op"\s*:\s*"remove"/i.test(h.request.body ?? '') && /"path"\s*:\s*"members"\s*,\s*"value"/i.test(h.request.body ?? ''))
   return sent ? ' (after a "remove" of "members" with a value list, which Entra and JumpCloud send to mean "remove these members" and a server may read as "remove all")' : ''
@@ -107,7 +116,7 @@ export const checks: CheckDef[] = [
         const groups = userGroups(body)
         if (groups?.includes(group)) return { ok: true, message: `User ${user}.groups lists group ${group}` }
         if (!shownOnOthers(ctx, x, user, group)) return cannotSee(`User.groups lists group ${group} for no member read so far, so it cannot show this membership (lifecycle.user-groups-joined judges User.groups itself)`)
-        return { ok: false, message: `member ${positions([user], idsOf(given))} (${user}) was added to group ${group} like the others, and its User.groups does not list the group while other members' User.groups do: the server dropped this membership${afterValueListRemove(ctx)}`, expected: `groups containing ${group}`, actual: JSON.stringify(groups ?? []) }
+        return idpLevelAfterValueList(ctx, { ok: false, message: `member ${positions([user], idsOf(given))} (${user}) was added to group ${group} like the others, and its User.groups does not list the group while User.groups of members read earlier did: the server lost this membership${afterValueListRemove(ctx)}`, expected: `groups containing ${group}`, actual: JSON.stringify(groups ?? []) })
       }
       const expected = idsOf(given)
       const g = groupIn(x, group)
@@ -122,12 +131,12 @@ export const checks: CheckDef[] = [
       if (!missing.length) return { ok: true, message: `group ${group} lists all ${expected.length} members` }
       // Kept exactly the first members added and nothing else: the shape of a cap on the member count.
       const capped = present.length > 0 && present.every((id, i) => id === expected[i])
-      return {
+      return idpLevelAfterValueList(ctx, {
         ok: false,
         message: `group ${group} lists ${have.size} members and misses ${missing.length} of the ${expected.length} added: ${positions(missing, expected)}${capped ? `; it kept exactly the first ${have.size} added, as a server that caps groups at ${have.size} members would` : ''}${afterValueListRemove(ctx)}`,
         expected: `${expected.length} members`,
         actual: `${have.size} members; missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`,
-      }
+      })
     },
   }),
   defineCheck({
@@ -147,9 +156,9 @@ export const checks: CheckDef[] = [
       const g = groupIn(x, group)
       if (!g) return cannotSee(`${requestLine(x)} does not hold group ${group}`)
       const present = memberIds(g)
-      // An empty group may be represented without "members"; with members excluded nothing can be seen.
-      if (present === undefined && membersExcluded(x)) return cannotSee(`the read asked the server to leave members out (${requestLine(x)}); the removal is judged on the removed members' User.groups`)
-      const still = removed.filter((id) => (present ?? []).includes(id))
+      // Without "members" nothing can be seen: the group still holds the others, so an absent list is not an empty one.
+      if (present === undefined) return cannotSee(membersExcluded(x) ? `the read asked the server to leave members out (${requestLine(x)}); the removal is judged on the removed members' User.groups` : `the server returned the group without "members"; the removal is judged on the removed members' User.groups`)
+      const still = removed.filter((id) => present.includes(id))
       if (!still.length) return { ok: true, message: `the ${removed.length} removed member${removed.length === 1 ? ' is' : 's are'} no longer in group ${group}` }
       return { ok: false, message: `group ${group} still lists ${still.length} of the ${removed.length} members the removal named: ${still.join(', ')}`, expected: 'none of the removed members', actual: still.join(', ') }
     },
