@@ -224,6 +224,8 @@ interface Instance {
   causality: Causality
   /** The exchanges the current step sent, for the causality bookkeeping after it. */
   sent: Exchange[]
+  /** The current step saved an answer that was not a success (an error body): a repeated step leaves it out of its list. */
+  savedRefusal?: boolean
 }
 
 class ScenarioRunner {
@@ -350,9 +352,11 @@ class ScenarioRunner {
       if (this.opts.signal?.aborted) break
       inst.vars.repeat = { index: i + 1, item, count: items.length }
       if (step.save) delete inst.vars[step.save]
+      inst.savedRefusal = false
       marks.push(inst.results.length)
       await this.guardedStep(inst, step, features)
-      if (step.save && inst.vars[step.save] !== undefined) saved.push(inst.vars[step.save])
+      // One refused repetition (a 409 among a thousand creates) is its own failure; its error body is no list item.
+      if (step.save && inst.vars[step.save] !== undefined && !inst.savedRefusal) saved.push(inst.vars[step.save])
     }
     delete inst.vars.repeat
     if (step.save) inst.vars[step.save] = saved
@@ -423,7 +427,11 @@ class ScenarioRunner {
     // A request scim-check refused to send was reported once, as a skip with its reason: nothing here to judge.
     if (refusedBy(exchange)) return
     if (isCapped(value)) this.add(inst, this.pageCap(inst, exchange, (value as { pages?: unknown }).pages))
-    if (step.save) inst.vars[step.save] = value ?? exchange.response?.json
+    if (step.save) {
+      inst.vars[step.save] = value ?? exchange.response?.json
+      const s = exchange.response?.status
+      inst.savedRefusal = value === undefined && !(s !== undefined && s >= 200 && s < 300)
+    }
     this.verdicts(inst, step, args, exchange, before)
   }
 
@@ -498,7 +506,8 @@ class ScenarioRunner {
       const cause = inst.causality.forTemplate(err)
       return [cause ? blocked(skipped, cause) : skipped]
     }
-    if (typeof args.id === 'string') addressed.add(args.id)
+    // A check names the resources it judges (id, group, …): a failed write to any of them explains its failure.
+    for (const v of Object.values(args)) if (typeof v === 'string') addressed.add(v)
     const out: Result[] = []
     this.judge(inst, def, exchange, (x) => def.judge!(x, this.checkContext(inst, args)), out)
     return out

@@ -47,6 +47,38 @@ describe('a repeated step', () => {
     expect(report.leftovers).toEqual([])
   }, 60_000)
 
+  it('a refused repetition is its own failure, and its error body is no item of the saved list', async () => {
+    // The repeated create reuses an existing userName: 409, whose error body must not become a "member".
+    const text = `
+name: repeat-refused
+title: A repeated create refused
+steps:
+  - name: first
+    action: createUser
+    with: { userName: "{{ unique.member }}@example.com" }
+    expect: { status: 201 }
+  - name: find
+    request: { method: GET, path: /Users, query: { filter: 'userName eq "{{ unique.member }}@example.com"' } }
+    save: found
+  - name: create-again
+    action: createUser
+    repeat: "{{ found.Resources }}"
+    with: { userName: "{{ repeat.item.userName }}" }
+    save: members
+    expect: { status: 201 }
+  - name: read
+    action: getUser
+    repeat: "{{ members }}"
+    with: { id: "{{ repeat.item.id }}" }
+    expect: { status: 200 }
+`
+    const report = await run(config(), { scenarios: [loadScenarioText(text, 'repeat-refused.yaml')] })
+    const mine = report.results.filter((r) => r.scenario === 'repeat-refused' && !r.ambient)
+    expect(mine.find((r) => r.id === 'repeat-refused.create-again.status')?.status).toBe('fail')
+    // Nothing was created by the repeated step, so nothing is read: no read of an error body's missing id.
+    expect(mine.filter((r) => r.step === 'read')).toEqual([])
+  }, 60_000)
+
   it('a count of 0 runs nothing and saves an empty list', async () => {
     const scenario = loadScenarioText(SCENARIO, 'repeat-demo.yaml')
     const report = await run(config({ groupSize: 1 }), { scenarios: [{ ...scenario, steps: [{ ...scenario.steps[0], repeat: 0 }, scenario.steps[1]] }] })
