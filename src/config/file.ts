@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { PROFILES, PROFILE_NAMES } from '../idp/registry.js'
-import { expandRuns } from '../idp/settings.js'
+import { expandRuns, resolveAliases } from '../idp/settings.js'
 import { UsageError } from '../errors.js'
 import { REPORTER_NAMES } from '../report/index.js'
 import { checkSchema, closest, compileSchema, LocatedError, YamlSource } from '../yaml/index.js'
@@ -147,7 +147,7 @@ export function loadConfigText(text: string, file: string, options: ConfigFileOp
     })
     try {
       // Settings are checked here too, so a bad one points into the file (the file's own idpOptions are the pins).
-      expandRuns(list, (raw.idpOptions ?? {}) as Record<string, Record<string, unknown>>)
+      expandRuns(list, resolveAliases((raw.idpOptions ?? {}) as Record<string, Record<string, unknown>>))
     } catch (err) {
       if (!(err instanceof UsageError)) throw err
       throw source.error(['idp'], err.message.replace(/^--idp /, ''))

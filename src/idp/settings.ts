@@ -137,6 +137,29 @@ function settingsOf(profile: IdpProfile, spec: Spec, pinned: Record<string, unkn
  * and the config file's `idpOptions`. Profiles named plainly carry no setting; a profile named with settings
  * anywhere in the list has every one of its runs labelled (`okta,okta:all` is okta:all).
  */
+/**
+ * Options given in an older spelling, rewritten to the option they stand for (see ProfileOption.alias). Naming both
+ * with different values is bad input, said before the first request.
+ */
+export function resolveAliases(given: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {}
+  for (const [idp, options] of Object.entries(given)) {
+    const profile = PROFILE_NAMES.includes(idp) ? getProfile(idp) : undefined
+    const next = { ...options }
+    for (const o of profile?.options ?? []) {
+      if (!o.alias || !(o.name in next)) continue
+      const on = /^true$/i.test(String(next[o.name]))
+      delete next[o.name]
+      if (!on) continue
+      const other = next[o.alias.option]
+      if (other !== undefined && String(other) !== o.alias.value) throw new UsageError(`${idp}.${o.name}=true means ${idp}.${o.alias.option}=${o.alias.value}, but ${idp}.${o.alias.option} is also given as ${String(other)}; choose one`)
+      next[o.alias.option] = o.alias.value
+    }
+    out[idp] = next
+  }
+  return out
+}
+
 export function expandRuns(spec: readonly string[], pinned: Record<string, Record<string, unknown>> = {}): ProfileRun[] {
   const specs = parseIdpSpecs(spec).flatMap((s) => (s.idp === 'all' ? PROFILE_NAMES.map((idp) => ({ ...s, idp, text: s.choice ? `${idp}:all` : idp })) : [s]))
   const withSettings = new Set(specs.filter((s) => s.choice).map((s) => s.idp))

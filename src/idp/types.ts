@@ -66,6 +66,11 @@ export interface ProfileOption {
   values?: string[]
   /** Why a given value cannot work (checked before the first request), or undefined when it can. */
   validate?: (value: string) => string | undefined
+  /**
+   * An older spelling of another option's value (`aadOptscim062020: true` is `patchFlag: aadOptscim062020`): true is
+   * rewritten to that option before settings are expanded, so a setting's label says what really runs.
+   */
+  alias?: { option: string; value: string }
 }
 
 /** One row of `scim-check list idps`: what the IdP does, and where that fact comes from. */

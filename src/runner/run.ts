@@ -9,7 +9,7 @@ import { pathOf, type Exchange, type RequestSpec } from '../http/exchange.js'
 import { Redactor } from '../http/redact.js'
 import { parsePath, resolveMapping } from '../idp/mapping.js'
 import { getProfile } from '../idp/registry.js'
-import { expandRuns, type ProfileRun } from '../idp/settings.js'
+import { expandRuns, resolveAliases, type ProfileRun } from '../idp/settings.js'
 import type { ActionContext, IdpExpectation, IdpProfile } from '../idp/types.js'
 import { buildCompliance, buildMatrix, summarize } from '../result/summary.js'
 import { runLabel, type Level, type Result, type Source } from '../result/types.js'
@@ -62,6 +62,7 @@ export interface RunOptions {
 
 /** Run every selected scenario under every selected IdP profile against one target and return the report. */
 export async function run(config: RunConfig, opts: RunOptions = {}): Promise<RunReport> {
+  config = { ...config, idpOptions: resolveAliases(config.idpOptions) }
   // Each profile once, or once per setting (`--idp okta:all`): a run of the plan is one profile with one setting.
   const runs = expandRuns(config.idps, config.idpOptions)
   const idps = [...new Set(runs.map((r) => r.idp))]

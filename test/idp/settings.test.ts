@@ -3,7 +3,7 @@
  * from a list of profiles here), how they are labelled, and how baselines and --compare key the results they produce.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { expandRuns, settingLabel } from '../../src/idp/settings.js'
+import { expandRuns, resolveAliases, settingLabel } from '../../src/idp/settings.js'
 import { PROFILES } from '../../src/idp/registry.js'
 import type { IdpProfile, ProfileOption } from '../../src/idp/types.js'
 import { applyBaseline, baselineFromReport } from '../../src/result/baseline.js'
@@ -109,6 +109,14 @@ describe('expanding --idp into profile runs', () => {
     expect(expandRuns(['okta:app=all,groupPush=false']).map((r) => r.options.app)).toEqual(['aiw'])
     PROFILES.okta.settings = [{ app: 'aiw' }]
     expect(usage(['okta:app=all,groupPush=false'])).toMatch(/none of okta's documented settings has groupPush=false/)
+  })
+
+  it("an option's older spelling is the option it stands for: entra.aadOptscim062020=true pins patchFlag, and a conflict is one line", () => {
+    const runs = expandRuns(['entra:all'], resolveAliases({ entra: { aadOptscim062020: true } }))
+    expect(runs.length).toBeGreaterThan(1)
+    expect(runs.every((r) => r.options.patchFlag === 'aadOptscim062020' && r.setting!.startsWith('patchFlag=aadOptscim062020'))).toBe(true)
+    expect(resolveAliases({ entra: { aadOptscim062020: 'false', matchingAttribute: 'emails' } })).toEqual({ entra: { matchingAttribute: 'emails' } })
+    expect(() => resolveAliases({ entra: { aadOptscim062020: true, patchFlag: 'AzureAdScimPatch2017' } })).toThrow(/^entra\.aadOptscim062020=true means entra\.patchFlag=aadOptscim062020, but entra\.patchFlag is also given as AzureAdScimPatch2017; choose one$/)
   })
 
   it('bad specs are one line naming what was wrong', () => {
