@@ -143,9 +143,11 @@ async function groupState(ctx: ActionContext, id: string): Promise<{ displayName
   if (known) return known
   // A group this profile did not push: learn its name and members once, as seen in captures (GET after PATCH).
   const x = await send(ctx, { method: 'GET', path: resourcePath('Groups', id) })
-  const g = (x.response?.json ?? {}) as { displayName?: string; members?: Member[] }
-  const state = { displayName: String(g.displayName ?? ''), members: memberList(g.members ?? []) }
-  pushed.set(id, state)
+  const json = x.response?.status === 200 ? x.response.json : undefined
+  const g = json && typeof json === 'object' && !Array.isArray(json) ? (json as { displayName?: unknown; members?: unknown }) : undefined
+  // Only a group read that names the group is remembered; otherwise the name stays unknown and no rename is re-sent.
+  const state = { displayName: typeof g?.displayName === 'string' ? g.displayName : '', members: Array.isArray(g?.members) ? memberList(g!.members) : [] }
+  if (state.displayName) pushed.set(id, state)
   return state
 }
 
@@ -351,7 +353,7 @@ export const okta: IdpProfile = {
       const state = await groupState(ctx, id)
       add(state)
       const x = await send(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp([{ op: 'add', path: 'members', value: adding.map(member) }]) })
-      if (accepted(x)) await renamePatch(ctx, id, state.displayName)
+      if (accepted(x) && state.displayName) await renamePatch(ctx, id, state.displayName)
       return { exchange: x }
     },
     async removeMembers(ctx, args) {
@@ -365,7 +367,7 @@ export const okta: IdpProfile = {
       remove(state)
       const ops = removing.map((m) => ({ op: 'remove', path: `members[value eq ${literal(m.value)}]` }))
       const x = await send(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp(ops) })
-      if (accepted(x)) await renamePatch(ctx, id, state.displayName)
+      if (accepted(x) && state.displayName) await renamePatch(ctx, id, state.displayName)
       return { exchange: x }
     },
     async pushGroup(ctx, args) {
@@ -383,7 +385,7 @@ export const okta: IdpProfile = {
       const state = await groupState(ctx, id)
       overwrite(state)
       const x = await judged(ctx, { method: 'PATCH', path: resourcePath('Groups', id), body: patchOp([{ op: 'replace', path: 'members', value: members.map(member) }]) }, [Q.pushNow])
-      if (accepted(x)) await renamePatch(ctx, id, state.displayName)
+      if (accepted(x) && state.displayName) await renamePatch(ctx, id, state.displayName)
       return pushed(id, x)
     },
     async renameGroup(ctx, args) {
@@ -450,7 +452,7 @@ function listed(json: unknown): Record<string, any>[] {
  */
 async function importUserSchema(ctx: ActionContext): Promise<ActionResult> {
   const rt = await send(ctx, { method: 'GET', path: '/ResourceTypes' })
-  const types = rt.response?.status === 200 ? (Array.isArray(rt.response.json) ? (rt.response.json as Record<string, any>[]) : listed(rt.response.json)) : []
+  const types = rt.response?.status === 200 ? listed(Array.isArray(rt.response.json) ? { Resources: rt.response.json } : rt.response.json) : []
   const user = types.find((t) => typeof t.schema === 'string' && t.schema.toLowerCase() === SCHEMA.user.toLowerCase())
   // Both reads go out whenever the first is answered: the sequence is the documented one, whatever the first held.
   const sc = rt.response?.status === 200 ? await send(ctx, { method: 'GET', path: '/Schemas' }) : undefined
