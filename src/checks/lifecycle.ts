@@ -1,5 +1,6 @@
 import { defineCheck, rfc, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
+import { idpLevelAfterValueList, sentValueListRemove } from './verify.js'
 
 /**
  * Judges the lifecycle scenarios need that an `expect:` cannot say: a membership that must be absent, and custom
@@ -104,10 +105,10 @@ export const checks: CheckDef[] = [
       const shown = ctx.history.some((h) => listsGroup(h, String(user.id), group))
       if (ids === undefined && !shown) return { ok: 'skip', message: 'skipped: the server never returned User.groups for this user', reason: 'User.groups is not returned' }
       if (ids?.includes(group)) return { ok: true, message: `User.groups still lists group ${group}` }
-      // Name the request shape that usually causes this: "remove" on "members" with a value list, read as "remove all".
-      const valueList = [...ctx.history].reverse().find((h) => h.request.method === 'PATCH' && h.request.url.includes('/Groups/') && /"path"\s*:\s*"members"/i.test(h.request.body ?? '') && /"op"\s*:\s*"remove"/i.test(h.request.body ?? ''))
-      const why = valueList ? ' after a "remove" of "members" with a value list (Entra without aadOptscim062020 and JumpCloud send it to mean "remove these members"; the server removed every member)' : ''
-      return { ok: false, message: `User ${user.id} lost its membership in group ${group} although only another member was removed${why}`, expected: `groups containing ${group}`, actual: JSON.stringify(ids ?? []) }
+      // Name the request shape that usually causes this, "remove" on "members" with a value list read as "remove
+      // all": RFC 7644 §3.5.2.2 allows that reading, so the loss is then the IdP's incompatibility (IdP level).
+      const why = sentValueListRemove(ctx) ? ' after a "remove" of "members" with a value list (Entra without aadOptscim062020 and JumpCloud send it to mean "remove these members"; the server removed every member)' : ''
+      return idpLevelAfterValueList(ctx, { ok: false, message: `User ${user.id} lost its membership in group ${group} although only another member was removed${why}`, expected: `groups containing ${group}`, actual: JSON.stringify(ids ?? []) })
     },
   }),
   defineCheck({

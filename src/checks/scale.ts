@@ -1,6 +1,6 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
 import type { Exchange } from '../http/exchange.js'
-import { getCI, json, requestLine, type Json } from './verify.js'
+import { getCI, idpLevelAfterValueList, json, requestLine, sentValueListRemove, type Json } from './verify.js'
 
 /**
  * Big groups (the group-scale scenario): every member the IdP added is in the group, a removal takes only what it
@@ -79,18 +79,8 @@ function shownOnOthers(ctx: CheckContext, x: Exchange, userId: string, group: st
  * JumpCloud mean "remove these", a literal reading of RFC 7644 §3.5.2.2 removes them all; a member lost after one is
  * named as such rather than as a dropped add.
  */
-/**
- * A membership lost after a value-list "remove" is the IdP's incompatibility, not an RFC failure: RFC 7644 §3.5.2.2
- * lets a server read a "remove" of "members" without a filter as "remove all". Graded at IdP level there, so the
- * server is told what breaks that IdP without being told it broke a MUST.
- */
-function idpLevelAfterValueList(ctx: CheckContext, finding: Finding): Finding {
-  return afterValueListRemove(ctx) && finding.ok === false ? { ...finding, level: 'IDP' } : finding
-}
-
 function afterValueListRemove(ctx: CheckContext): string {
-  const sent = ctx.history.some((h) => h.scenario === ctx.scenario && h.idp === ctx.idp && h.setting === ctx.setting && !h.purpose && h.request.method === 'PATCH' && /"op"\s*:\s*"remove"/i.test(h.request.body ?? '') && /"path"\s*:\s*"members"\s*,\s*"value"/i.test(h.request.body ?? ''))
-  return sent ? ' (after a "remove" of "members" with a value list, which Entra and JumpCloud send to mean "remove these members" and a server may read as "remove all")' : ''
+  return sentValueListRemove(ctx) ? ' (after a "remove" of "members" with a value list, which Entra and JumpCloud send to mean "remove these members" and a server may read as "remove all")' : ''
 }
 
 export const checks: CheckDef[] = [

@@ -727,3 +727,20 @@ export function refusedHere(want: Refusal, broken: string): Judge {
     return refusal(x, want, describeWrite(x), broken)
   }
 }
+
+/**
+ * Did this scenario (this profile, this setting) send a "remove" of "members" with a value list and no filter, as
+ * Entra (without aadOptscim062020) and JumpCloud do to mean "remove these members"? RFC 7644 §3.5.2.2 lets a server
+ * read it as "remove all members" ("If no filter is specified, … the attribute and all values are removed").
+ */
+export function sentValueListRemove(ctx: CheckContext): boolean {
+  return ctx.history.some((h) => h.scenario === ctx.scenario && h.idp === ctx.idp && h.setting === ctx.setting && !h.purpose && h.request.method === 'PATCH' && /"op"\s*:\s*"remove"/i.test(h.request.body ?? '') && /"path"\s*:\s*"members"\s*,\s*"value"/i.test(h.request.body ?? ''))
+}
+
+/**
+ * A membership lost after such a remove is the IdP's incompatibility, not an RFC failure: graded at IdP level, so the
+ * server is told what breaks that IdP without being told it broke a MUST.
+ */
+export function idpLevelAfterValueList(ctx: CheckContext, finding: Finding): Finding {
+  return finding.ok === false && sentValueListRemove(ctx) ? { ...finding, level: 'IDP' } : finding
+}
