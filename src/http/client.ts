@@ -226,7 +226,20 @@ export class HttpClient {
   }
 
   private async fetch(url: URL, method: string, headers: Record<string, string>, body: string | undefined, deadline: number): Promise<CapturedResponse> {
-    const signal = AbortSignal.timeout(deadline)
+    // One plain timer per exchange, cleared once the body is read. AbortSignal.timeout keeps every signal in a weak
+    // registry for the garbage collector to settle, which profiled at about a sixth of load's own CPU per request; the
+    // abort reason is the same TimeoutError, so a deadline reads as before.
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), deadline)
+    timer.unref()
+    try {
+      return await this.read(url, method, headers, body, deadline, controller.signal)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  private async read(url: URL, method: string, headers: Record<string, string>, body: string | undefined, deadline: number, signal: AbortSignal): Promise<CapturedResponse> {
     // The dispatcher is given the request target as written: undici's request(url) rebuilds it and drops a bare
     // trailing '?', which OneLogin sends (PUT /Users/{id}?).
     // A request's own deadline (an IdP's) also bounds the waits for headers and between body chunks, which the agent
