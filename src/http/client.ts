@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createGunzip, createInflate, createInflateRaw, type Gunzip } from 'node:zlib'
+import type { Readable } from 'node:stream'
 import { Agent } from 'undici'
 import type { CapturedResponse, Exchange, RequestSpec } from './exchange.js'
 import { Redactor } from './redact.js'
@@ -246,19 +247,9 @@ export class HttpClient {
     // otherwise sets from the client's.
     const own = deadline === this.opts.timeoutMs ? {} : { headersTimeout: deadline, bodyTimeout: deadline }
     const res = await this.agent.request({ origin: url.origin, path: requestTarget(url), method: method as any, headers, body, signal, ...own })
-    const chunks: Buffer[] = []
-    let size = 0
-    let truncated = false
-    for await (const chunk of res.body) {
-      size += chunk.length
-      if (size > this.opts.maxBodyBytes) {
-        truncated = true
-        res.body.destroy()
-        break
-      }
-      chunks.push(chunk)
-    }
-    let raw: Buffer = Buffer.concat(chunks)
+    const wire = await readCapped(res.body, this.opts.maxBodyBytes)
+    const truncated = wire.truncated
+    let raw: Buffer = wire.body
     const respHeaders: Record<string, string> = {}
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) respHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
     const r = this.opts.redactor
@@ -279,7 +270,7 @@ export class HttpClient {
       raw = decoded.body
       if (decoded.over) {
         out.truncated = true
-        out.parseError = `body larger than ${this.opts.maxBodyBytes} bytes once decompressed (${coding}, ${chunks.reduce((n, c) => n + c.length, 0)} bytes on the wire; cap: --max-body-bytes); decompression stopped there`
+        out.parseError = `body larger than ${this.opts.maxBodyBytes} bytes once decompressed (${coding}, ${wire.body.length} bytes on the wire; cap: --max-body-bytes); decompression stopped there`
         out.body = r.text(raw.subarray(0, 2048).toString('utf8'))
         return out
       }
@@ -313,6 +304,39 @@ export class HttpClient {
   destroy(): void {
     void this.agent.destroy().catch(() => undefined)
   }
+}
+
+const ignore = () => undefined
+
+/**
+ * A response body up to `cap` bytes; past it the stream is destroyed and `truncated` says so. Read with data events
+ * rather than an async iterator (a promise per chunk), and one chunk, the usual SCIM answer, is not copied.
+ */
+function readCapped(stream: Readable, cap: number): Promise<{ body: Buffer; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const done = (truncated: boolean) => {
+      // A stream destroyed past the cap may still report an error: it is no longer ours to throw.
+      stream.off('data', onData).off('end', onEnd).off('error', onError).on('error', ignore)
+      resolve({ body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), truncated })
+    }
+    const onData = (chunk: Buffer) => {
+      if (size + chunk.length > cap) {
+        done(true)
+        stream.destroy()
+        return
+      }
+      size += chunk.length
+      chunks.push(chunk)
+    }
+    const onEnd = () => done(false)
+    const onError = (err: Error) => {
+      stream.off('data', onData).off('end', onEnd)
+      reject(err)
+    }
+    stream.on('data', onData).on('end', onEnd).on('error', onError)
+  })
 }
 
 /** A response body that says it is compressed but does not decompress: the client cannot judge what it held. */
