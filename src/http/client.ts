@@ -134,15 +134,16 @@ export class HttpClient {
 
   /**
    * Send one request and capture it. A 429 is retried as real IdPs do (see retry.ts): each attempt is its own
-   * exchange, the resend names the one it repeats, and the last one is returned.
+   * exchange, the resend names the one it repeats, and the last one is returned. A caller that already resolved
+   * the spec's URL (a guard) passes it.
    */
-  async send(spec: RequestSpec, labels: SendLabels): Promise<Exchange> {
-    let x = await this.once(spec, labels)
+  async send(spec: RequestSpec, labels: SendLabels, url: URL = this.resolve(spec)): Promise<Exchange> {
+    let x = await this.once(spec, labels, url)
     // An OAuth access token can be revoked or expire early: fetch a new one once, as IdPs do, and send again.
     if (x.response?.status === 401 && this.usesCredentials(spec) && this.opts.credentials!.refreshable) {
       this.opts.credentials!.invalidate()
       const first = x.index
-      x = await this.once(spec, labels)
+      x = await this.once(spec, labels, url)
       x.retry = { of: first, attempt: 1, waitedMs: 0 }
     }
     for (let attempt = 0; x.response?.status === 429; attempt++) {
@@ -157,7 +158,7 @@ export class HttpClient {
       }
       this.gate.waited(decision.wait)
       const first = x.retry?.of ?? x.index
-      x = await this.once(spec, labels)
+      x = await this.once(spec, labels, url)
       x.retry = { of: first, attempt: attempt + 1, waitedMs: decision.wait }
     }
     if (x.response && x.response.status !== 429) this.gate.recovered()
@@ -169,8 +170,8 @@ export class HttpClient {
     return !!this.opts.credentials?.dynamic && !spec.noAuth && spec.token === undefined && !hasHeader(spec.headers ?? {}, 'authorization')
   }
 
-  private async once(spec: RequestSpec, labels: SendLabels): Promise<Exchange> {
-    const url = this.resolve(spec)
+  /** `url` is `spec` resolved (the guards resolve it first to judge it: not parsed twice); it is never changed. */
+  private async once(spec: RequestSpec, labels: SendLabels, url: URL): Promise<Exchange> {
     const headers: Record<string, string> = { accept: 'application/scim+json', ...lower(labels.headers), ...lower(this.opts.headers), ...lower(spec.headers) }
     if (spec.purpose) headers['user-agent'] = `scim-check/${VERSION} (${spec.purpose})`
     if (!spec.noAuth && !hasHeader(headers, 'authorization')) {
