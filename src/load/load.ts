@@ -403,7 +403,7 @@ class Driver {
   private async guarded(spec: RequestSpec, labels: SendLabels): Promise<Exchange> {
     const url = this.client.resolve(spec)
     const refusal = this.ledger.refuse(spec, url)
-    const x = refusal ? this.client.refuse(spec, labels, refusal) : await this.client.send(spec, labels)
+    const x = refusal ? this.client.refuse(spec, labels, refusal) : await this.client.send(spec, labels, url)
     if (!refusal) this.ledger.observe(x, spec, url)
     if (x.response) {
       this.anyResponse = true

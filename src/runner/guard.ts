@@ -25,7 +25,7 @@ export class RequestGuard {
   async send(spec: RequestSpec, labels: SendLabels): Promise<{ exchange: Exchange; owned?: OwnershipFinding }> {
     const url = this.client.resolve(spec)
     const refusal = this.ledger.refuse(spec, url)
-    const x = refusal ? this.client.refuse(spec, labels, refusal) : await this.client.send(spec, labels)
+    const x = refusal ? this.client.refuse(spec, labels, refusal) : await this.client.send(spec, labels, url)
     const owned = refusal ? undefined : this.ledger.observe(x, spec, url)
     if (x.response) this.anyResponse = true
     else if (x.error && !isRefusal(x)) {
