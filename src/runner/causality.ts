@@ -112,9 +112,12 @@ export class Causality {
       if (x.purpose || !isWrite(x)) continue
       const judged = x === main ? expects.filter((r) => r.exchange === x.index) : []
       const badVerdict = judged.find((r) => r.status !== 'pass' && r.status !== 'info')
-      const failed = judged.length ? !!badVerdict : !is2xx(x)
+      // A write the server accepted but did not apply as the IdP meant it (JumpCloud's value list read as "remove
+      // all") failed for that IdP: what later reads see of the resource follows from it, not from something new.
+      const idpBroke = all.find((r) => r.exchange === x.index && r.level === 'IDP' && (r.status === 'fail' || r.status === 'error') && !r.cause)
+      const failed = (judged.length ? !!badVerdict : !is2xx(x)) || !!idpBroke
       // A failed write that no result names (say, an unjudged 404) has nothing to block later steps by.
-      const culprit = badVerdict ?? (failed ? failures.find((r) => r.exchange === x.index) ?? failures[0] : undefined)
+      const culprit = badVerdict ?? idpBroke ?? (failed ? failures.find((r) => r.exchange === x.index) ?? failures[0] : undefined)
       const known = culprit ? causeOf(culprit) : undefined
       const id = resourceIdOf(x)
       if (id === undefined) {
