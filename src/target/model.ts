@@ -1,4 +1,4 @@
-import { RFC_SCHEMAS, attributesOf } from '../rfc/model.js'
+import { RFC_SCHEMAS, attributesOf, type AttributeDef } from '../rfc/model.js'
 import { URN } from '../rfc/urns.js'
 
 /**
@@ -29,18 +29,8 @@ export interface Fact<T> {
   from: Origin
 }
 
-export interface AttributeModel {
-  name: string
-  type: string
-  multiValued: boolean
-  required: boolean
-  caseExact: boolean
-  mutability: string
-  returned: string
-  uniqueness: string
-  canonicalValues?: string[]
-  subAttributes?: AttributeModel[]
-}
+/** An attribute as the target's /Schemas declares it, with RFC 7643 §2.2 defaults filled in: the RFC model's own shape. */
+export type AttributeModel = AttributeDef
 
 export interface SchemaModel {
   id: string
@@ -330,7 +320,7 @@ function toSchema(raw: unknown): SchemaModel | undefined {
 }
 
 /** One parser for attribute definitions (RFC 7643 §2.2 defaults applied), shared with the RFC model. */
-const toAttributes = (list: unknown[]): AttributeModel[] => attributesOf(list) as AttributeModel[]
+const toAttributes = (list: unknown[]): AttributeModel[] => attributesOf(list)
 
 const built = new WeakMap<object, TargetModel>()
 
