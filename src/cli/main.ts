@@ -39,13 +39,9 @@ export function program(): Command {
     .option('--quiet', 'no progress output')
     .option('--verbose', 'list passing checks too')
     .action(async (opts) => {
-      // A run keeps little alive (an import of 100,000 users: about 30 MB), but V8 sizes the heap for speed and lets
-      // the old generation grow to twice that before it collects: that walk peaked at about 148 MiB, of which the heap
-      // was 87 MB. Sizing for memory instead (V8 reads this flag whenever it decides how far the heap may grow, so it
-      // works when set here, unlike --max-semi-space-size or --max-old-space-size, read once when the heap is made)
-      // brings the walk to about 110 MiB, and full runs measured as fast side by side. `load` is left as it was: its
-      // throughput measured about a tenth lower with it.
-      setFlagsFromString('--optimize-for-size')
+      // Sized for memory only past 40 MiB of heap: a full run of the built-in scenarios stays under it (see heap.ts).
+      const { sizeHeapForMemoryPast } = await import('./heap.js')
+      sizeHeapForMemoryPast(40 * 2 ** 20)
       const { runCommand } = await import('./run.js')
       process.exitCode = await runCommand(opts)
     })

@@ -1,6 +1,6 @@
 import { createPrivateKey, randomUUID, sign, type KeyObject } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { request } from 'undici'
+import { request } from './undici.js'
 import { TargetError, UsageError } from '../errors.js'
 import type { Redactor } from './redact.js'
 
@@ -94,7 +94,8 @@ export class Credentials {
     let status: number
     let text: string
     try {
-      const res = await request(cfg.tokenUrl, { method: 'POST', headers, body: form.toString(), signal: AbortSignal.timeout(this.opts.timeoutMs), maxRedirections: 0 } as Parameters<typeof request>[1])
+      const url = new URL(cfg.tokenUrl)
+      const res = await request({ origin: url.origin, path: url.pathname + url.search, method: 'POST', headers, body: form.toString(), signal: AbortSignal.timeout(this.opts.timeoutMs) })
       status = res.statusCode
       text = await res.body.text()
     } catch (err) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createGunzip, createInflate, createInflateRaw, type Gunzip } from 'node:zlib'
 import type { Readable } from 'node:stream'
-import { Agent } from 'undici'
+import { Agent, request } from './undici.js'
 import type { CapturedResponse, Exchange, RequestSpec } from './exchange.js'
 import { Redactor } from './redact.js'
 import { describeTransportError } from './errors.js'
@@ -247,7 +247,7 @@ export class HttpClient {
     // A request's own deadline (an IdP's) also bounds the waits for headers and between body chunks, which the agent
     // otherwise sets from the client's.
     const own = deadline === this.opts.timeoutMs ? {} : { headersTimeout: deadline, bodyTimeout: deadline }
-    const res = await this.agent.request({ origin: url.origin, path: requestTarget(url), method: method as any, headers, body, signal, ...own })
+    const res = await request({ origin: url.origin, path: requestTarget(url), method: method as any, headers, body, signal, ...own }, this.agent)
     const wire = await readCapped(res.body, this.opts.maxBodyBytes)
     const truncated = wire.truncated
     let raw: Buffer = wire.body
