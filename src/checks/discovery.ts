@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
-import type { Exchange } from '../http/exchange.js'
+import { requestUrl, type Exchange } from '../http/exchange.js'
 import { MESSAGE_URN_PREFIX, URN } from '../rfc/urns.js'
 import { formatProblems } from '../rfc/problems.js'
 import { validateResourceType, validateServiceProviderConfig } from '../rfc/validators.js'
@@ -60,7 +60,7 @@ function canonical(v: unknown): string {
 function lastDocument(ctx: CheckContext, path: RegExp): Record<string, unknown> | undefined {
   for (let i = ctx.history.length - 1; i >= 0; i--) {
     const x = ctx.history[i]
-    if (x.request.method === 'GET' && x.response?.status === 200 && path.test(pathnameOf(x)) && !new URL(x.request.url).search) {
+    if (x.request.method === 'GET' && x.response?.status === 200 && path.test(pathnameOf(x)) && !requestUrl(x)?.search) {
       const b = json(x)
       if (b) return b
     }
@@ -201,12 +201,8 @@ function servedIds(schemas: Record<string, any>[]): Set<string> {
 
 /** The feature a request exercises, for spc.capability-consistency: only unmistakable uses. */
 function featureOf(x: Exchange, ctx: CheckContext): 'patch' | 'bulk' | 'filter' | 'sort' | undefined {
-  let url: URL
-  try {
-    url = new URL(x.request.url)
-  } catch {
-    return undefined
-  }
+  const url = requestUrl(x)
+  if (!url) return undefined
   const basePath = new URL(ctx.baseUrl).pathname.replace(/\/+$/, '')
   const rel = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname
   const segs = rel.split('/').filter(Boolean)

@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
-import type { Exchange } from '../http/exchange.js'
+import { queryParam, type Exchange } from '../http/exchange.js'
 import type { Level } from '../result/types.js'
 import {
   declaresCore as declares,
@@ -24,12 +24,8 @@ import {
 
 /** The filter a request sent, decoded, for messages. */
 export function filterOf(x: Exchange): string {
-  try {
-    const u = new URL(x.request.url)
-    for (const [k, v] of u.searchParams) if (k.toLowerCase() === 'filter') return v
-  } catch {
-    /* fall through */
-  }
+  const inQuery = queryParam(x, 'filter')
+  if (inQuery !== undefined) return inQuery
   try {
     const body = JSON.parse(x.request.body ?? '')
     if (typeof body?.filter === 'string') return body.filter

@@ -1,5 +1,5 @@
 import { defineCheck, type CheckDef, type Finding } from './define.js'
-import type { Exchange } from '../http/exchange.js'
+import { pathnameOf, type Exchange } from '../http/exchange.js'
 import { cannot, describeWrite, detailOf, isObject, json, requestLine, sentBody, show, skipped as skip, stepExchange, type Json } from './verify.js'
 
 /**
@@ -148,7 +148,7 @@ export const checks: CheckDef[] = [
     if (none) return none
     const s = x.response!.status
     if (s < 200 || s >= 300) return { ok: false, message: `the connection test would fail at ${requestLine(x)}: ${s}${detailOf(x)}`, expected: '200', actual: String(s) }
-    const listing = /\/(Users|Groups)\/?$/i.test(new URL(x.request.url).pathname)
+    const listing = /\/(Users|Groups)\/?$/i.test(pathnameOf(x))
     if (listing && !Array.isArray(json(x)?.schemas)) return { ok: false, message: `the connection test would fail at ${requestLine(x)}: the answer is not a ListResponse`, expected: 'ListResponse', actual: x.response!.body.slice(0, 120) || '(empty body)' }
     return { ok: true, message: `the connection test request answered ${s}` }
   }),

@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
-import type { Exchange } from '../http/exchange.js'
+import { requestUrl, type Exchange } from '../http/exchange.js'
 import type { ImportValue } from '../idp/common.js'
 
 /**
@@ -32,11 +32,7 @@ function expectedIds(ctx: CheckContext, x: Exchange): string[] {
 }
 
 function pathname(x: Exchange): string {
-  try {
-    return new URL(x.request.url).pathname.replace(/\/+$/, '')
-  } catch {
-    return ''
-  }
+  return requestUrl(x)?.pathname.replace(/\/+$/, '') ?? ''
 }
 
 export const checks: CheckDef[] = [

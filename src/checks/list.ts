@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
-import type { Exchange } from '../http/exchange.js'
+import { queryParam, type Exchange } from '../http/exchange.js'
 import { URN } from '../rfc/urns.js'
 import {
   bodyOf,
@@ -20,14 +20,6 @@ import {
 
 /** RFC 7644 §3.4.2 and §3.4.2.4: list responses and pagination. Judged on the probes of scenarios/rfc/list.yaml. */
 
-function queryParam(x: Exchange, name: string): string | undefined {
-  try {
-    for (const [k, v] of new URL(x.request.url).searchParams) if (k.toLowerCase() === name.toLowerCase()) return v
-  } catch {
-    /* an unparsable URL has no parameters */
-  }
-  return undefined
-}
 
 /** A 200 ListResponse, or the finding that says why this exchange cannot be one. */
 function list200(x: Exchange, what = req(x)): { view: ListView } | { finding: Finding } {

@@ -33,7 +33,7 @@ import {
   type Json,
   type Precondition,
 } from './verify.js'
-import type { Exchange } from '../http/exchange.js'
+import { pathnameOf, requestUrl, type Exchange } from '../http/exchange.js'
 
 /**
  * RFC 7644 §3.5.2, modifying with PATCH. Each write in scenarios/rfc/patch.yaml is read back with a GET, so a PATCH
@@ -171,7 +171,7 @@ function patchSpan(x: Exchange, ctx: CheckContext): Span | undefined {
     }
     if (!own) {
       // /Bulk and /Me writes may reach this resource by another route, unseen.
-      if (/\/(Bulk|Me)(\/|$)/i.test(safePath(h))) return undefined
+      if (/\/(Bulk|Me)(\/|$)/i.test(pathnameOf(h))) return undefined
       continue
     }
     if (!h.response) return undefined
@@ -184,13 +184,6 @@ function patchSpan(x: Exchange, ctx: CheckContext): Span | undefined {
   return undefined
 }
 
-function safePath(x: Exchange): string {
-  try {
-    return new URL(x.request.url).pathname
-  } catch {
-    return x.request.url
-  }
-}
 
 /** Attributes the read before showed with a value, that no PATCH named, and that are now empty or gone. */
 function dropped(before: Json, after: Json, names: Set<string>, span: Span, ctx: CheckContext, schema: string): string[] {
@@ -244,7 +237,7 @@ export const checks: CheckDef[] = [
       const steps = writes.map((w) => w.step).filter(Boolean)
       return {
         ok: false,
-        message: `${describeWrite(blame)}${projected(blame) ? ` (with ${new URL(blame.request.url).search})` : ''} emptied ${lost.join(', ')}, which ${writes.length === 1 ? 'it did not name' : `none of the ${writes.length} PATCHes${steps.length ? ` (steps ${steps.join(', ')})` : ''} named`}`,
+        message: `${describeWrite(blame)}${projected(blame) ? ` (with ${requestUrl(blame)?.search})` : ''} emptied ${lost.join(', ')}, which ${writes.length === 1 ? 'it did not name' : `none of the ${writes.length} PATCHes${steps.length ? ` (steps ${steps.join(', ')})` : ''} named`}`,
         expected: `${lost.join(', ')} as before: ${show(Object.fromEntries(lost.map((l) => [l, at(span.before, l)])))}`,
         actual: show(Object.fromEntries(lost.map((l) => [l, at(after, l)]))),
         exchange: blame,

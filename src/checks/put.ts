@@ -22,7 +22,7 @@ import {
   values,
   type Json,
 } from './verify.js'
-import type { Exchange } from '../http/exchange.js'
+import { pathnameOf, type Exchange } from '../http/exchange.js'
 import type { CheckContext } from './define.js'
 
 /**
@@ -98,7 +98,7 @@ export const checks: CheckDef[] = [
     // meta.created as the read just before the PUT showed it; the creating step's body when the run saw no read.
     const write = x.request.method === 'PUT' ? x : lastPut(ctx, x)
     const before = (write ? stateBefore(ctx, write)?.resource : undefined) ?? created(ctx, ctx.args.created)
-    const path = decodeURIComponent(new URL(x.request.url).pathname.split('/').pop() ?? '')
+    const path = decodeURIComponent(pathnameOf(x).split('/').pop() ?? '')
     if (x.request.method === 'GET') {
       // The read after a PUT: the resource must still live at its id.
       if (x.response!.status === 404) return { ok: false, message: `PUT changed id: ${requestLine(x)} answers 404 after the PUT`, expected: `the resource at ${path}`, actual: '404' }
@@ -143,7 +143,7 @@ export const checks: CheckDef[] = [
     const rb = readBack(x, ctx)
     if (isFinding(rb)) return rb
     const s = rb.write.response!.status
-    const path = decodeURIComponent(new URL(x.request.url).pathname.split('/').pop() ?? '')
+    const path = decodeURIComponent(pathnameOf(x).split('/').pop() ?? '')
     if (x.response?.status === 404 || (rb.resource && rb.resource.id !== path)) {
       // An id change breaks a MUST; put.id-unchanged reports it on this same step.
       return { ok: 'info', message: `the PUT with a different body id moved the resource away from ${path}`, reason: 'see put.id-unchanged' }

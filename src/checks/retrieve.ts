@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef } from './define.js'
-import type { Exchange } from '../http/exchange.js'
+import { requestUrl, type Exchange } from '../http/exchange.js'
 import {
   bodyOf,
   creatingPost,
@@ -20,7 +20,7 @@ import {
 
 function idInPath(x: Exchange): string | undefined {
   try {
-    const segs = new URL(x.request.url).pathname.split('/').filter(Boolean)
+    const segs = (requestUrl(x)?.pathname ?? '').split('/').filter(Boolean)
     return decodeURIComponent(segs[segs.length - 1] ?? '')
   } catch {
     return undefined

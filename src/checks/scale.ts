@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
-import type { Exchange } from '../http/exchange.js'
+import { requestUrl, type Exchange } from '../http/exchange.js'
 import { getCI, idpLevelAfterValueList, json, requestLine, sentValueListRemove, type Json } from './verify.js'
 
 /**
@@ -33,12 +33,8 @@ function isUser(body: Json): boolean {
 
 /** Did the request itself ask the server to leave members out (RFC 7644 §3.4.2.5)? */
 function membersExcluded(x: Exchange): boolean {
-  let q: URLSearchParams
-  try {
-    q = new URL(x.request.url).searchParams
-  } catch {
-    return false
-  }
+  const q = requestUrl(x)?.searchParams
+  if (!q) return false
   const param = (name: string) => [...q.entries()].filter(([k]) => k.toLowerCase() === name.toLowerCase()).flatMap(([, v]) => v.split(',').map((s) => s.trim().toLowerCase()))
   const names = (list: string[]) => list.some((a) => a === 'members' || a.endsWith(':members'))
   const attributes = param('attributes')

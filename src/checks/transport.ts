@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckDef } from './define.js'
-import { pathOf, type Exchange } from '../http/exchange.js'
+import { pathOf, pathnameOf, type Exchange } from '../http/exchange.js'
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
@@ -29,7 +29,7 @@ export const checks: CheckDef[] = [
       const r = x.response
       if (!r) return
       // /Me may legitimately answer 308 (RFC 7644 §3.11); its own check judges that.
-      if (!REDIRECTS.has(r.status) || /\/Me\/?$/.test(pathname(x))) return { ok: true, message: 'not redirected' }
+      if (!REDIRECTS.has(r.status) || /\/Me\/?$/.test(pathnameOf(x))) return { ok: true, message: 'not redirected' }
       const to = r.headers.location
       const other = to !== undefined && isOtherOrigin(to, x.request.url)
       const where = to === undefined ? 'without a Location header' : `to ${to}${other ? ' (another origin: the token was not sent there)' : ''}`
@@ -71,13 +71,6 @@ export const checks: CheckDef[] = [
   }),
 ]
 
-function pathname(x: Exchange): string {
-  try {
-    return new URL(x.request.url).pathname
-  } catch {
-    return x.request.url
-  }
-}
 
 
 function isOtherOrigin(location: string, from: string): boolean {

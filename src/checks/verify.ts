@@ -1,5 +1,5 @@
 import type { CheckContext, CheckDef, Finding } from './define.js'
-import { pathOf, type Exchange } from '../http/exchange.js'
+import { pathOf, pathnameOf, requestUrl, type Exchange } from '../http/exchange.js'
 import type { Level } from '../result/types.js'
 import { RFC_RESOURCE_TYPES, advertisedTypes, type AttributeDef, type ResourceTypeModel } from '../rfc/model.js'
 import { URN } from '../rfc/urns.js'
@@ -29,22 +29,7 @@ export function status(x: Exchange | undefined): number | undefined {
 
 // ==== transport, media, errors, discovery and representation helpers (was ambient.ts) ====
 
-let lastUrl: string | undefined
-let lastPathname = ''
-
-export function pathnameOf(x: Exchange): string {
-  // Asked once per resource by several ambient checks about the same exchange: remember the last URL parsed.
-  if (x.request.url === lastUrl) return lastPathname
-  let pathname: string
-  try {
-    pathname = new URL(x.request.url).pathname
-  } catch {
-    pathname = x.request.url
-  }
-  lastUrl = x.request.url
-  lastPathname = pathname
-  return pathname
-}
+export { pathnameOf }
 
 /**
  * `GET /Users/{id}`: the request's route relative to the base URL with resource ids elided, so an ambient finding
@@ -173,7 +158,8 @@ export function isScimRoute(x: Exchange, ctx: CheckContext): boolean {
   let rel: string
   try {
     const base = new URL(ctx.baseUrl)
-    const url = new URL(x.request.url)
+    const url = requestUrl(x)
+    if (!url) return false
     if (url.origin !== base.origin) return false
     const basePath = base.pathname.replace(/\/+$/, '')
     if (!url.pathname.startsWith(basePath)) return false
@@ -444,21 +430,20 @@ export interface ReadBack {
 
 // ---- the state a write started from ----
 
+const PROJECTION = new Set(['attributes', 'excludedattributes'])
+
 /** Whether the request asked for a reduced representation (RFC 7644 §3.9). */
 export function projected(x: Exchange): boolean {
-  try {
-    const q = new URL(x.request.url).searchParams
-    return [...q.keys()].some((k) => ['attributes', 'excludedattributes'].includes(k.toLowerCase()))
-  } catch {
-    return false
-  }
+  const q = requestUrl(x)?.searchParams
+  if (q) for (const k of q.keys()) if (PROJECTION.has(k.toLowerCase())) return true
+  return false
 }
 
 /** `/…/Users/{id}` with the endpoint's case folded, for requests on one resource; else undefined. */
 export function resourcePath(x: Exchange): string | undefined {
   // Asked for every earlier exchange by the ambient write checks: parse each URL once.
   if (paths.has(x)) return paths.get(x)
-  const m = /^(.*\/)(Users|Groups)\/([^/?#]+)\/?$/i.exec(safePathname(x))
+  const m = /^(.*\/)(Users|Groups)\/([^/?#]+)\/?$/i.exec(pathnameOf(x))
   const p = m && !m[3].startsWith('.') ? `${m[1]}${m[2].toLowerCase() === 'users' ? 'Users' : 'Groups'}/${m[3]}` : undefined
   paths.set(x, p)
   return p
@@ -469,7 +454,7 @@ const paths = new WeakMap<Exchange, string | undefined>()
 export function fullState(x: Exchange): Json | undefined {
   const s = status(x)
   if ((s !== 200 && s !== 201) || projected(x)) return undefined
-  const endpoint = endpointOf(x) ?? (/\/Groups\/?$/i.test(safePathname(x)) ? 'Groups' : /\/Users\/?$/i.test(safePathname(x)) ? 'Users' : undefined)
+  const endpoint = endpointOf(x) ?? (/\/Groups\/?$/i.test(pathnameOf(x)) ? 'Groups' : /\/Users\/?$/i.test(pathnameOf(x)) ? 'Users' : undefined)
   const body = json(x)
   return endpoint && !notFullResource(body, endpoint) ? body : undefined
 }
@@ -628,18 +613,11 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 
 /** `Users` or `Groups` for a request on a single resource (or below one), else undefined. */
 export function endpointOf(x: Exchange): 'Users' | 'Groups' | undefined {
-  const m = /\/(Users|Groups)\/[^/?#]+\/?$/i.exec(safePathname(x))
+  const m = /\/(Users|Groups)\/[^/?#]+\/?$/i.exec(pathnameOf(x))
   if (!m) return undefined
   return m[1].toLowerCase() === 'users' ? 'Users' : 'Groups'
 }
 
-function safePathname(x: Exchange): string {
-  try {
-    return new URL(x.request.url).pathname
-  } catch {
-    return x.request.url
-  }
-}
 
 /** Why a body is not the entire resource (RFC 7644 §3.5.1, §3.5.2), or undefined when it is. */
 export function notFullResource(body: unknown, endpoint: 'Users' | 'Groups'): string | undefined {

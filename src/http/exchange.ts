@@ -71,12 +71,42 @@ export interface Exchange {
   retryStopped?: string
 }
 
+const urls = new WeakMap<CapturedRequest, URL | null>()
+
+/**
+ * The request's URL, parsed once per exchange: the runner, a dozen checks and the reporters each ask for it, for
+ * every exchange of the run, often several times. Readers only: the URL object is shared and must not be changed.
+ * Undefined when the captured URL does not parse.
+ */
+export function requestUrl(x: Exchange): URL | undefined {
+  let u = urls.get(x.request)
+  if (u === undefined) {
+    try {
+      u = new URL(x.request.url)
+    } catch {
+      u = null
+    }
+    urls.set(x.request, u)
+  }
+  return u ?? undefined
+}
+
+/** The request's path without its query (the captured URL up to '?' when it does not parse). */
+export function pathnameOf(x: Exchange): string {
+  return requestUrl(x)?.pathname ?? x.request.url.split('?')[0]
+}
+
 /** The request's path and query, as reports name an exchange ("PATCH /Users/42"). */
 export function pathOf(x: Exchange): string {
-  try {
-    const u = new URL(x.request.url)
-    return u.pathname + u.search
-  } catch {
-    return x.request.url
-  }
+  const u = requestUrl(x)
+  return u ? u.pathname + u.search : x.request.url
+}
+
+/** The first query parameter of that name, compared case-insensitively (SCIM parameter names are). */
+export function queryParam(x: Exchange, name: string): string | undefined {
+  const u = requestUrl(x)
+  if (!u) return undefined
+  const lower = name.toLowerCase()
+  for (const [k, v] of u.searchParams) if (k.toLowerCase() === lower) return v
+  return undefined
 }

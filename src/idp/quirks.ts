@@ -1,4 +1,4 @@
-import type { Exchange, RequestSpec } from '../http/exchange.js'
+import { pathOf, type Exchange, type RequestSpec } from '../http/exchange.js'
 import type { Finding } from '../checks/define.js'
 import type { ActionContext, Behaviour, IdpExpectation } from './types.js'
 import { accepted, answer } from './common.js'
@@ -140,12 +140,7 @@ const quote = (t: string | undefined) => (t === undefined ? '(nothing)' : JSON.s
 const name = (ctx: ActionContext) => NAMES[ctx.idp] ?? ctx.idp
 
 function requestLine(x: Exchange): string {
-  try {
-    const u = new URL(x.request.url)
-    return `${x.request.method} ${u.pathname}${u.search}`
-  } catch {
-    return `${x.request.method} ${x.request.url}`
-  }
+  return `${x.request.method} ${pathOf(x)}`
 }
 
 // ---------------------------------------------------------------------------------------------------------------

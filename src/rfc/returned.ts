@@ -1,5 +1,5 @@
 import type { Discovery } from '../checks/define.js'
-import type { Exchange } from '../http/exchange.js'
+import { requestUrl, type Exchange } from '../http/exchange.js'
 import { RFC_RESOURCE_TYPES, advertisedTypes, typeForPath, typeForResource, type ResourceTypeModel } from './model.js'
 import { isObject } from './normalize.js'
 import { URN } from './urns.js'
@@ -58,12 +58,8 @@ export function resourcesIn(x: Exchange, d: Discovery): ReturnedResource[] {
   // A DELETE answers with no resource (RFC 7644 §3.6) and a 204 carries none: whatever body came back (often `{}`)
   // is not a representation to judge.
   if (r.status === 204 || x.request.method.toUpperCase() === 'DELETE') return []
-  let url: URL
-  try {
-    url = new URL(x.request.url)
-  } catch {
-    return []
-  }
+  const url = requestUrl(x)
+  if (!url) return []
   if (DISCOVERY_PATH.test(url.pathname)) return []
   const advertised = serverTypes(d)
   const types = advertised ?? RFC_RESOURCE_TYPES

@@ -1,4 +1,4 @@
-import type { Exchange } from '../http/exchange.js'
+import { pathnameOf, type Exchange } from '../http/exchange.js'
 import type { Cause, Result } from '../result/types.js'
 import { TemplateError, templateExpressions } from '../scenario/template.js'
 import { causeOf } from './results.js'
@@ -155,13 +155,6 @@ function is2xx(x: Exchange): boolean {
   return s !== undefined && s >= 200 && s < 300
 }
 
-function pathnameOf(x: Exchange): string {
-  try {
-    return new URL(x.request.url).pathname
-  } catch {
-    return x.request.url.split('?')[0]
-  }
-}
 
 function isCollection(x: Exchange): boolean {
   return /\/(Users|Groups)\/?$/i.test(pathnameOf(x))

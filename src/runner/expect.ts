@@ -1,7 +1,7 @@
 import { isRefusal } from './guard.js'
 import type { Finding } from '../checks/define.js'
 import { getCheck } from '../checks/registry.js'
-import { pathOf, type Exchange } from '../http/exchange.js'
+import { pathOf, pathnameOf, type Exchange } from '../http/exchange.js'
 import type { Source } from '../result/types.js'
 import type { Expectation, Scenario, Step } from '../scenario/types.js'
 import { match, show } from './match.js'
@@ -105,12 +105,7 @@ function sourceText(s: Scenario): string {
  * ("PATCH /Users/{id}"), so the sentence is the same on every run and every server.
  */
 export function routeOf(x: Exchange, basePath: string): string {
-  let path: string
-  try {
-    path = new URL(x.request.url).pathname
-  } catch {
-    path = x.request.url.split('?')[0]
-  }
+  let path = pathnameOf(x)
   const base = basePath.replace(/\/+$/, '')
   if (base && path.startsWith(base)) path = path.slice(base.length) || '/'
   path = path.replace(/\/(Users|Groups)\/(?!\.)[^/]+/gi, '/$1/{id}')

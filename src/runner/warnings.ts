@@ -1,4 +1,4 @@
-import type { Exchange } from '../http/exchange.js'
+import { pathnameOf, type Exchange } from '../http/exchange.js'
 
 /** The first line of a run without credentials: every verdict below was judged on unauthenticated requests. */
 export const NO_TOKEN = 'no token: every request is sent without Authorization; pass --token or SCIM_TOKEN'
@@ -32,15 +32,8 @@ const ROOTS = /\/(ServiceProviderConfigs?|ResourceTypes|Schemas|Users)\/?$/i
 
 /** Every request to a discovery document or the /Users collection was answered 404 (and /Users was asked). */
 function wrongBase(answered: readonly Exchange[]): boolean {
-  const roots = answered.filter((x) => ROOTS.test(pathname(x)))
-  if (!roots.some((x) => /\/Users\/?$/i.test(pathname(x)))) return false
+  const roots = answered.filter((x) => ROOTS.test(pathnameOf(x)))
+  if (!roots.some((x) => /\/Users\/?$/i.test(pathnameOf(x)))) return false
   return roots.every((x) => x.response!.status === 404)
 }
 
-function pathname(x: Exchange): string {
-  try {
-    return new URL(x.request.url).pathname
-  } catch {
-    return x.request.url.split('?')[0]
-  }
-}
