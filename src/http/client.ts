@@ -193,7 +193,7 @@ export class HttpClient {
         method: spec.method.toUpperCase(),
         url: this.opts.redactor.text(url.toString()),
         headers: this.opts.redactor.headers(headers),
-        body: body === undefined ? undefined : this.opts.redactor.body(body, safeParse(body)),
+        body: body === undefined ? undefined : this.opts.redactor.body(body),
       },
       startedAt: new Date(started).toISOString(),
       durationMs: 0,
@@ -436,12 +436,4 @@ function lower(h?: Record<string, string>): Record<string, string> {
 
 function hasHeader(h: Record<string, string>, name: string): boolean {
   return Object.keys(h).some((k) => k.toLowerCase() === name)
-}
-
-function safeParse(s: string): unknown {
-  try {
-    return JSON.parse(s)
-  } catch {
-    return undefined
-  }
 }

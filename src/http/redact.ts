@@ -12,9 +12,12 @@ export class Redactor {
   /** Length of the shortest known secret (Infinity while there is none). */
   private shortest = Number.POSITIVE_INFINITY
   private keys: Set<string>
+  /** A secret key's name in quotes, in any case (Unicode case folding: the Kelvin sign is a k). */
+  private quotedKey: RegExp
 
   constructor(extraKeys: string[] = []) {
     this.keys = new Set([...DEFAULT_KEYS, ...extraKeys].map((k) => k.toLowerCase()))
+    this.quotedKey = new RegExp(`"(?:${[...this.keys].map(escapeRegExp).join('|')})"`, 'iu')
   }
 
   /** Remember a secret value (a token, a rotated token) so it is scrubbed wherever it appears. */
@@ -96,14 +99,36 @@ export class Redactor {
     return changed
   }
 
-  /** Body text: re-serialised from redacted JSON when it parses, otherwise scrubbed of known secrets and key-value pairs. */
-  body(text: string, parsed?: unknown): string {
+  /**
+   * Whether redaction could change this text: it names a secret key in quotes, holds a known secret, or has a
+   * backslash, which in JSON can spell either in escapes (`\u0070assword`, `ab\/cd`). Almost every body a run sends
+   * holds none of these, and is then kept byte for byte as sent, without a parse and a copy.
+   */
+  mayHoldSecret(text: string): boolean {
+    return text.includes('\\') || this.text(text) !== text || this.quotedKey.test(text)
+  }
+
+  /**
+   * Body text: as it is when it cannot hold anything to redact; otherwise re-serialised from redacted JSON when it
+   * parses as JSON, or scrubbed of known secrets and key-value pairs.
+   */
+  body(text: string): string {
+    if (!this.mayHoldSecret(text)) return text
+    const parsed = parseOrUndefined(text)
     if (parsed !== undefined) return JSON.stringify(this.json(parsed))
     let out = this.text(text)
     for (const k of this.keys) {
       out = out.replace(new RegExp(`("${escapeRegExp(k)}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `$1"${REDACTED}"`)
     }
     return out
+  }
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
   }
 }
 

@@ -126,7 +126,7 @@ export function dryRunAction(input: SendInput, client: HttpClient, redactor: Red
         body = typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body)
         headers['content-type'] ??= 'application/scim+json'
       }
-      const request: CapturedRequest = { method: spec.method.toUpperCase(), url: redactor.text(client.resolve(spec).toString()), headers: redactor.headers(headers), body: body === undefined ? undefined : redactor.body(body, safeParse(body)) }
+      const request: CapturedRequest = { method: spec.method.toUpperCase(), url: redactor.text(client.resolve(spec).toString()), headers: redactor.headers(headers), body: body === undefined ? undefined : redactor.body(body) }
       return { index: index++, request, startedAt: new Date().toISOString(), durationMs: 0, scenario: 'send', idp: l.idp, action: l.action, error: { code: 'dry-run', message: 'not sent (--dry-run)' } }
     },
     true,
@@ -137,10 +137,3 @@ function lower(h?: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k.toLowerCase(), v]))
 }
 
-function safeParse(s: string): unknown {
-  try {
-    return JSON.parse(s)
-  } catch {
-    return undefined
-  }
-}
