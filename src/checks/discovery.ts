@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckContext, type CheckDef, type Finding } from './define.js'
-import { requestUrl, type Exchange } from '../http/exchange.js'
+import { queryParam, requestUrl, type Exchange } from '../http/exchange.js'
 import { MESSAGE_URN_PREFIX, URN } from '../rfc/urns.js'
 import { formatProblems } from '../rfc/problems.js'
 import { validateResourceType, validateServiceProviderConfig } from '../rfc/validators.js'
@@ -199,22 +199,30 @@ function servedIds(schemas: Record<string, any>[]): Set<string> {
   return ids
 }
 
+let lastBase: { url: string; path: string } | undefined
+/** The base URL's path without a trailing slash (asked for every exchange, of one base URL per run). */
+function basePathOf(baseUrl: string): string {
+  if (lastBase?.url !== baseUrl) lastBase = { url: baseUrl, path: new URL(baseUrl).pathname.replace(/\/+$/, '') }
+  return lastBase.path
+}
+
 /** The feature a request exercises, for spc.capability-consistency: only unmistakable uses. */
 function featureOf(x: Exchange, ctx: CheckContext): 'patch' | 'bulk' | 'filter' | 'sort' | undefined {
+  const m = x.request.method
+  // Only these requests can exercise a feature: every other exchange is settled before any parsing.
+  if (m !== 'POST' && m !== 'PATCH' && m !== 'GET') return undefined
   const url = requestUrl(x)
   if (!url) return undefined
-  const basePath = new URL(ctx.baseUrl).pathname.replace(/\/+$/, '')
+  const basePath = basePathOf(ctx.baseUrl)
   const rel = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname
   const segs = rel.split('/').filter(Boolean)
-  const endpoints = (servedResourceTypes(ctx) ?? [{ endpoint: '/Users' }, { endpoint: '/Groups' }]).map((t) => String(t?.endpoint ?? '').replace(/^\/+/, '').toLowerCase())
-  const onEndpoint = segs.length >= 1 && endpoints.includes(segs[0].toLowerCase())
-  const m = x.request.method
   if (m === 'POST' && segs.length === 1 && segs[0].toLowerCase() === 'bulk') return 'bulk'
-  if (!onEndpoint) return undefined
+  if (m === 'POST' || segs.length === 0) return undefined
+  const endpoints = (servedResourceTypes(ctx) ?? [{ endpoint: '/Users' }, { endpoint: '/Groups' }]).map((t) => String(t?.endpoint ?? '').replace(/^\/+/, '').toLowerCase())
+  if (!endpoints.includes(segs[0].toLowerCase())) return undefined
   if (m === 'PATCH' && segs.length === 2) return 'patch'
-  const has = (k: string) => [...url.searchParams.keys()].some((p) => p.toLowerCase() === k.toLowerCase())
-  if (m === 'GET' && segs.length === 1 && has('sortBy')) return 'sort'
-  if (m === 'GET' && segs.length === 1 && has('filter')) return 'filter'
+  if (m === 'GET' && segs.length === 1 && queryParam(x, 'sortBy') !== undefined) return 'sort'
+  if (m === 'GET' && segs.length === 1 && queryParam(x, 'filter') !== undefined) return 'filter'
   return undefined
 }
 

@@ -76,13 +76,19 @@ export function buildCompliance(
   breaksIdp: (checkId: string, idp: string) => boolean = () => false,
 ): Compliance {
   const rows = new Map<string, Compliance['sections'][number]>()
+  const byRun = new Map<string, Result[]>()
   for (const r of results) {
-    const key = `${sectionOf(r)}\u0000${r.level}`
+    const section = sectionOf(r)
+    const key = `${section}\u0000${r.level}`
     let row = rows.get(key)
     if (!row) {
-      row = { section: sectionOf(r), level: r.level, passed: 0, failed: 0, warned: 0, skipped: 0 }
+      row = { section, level: r.level, passed: 0, failed: 0, warned: 0, skipped: 0 }
       rows.set(key, row)
     }
+    const label = runLabel(r)
+    const mine = byRun.get(label)
+    if (mine) mine.push(r)
+    else byRun.set(label, [r])
     if (r.status === 'pass') row.passed++
     else if (r.status === 'fail' || r.status === 'error') row.failed++
     else if (r.status === 'warn') row.warned++
@@ -94,7 +100,7 @@ export function buildCompliance(
   const perIdp: Compliance['idps'] = {}
   // Per profile run: a profile under settings is judged setting by setting ("okta (app=aiw, groupPush=true)").
   for (const idp of idps) {
-    const mine = results.filter((r) => runLabel(r) === idp)
+    const mine = byRun.get(idp) ?? []
     const failures = mine.filter(
       (r) => r.status === 'error' || (r.status === 'fail' || r.status === 'warn') && (r.level !== 'SHOULD' || breaksIdp(r.id, r.idp)),
     ).length

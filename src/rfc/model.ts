@@ -129,11 +129,23 @@ export function attributesOf(list: unknown[]): AttributeDef[] {
 
 /** The resource type a URL path addresses (`/Users/abc` → User), by the endpoints given. */
 export function typeForPath(types: readonly ResourceTypeModel[], pathname: string): ResourceTypeModel | undefined {
-  const segs = pathname.split('/').filter(Boolean).map((s) => decodeURIComponentSafe(s).toLowerCase())
+  // Several checks ask about the same exchange in a row: answer the same question once.
+  if (lastTypeForPath && lastTypeForPath.types === types && lastTypeForPath.pathname === pathname) return lastTypeForPath.type
+  const type = findTypeForPath(types, pathname)
+  lastTypeForPath = { types, pathname, type }
+  return type
+}
+
+let lastTypeForPath: { types: readonly ResourceTypeModel[]; pathname: string; type: ResourceTypeModel | undefined } | undefined
+const endpointSegments = new WeakMap<ResourceTypeModel, string[]>()
+
+function findTypeForPath(types: readonly ResourceTypeModel[], pathname: string): ResourceTypeModel | undefined {
+  const segs = pathname.split('/').filter(Boolean).map((s) => (s.includes('%') ? decodeURIComponentSafe(s) : s).toLowerCase())
   let best: ResourceTypeModel | undefined
   let bestAt = -1
   for (const t of types) {
-    const ep = t.endpoint.split('/').filter(Boolean).map((s) => s.toLowerCase())
+    let ep = endpointSegments.get(t)
+    if (!ep) endpointSegments.set(t, (ep = t.endpoint.split('/').filter(Boolean).map((s) => s.toLowerCase())))
     if (!ep.length) continue
     // The endpoint is relative to the base URL, which may have any number of path segments of its own.
     for (let i = segs.length - ep.length; i >= 0; i--) {

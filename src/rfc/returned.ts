@@ -80,9 +80,10 @@ export function resourcesIn(x: Exchange, d: Discovery): ReturnedResource[] {
   return [{ resource: body, where, type: byPath ?? typeForResource(types, body), advertised: !!advertised, full, listElement: false }]
 }
 
+const PROJECTION = /^(attributes|excludedAttributes)$/i
+
 function isFull(x: Exchange, url: URL): boolean {
-  const asked = (k: string) => [...url.searchParams.keys()].some((p) => p.toLowerCase() === k.toLowerCase())
-  if (asked('attributes') || asked('excludedAttributes')) return false
+  for (const k of url.searchParams.keys()) if (PROJECTION.test(k)) return false
   if (x.request.method === 'POST' && /\/\.search$/.test(url.pathname) && x.request.body) {
     try {
       const b = JSON.parse(x.request.body) as Record<string, unknown>

@@ -107,9 +107,25 @@ export function renderRequest(request: Record<string, unknown>, vars: Record<str
   return typeof path === 'string' ? { ...out, path: renderPath(path, vars) } : { ...out, path }
 }
 
+/**
+ * A scenario's strings are few and rendered over and over (every repetition, every profile): each is parsed once.
+ * Callers only read the expressions.
+ */
+const parsed = new Map<string, readonly TemplateExpression[]>()
+function expressionsOf(text: string): readonly TemplateExpression[] {
+  let found = parsed.get(text)
+  if (!found) {
+    found = templateExpressions(text)
+    // Bounded: a run that renders generated text (a thousand distinct strings) does not keep them all.
+    if (parsed.size >= 4096) parsed.clear()
+    parsed.set(text, found)
+  }
+  return found
+}
+
 function renderPath(text: string, vars: Record<string, unknown>): unknown {
   if (!text.includes('{{')) return text
-  const expressions = templateExpressions(text)
+  const expressions = expressionsOf(text)
   if (expressions.length === 1 && WHOLE.test(text)) return lookup(expressions[0], vars)
   let out = ''
   let from = 0
@@ -126,7 +142,7 @@ function renderPath(text: string, vars: Record<string, unknown>): unknown {
 
 function renderString(text: string, vars: Record<string, unknown>): unknown {
   if (!text.includes('{{')) return text
-  const expressions = templateExpressions(text)
+  const expressions = expressionsOf(text)
   if (expressions.length === 1 && WHOLE.test(text)) return lookup(expressions[0], vars)
   let out = ''
   let from = 0
@@ -146,9 +162,10 @@ function toText(value: unknown, expression: TemplateExpression): string {
 
 /** Resolves one expression against the variables; throws TemplateError naming what is there instead. */
 export function lookup(expression: TemplateExpression, vars: Record<string, unknown>): unknown {
-  const roots = Object.keys(vars).sort()
-  const [root, ...rest] = expression.path
+  const path = expression.path
+  const root = path[0]
   if (!hasKey(vars, root)) {
+    const roots = rootsOf(vars)
     throw new TemplateError(
       `template "${expression.raw}": unknown variable \`${root}\` (available: ${roots.join(', ') || 'none'})`,
       expression.raw,
@@ -157,29 +174,36 @@ export function lookup(expression: TemplateExpression, vars: Record<string, unkn
   }
   let current = vars[root as string]
   let walked = String(root)
-  for (const part of rest) {
+  for (let i = 1; i < path.length; i++) {
+    const part = path[i]
     if (typeof part === 'number') {
-      if (!Array.isArray(current)) throw missing(expression, roots, `\`${walked}\` is ${kindOf(current)}, not a list, so it has no [${part}]`)
-      if (part >= current.length) throw missing(expression, roots, `\`${walked}\` has ${current.length} item${current.length === 1 ? '' : 's'}, so no [${part}]`)
+      if (!Array.isArray(current)) throw missing(expression, vars, `\`${walked}\` is ${kindOf(current)}, not a list, so it has no [${part}]`)
+      if (part >= current.length) throw missing(expression, vars, `\`${walked}\` has ${current.length} item${current.length === 1 ? '' : 's'}, so no [${part}]`)
       current = current[part]
       walked += `[${part}]`
     } else {
       if (current === null || typeof current !== 'object' || Array.isArray(current)) {
-        throw missing(expression, roots, `\`${walked}\` is ${kindOf(current)}, not an object, so it has no \`${part}\``)
+        throw missing(expression, vars, `\`${walked}\` is ${kindOf(current)}, not an object, so it has no \`${part}\``)
       }
       if (!hasKey(current, part)) {
         const keys = Object.keys(current)
-        throw missing(expression, roots, `\`${walked}\` has no \`${part}\` (it has: ${keys.length ? keys.slice(0, 12).join(', ') : 'nothing'})`)
+        throw missing(expression, vars, `\`${walked}\` has no \`${part}\` (it has: ${keys.length ? keys.slice(0, 12).join(', ') : 'nothing'})`)
       }
       current = (current as Record<string, unknown>)[part]
       walked += `.${part}`
     }
   }
-  if (current === undefined) throw missing(expression, roots, `\`${walked}\` is undefined`)
+  if (current === undefined) throw missing(expression, vars, `\`${walked}\` is undefined`)
   return current
 }
 
-function missing(expression: TemplateExpression, roots: string[], why: string): TemplateError {
+/** The variables' names, for messages only (sorted, so a message reads the same every run). */
+function rootsOf(vars: Record<string, unknown>): string[] {
+  return Object.keys(vars).sort()
+}
+
+function missing(expression: TemplateExpression, vars: Record<string, unknown>, why: string): TemplateError {
+  const roots = rootsOf(vars)
   return new TemplateError(`template "${expression.raw}": ${why}; variables: ${roots.join(', ')}`, expression.raw, roots)
 }
 
