@@ -105,9 +105,12 @@ export class HttpClient {
     if (spec.rawQuery !== undefined) {
       url.search = spec.rawQuery
     } else if (spec.query) {
-      for (const [k, v] of Object.entries(spec.query)) if (v !== undefined) url.searchParams.append(k, String(v))
+      // Appended to a copy and written back once (each append to url.searchParams re-serialises the whole URL).
+      const q = new URLSearchParams(url.searchParams)
+      let appended = false
+      for (const k in spec.query) if (spec.query[k] !== undefined) (appended = true), q.append(k, String(spec.query[k]))
       // URLSearchParams writes spaces as '+'; most IdPs and the RFC examples use %20.
-      url.search = url.search.replace(/\+/g, '%20')
+      url.search = (appended ? q.toString() : url.search).replace(/\+/g, '%20')
     }
     return url
   }

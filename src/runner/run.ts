@@ -572,7 +572,18 @@ class ScenarioRunner {
       return
     }
     const ctx = this.checkContext(inst, {})
-    for (const def of ambientChecks()) this.judge(inst, def, x, (ex) => def.ambient!(ex, ctx), undefined)
+    // Every check, on every exchange: no closure or list per call, and a pass is only counted.
+    for (const def of ambientChecks()) {
+      let out: Finding | Finding[] | undefined | void
+      try {
+        out = def.ambient!(x, ctx)
+      } catch (err) {
+        out = crashed(def, x, err)
+      }
+      if (out === undefined) continue
+      if (!Array.isArray(out)) this.finding(inst, def, x, out, undefined)
+      else for (const f of out) this.finding(inst, def, x, f, undefined)
+    }
   }
 
   /**
@@ -585,28 +596,33 @@ class ScenarioRunner {
     try {
       out = fn(x)
     } catch (err) {
-      out = { ok: 'error', message: `check ${def.id} could not judge ${x.request.method} ${pathOf(x)}: ${(err as Error).message}`, reason: 'check error' }
+      out = crashed(def, x, err)
     }
-    for (const f of out === undefined ? [] : Array.isArray(out) ? out : [out]) {
-      if (!into) {
-        const a = inst.ambient.get(def.id) ?? { checked: 0, broken: false }
-        a.checked++
-        inst.ambient.set(def.id, a)
-        if (f.ok === true) continue
-        a.broken = true
-        // One root cause, one line: the same message from the same check is reported once per scenario.
-        const first = inst.results.find((r) => r.id === def.id && r.message === this.redactor.text(f.message))
-        if (first) {
-          inst.causality.note((f.exchange ?? x).index, first)
-          continue
-        }
+    if (out === undefined) return
+    if (!Array.isArray(out)) this.finding(inst, def, x, out, into)
+    else for (const f of out) this.finding(inst, def, x, f, into)
+  }
+
+  private finding(inst: Instance, def: CheckDef, x: Exchange, f: Finding, into: Result[] | undefined): void {
+    if (!into) {
+      let a = inst.ambient.get(def.id)
+      if (!a) inst.ambient.set(def.id, (a = { checked: 0, broken: false }))
+      a.checked++
+      if (f.ok === true) return
+      a.broken = true
+      // One root cause, one line: the same message from the same check is reported once per scenario.
+      const message = this.redactor.text(f.message)
+      const first = inst.results.find((r) => r.id === def.id && r.message === message)
+      if (first) {
+        inst.causality.note((f.exchange ?? x).index, first)
+        return
       }
-      const r = this.result(inst, def, f, f.exchange ?? x)
-      if (into) into.push(r)
-      else {
-        r.ambient = true
-        this.add(inst, r)
-      }
+    }
+    const r = this.result(inst, def, f, f.exchange ?? x)
+    if (into) into.push(r)
+    else {
+      r.ambient = true
+      this.add(inst, r)
     }
   }
 
@@ -751,3 +767,8 @@ function defaultsOf(p: IdpProfile): Record<string, unknown> {
 
 export { sourceOf }
 export type { Level }
+
+/** A check that threw: an error of scim-check's judgement of this exchange, never a finding about the target. */
+function crashed(def: CheckDef, x: Exchange, err: unknown): Finding {
+  return { ok: 'error', message: `check ${def.id} could not judge ${x.request.method} ${pathOf(x)}: ${(err as Error).message}`, reason: 'check error' }
+}
