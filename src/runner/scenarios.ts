@@ -18,7 +18,7 @@ export const SUITES_DIR = join(BUILTIN_DIR, 'suites')
 export function builtinFiles(dir = BUILTIN_DIR, top = true): string[] {
   if (!existsSync(dir)) return []
   const out: string[] = []
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const p = join(dir, e.name)
     if (e.isDirectory() && e.name === 'suites' && top) continue
     if (e.isDirectory()) out.push(...builtinFiles(p, false))
