@@ -98,20 +98,30 @@ export class HttpClient {
   resolve(spec: Pick<RequestSpec, 'path' | 'query' | 'rawQuery'>): URL {
     // A path the server handed out that already carries the base path ("/scim/v2/Groups/7", a Bulk location or a
     // relative meta.location) is a path-absolute reference (RFC 3986 §4.2): resolved against the origin, not appended.
+    // Anything else is a path under the base URL, appended to it as text: one absolute parse (cheaper than resolving a
+    // reference), and a path that looks like a scheme ("https:elsewhere") stays a path on the target.
     const basePath = this.base.pathname
     const rooted = basePath !== '/' && spec.path.startsWith(basePath)
-    const rel = spec.path.replace(/^\/+/, '')
-    const url = /^https?:\/\//i.test(spec.path) ? new URL(spec.path) : rooted ? new URL(spec.path, this.base.origin) : new URL(rel, this.base)
+    const href = /^https?:\/\//i.test(spec.path) ? spec.path : rooted ? this.base.origin + spec.path : this.base.href + spec.path.replace(/^\/+/, '')
     if (spec.rawQuery !== undefined) {
+      const url = new URL(href)
       url.search = spec.rawQuery
-    } else if (spec.query) {
-      // Appended to a copy and written back once (each append to url.searchParams re-serialises the whole URL).
-      const q = new URLSearchParams(url.searchParams)
-      let appended = false
-      for (const k in spec.query) if (spec.query[k] !== undefined) (appended = true), q.append(k, String(spec.query[k]))
-      // URLSearchParams writes spaces as '+'; most IdPs and the RFC examples use %20.
-      url.search = (appended ? q.toString() : url.search).replace(/\+/g, '%20')
+      return url
     }
+    let query = ''
+    if (spec.query) {
+      const q = new URLSearchParams()
+      for (const k in spec.query) if (spec.query[k] !== undefined) q.append(k, String(spec.query[k]))
+      query = q.toString()
+    }
+    // URLSearchParams writes spaces as '+'; most IdPs and the RFC examples use %20.
+    if (!query) return new URL(href)
+    if (!/[?#]/.test(href)) return new URL(`${href}?${query.replace(/\+/g, '%20')}`)
+    // A path that carries its own query: the parameters are appended to it, the whole query serialised as one.
+    const url = new URL(href)
+    const merged = new URLSearchParams(url.searchParams)
+    for (const [k, v] of new URLSearchParams(query)) merged.append(k, v)
+    url.search = merged.toString().replace(/\+/g, '%20')
     return url
   }
 

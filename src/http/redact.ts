@@ -39,8 +39,9 @@ export class Redactor {
 
   headers(h: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {}
-    for (const [k, v] of Object.entries(h)) {
-      if (SECRET_HEADERS.has(k.toLowerCase())) {
+    for (const k in h) {
+      const v = h[k]
+      if (SECRET_HEADERS.has(k) || SECRET_HEADERS.has(k.toLowerCase())) {
         const scheme = /^(\w+)\s/.exec(v)?.[1]
         out[k] = scheme ? `${scheme} ${REDACTED}` : REDACTED
       } else out[k] = this.text(v)
