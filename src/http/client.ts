@@ -185,18 +185,22 @@ export class HttpClient {
 
   /** `url` is `spec` resolved (the guards resolve it first to judge it: not parsed twice); it is never changed. */
   private async once(spec: RequestSpec, labels: SendLabels, url: URL): Promise<Exchange> {
-    const headers: Record<string, string> = { accept: 'application/scim+json', ...lower(labels.headers), ...lower(this.opts.headers), ...lower(spec.headers) }
+    // Names lower-cased, later sources overriding earlier ones in place (the profile's, the user's, the step's).
+    const headers: Record<string, string> = { accept: 'application/scim+json' }
+    addLowerCased(headers, labels.headers)
+    addLowerCased(headers, this.opts.headers)
+    addLowerCased(headers, spec.headers)
     if (spec.purpose) headers['user-agent'] = `scim-check/${VERSION} (${spec.purpose})`
-    if (!spec.noAuth && !hasHeader(headers, 'authorization')) {
+    if (!spec.noAuth && !('authorization' in headers)) {
       const value = this.usesCredentials(spec) ? await this.opts.credentials!.authorization() : (spec.token ?? this.token) ? `Bearer ${spec.token ?? this.token}` : undefined
       if (value) headers.authorization = value
     }
     // An empty value means "do not send this header at all" (e.g. the no-Accept probe of RFC 7644 §3.8).
-    for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k]
+    for (const k in headers) if (headers[k] === '') delete headers[k]
     let body: string | undefined
     if (spec.body !== undefined) {
       body = typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body)
-      if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/scim+json'
+      if (!('content-type' in headers)) headers['content-type'] = 'application/scim+json'
     }
     const deadline = spec.timeoutMs ?? this.opts.timeoutMs
     const started = Date.now()
@@ -265,7 +269,10 @@ export class HttpClient {
     const truncated = wire.truncated
     let raw: Buffer = wire.body
     const respHeaders: Record<string, string> = {}
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) respHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
+    for (const k in res.headers) {
+      const v = res.headers[k]
+      if (v !== undefined) respHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
+    }
     const r = this.opts.redactor
     const out: CapturedResponse = { status: res.statusCode, headers: r.headers(respHeaders), body: '' }
     // An empty body (204, HEAD) has nothing to decode, whatever its Content-Encoding says.
@@ -370,6 +377,7 @@ type Coding = 'gzip' | 'deflate'
  * reads such a body as it came if it is JSON, and reports it undecodable otherwise.
  */
 function contentCoding(header: string | undefined): Coding | 'unknown' | undefined {
+  if (!header) return undefined
   const codings = (header ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c && c !== 'identity')
   if (codings.length === 0) return undefined
   if (codings.length === 1 && (codings[0] === 'gzip' || codings[0] === 'x-gzip')) return 'gzip'
@@ -434,6 +442,8 @@ function requestTarget(url: URL): string {
 }
 
 function hasDotSegment(path: string): boolean {
+  // Most paths have no dot at all, written or encoded.
+  if (!path.includes('.') && !/%2e/i.test(path)) return false
   if (/^https?:\/\//i.test(path)) path = path.replace(/^https?:\/\/[^/]*/i, '')
   return path
     .split(/[?#]/)[0]
@@ -441,10 +451,8 @@ function hasDotSegment(path: string): boolean {
     .some((seg) => /^(\.|%2e){1,2}$/i.test(seg))
 }
 
-function lower(h?: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(h ?? {})) out[k.toLowerCase()] = v
-  return out
+function addLowerCased(into: Record<string, string>, h: Record<string, string> | undefined): void {
+  if (h) for (const k in h) into[k.toLowerCase()] = h[k]
 }
 
 function hasHeader(h: Record<string, string>, name: string): boolean {
