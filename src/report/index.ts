@@ -106,8 +106,17 @@ export interface RootCauses {
   grouped(r: Result): boolean
 }
 
+const rootCauses = new WeakMap<readonly Result[], { length: number; causes: RootCauses }>()
+
+/** Several reporters and sections ask about the same results: they are grouped once (again if the list grew). */
 export function rootCausesOf(results: readonly Result[]): RootCauses {
-  const key = (idp: string, scenario: string | undefined, id: string, step: string | undefined, exchange: number | undefined) => [idp, scenario ?? '', id, step ?? '', exchange ?? ''].join('\u0000')
+  let found = rootCauses.get(results)
+  if (!found || found.length !== results.length) rootCauses.set(results, (found = { length: results.length, causes: groupRootCauses(results) }))
+  return found.causes
+}
+
+function groupRootCauses(results: readonly Result[]): RootCauses {
+  const key = (idp: string, scenario: string | undefined, id: string, step: string | undefined, exchange: number | undefined) => `${idp}\u0000${scenario ?? ''}\u0000${id}\u0000${step ?? ''}\u0000${exchange ?? ''}`
   const roots = new Map<string, Result>()
   for (const r of results) {
     if (r.cause) continue
@@ -120,7 +129,9 @@ export function rootCausesOf(results: readonly Result[]): RootCauses {
     if (!r.cause) continue
     const root = roots.get(key(runLabel(r), r.cause.scenario ?? r.scenario, r.cause.id, r.cause.step, r.cause.exchange))
     if (!root) continue
-    under.set(root, [...(under.get(root) ?? []), r])
+    const list = under.get(root)
+    if (list) list.push(r)
+    else under.set(root, [r])
     grouped.add(r)
   }
   return { blockedBy: (root) => under.get(root) ?? [], grouped: (r) => grouped.has(r) }
