@@ -1,4 +1,4 @@
-import type { Exchange } from '../http/exchange.js'
+import { requestUrl, type Exchange } from '../http/exchange.js'
 
 /** The operations the load report times separately: what an IdP's initial sync is made of. */
 export const OPERATIONS = ['lookup', 'create', 'patch', 'put', 'get', 'group-create', 'group-patch', 'page', 'delete', 'other'] as const
@@ -7,15 +7,9 @@ export type Operation = (typeof OPERATIONS)[number]
 /** Which operation an exchange is, from what was on the wire (never from the step's intention). */
 export function operationOf(x: Exchange): Operation {
   const method = x.request.method
-  let path = x.request.url
-  let query = ''
-  try {
-    const u = new URL(x.request.url)
-    path = u.pathname
-    query = u.search
-  } catch {
-    /* keep the raw text */
-  }
+  const u = requestUrl(x)
+  const path = u?.pathname ?? x.request.url
+  const query = u?.search ?? ''
   const group = /\/Groups(\/|$)/.test(path)
   const item = /\/(Users|Groups)\/[^/]+\/?$/.test(path)
   if (method === 'GET') {
