@@ -1,4 +1,4 @@
-import { Option } from 'commander'
+import { Option } from './commander.js'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ReporterSpec, RunConfig } from '../config/types.js'

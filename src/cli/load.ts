@@ -1,4 +1,4 @@
-import { Option } from 'commander'
+import { Option } from './commander.js'
 import { UsageError } from '../errors.js'
 import type { PlanInput } from '../load/plan.js'
 import { exitCodeOf } from '../result/summary.js'

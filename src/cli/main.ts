@@ -1,5 +1,5 @@
 import { setFlagsFromString } from 'node:v8'
-import { Command, Option } from 'commander'
+import { Command, Option } from './commander.js'
 import { VERSION } from '../version.js'
 import { RUN_OPTIONS } from './options.js'
 import { exitWithError } from './exit.js'
