@@ -1,4 +1,4 @@
-import Table from 'cli-table3'
+import Table, { type TableInstance } from '../report/table.js'
 import { allChecks } from '../checks/registry.js'
 import { UsageError } from '../errors.js'
 import { PROFILES } from '../idp/registry.js'
@@ -10,7 +10,7 @@ const WHAT = ['scenarios', 'idps', 'checks', 'faults', 'variants', 'suites'] as 
 
 /** `scim-check list <what>`: plain tables on stdout, the same facts the README shows. */
 export async function listCommand(what: string, opts: { json?: boolean } = {}): Promise<void> {
-  const out = (t: Table.Table | string): void => {
+  const out = (t: TableInstance | string): void => {
     process.stdout.write(`${t.toString()}\n`)
   }
   if (opts.json) return out(JSON.stringify(await listData(what), null, 2))

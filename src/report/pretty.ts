@@ -39,7 +39,7 @@
  * target is passed through `printable`, so a hostile response cannot write escape codes to the terminal.
  */
 import { Chalk, type ChalkInstance } from 'chalk'
-import Table from 'cli-table3'
+import Table from './table.js'
 import { blockedLine, causalityLine, cellsOf, comparisonLine, countCell, profilesLine, rootCausesOf, settingTables, SETTING_LEGEND, type Reporter, type RenderOptions } from './index.js'
 import type { RunReport } from '../runner/report.js'
 import { formatSource, runLabel, type Result, type Status } from '../result/types.js'
