@@ -80,6 +80,18 @@ describe('where requests may go', () => {
     }
   })
 
+  it('builds every relative path under the base URL, a path that looks like a scheme included, with the query as given', () => {
+    const c = client('http://127.0.0.1:9/scim/v2')
+    // Resolved as a URL reference, "https:elsewhere.example" would name another host (and so another origin).
+    expect(c.resolve({ method: 'GET', path: 'https:elsewhere.example/Users' }).href).toBe('http://127.0.0.1:9/scim/v2/https:elsewhere.example/Users')
+    expect(c.resolve({ method: 'GET', path: '//elsewhere.example/Users' }).origin).toBe('http://127.0.0.1:9')
+    expect(c.resolve({ method: 'GET', path: '/scim/v2/Groups/7' }).href).toBe('http://127.0.0.1:9/scim/v2/Groups/7')
+    expect(c.resolve({ method: 'GET', path: '/Users', query: { filter: 'userName eq "a b+c@example.com"', count: 1, skip: undefined } }).search).toBe('?filter=userName%20eq%20%22a%20b%2Bc%40example.com%22&count=1')
+    expect(c.resolve({ method: 'GET', path: '/Users?startIndex=1', query: { count: 2 } }).search).toBe('?startIndex=1&count=2')
+    expect(c.resolve({ method: 'PUT', path: '/Users/7?' }).href).toBe('http://127.0.0.1:9/scim/v2/Users/7?')
+    c.destroy()
+  })
+
   it('refuses "." and ".." path segments, encoded or not, before anything is sent', async () => {
     const seen: string[] = []
     const s = await serve((req, res) => {
