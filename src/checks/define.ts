@@ -53,7 +53,7 @@ export interface CheckContext {
   baseUrl: string
 }
 
-type Judge = (x: Exchange, ctx: CheckContext) => Finding | Finding[] | undefined | void
+export type Judge = (x: Exchange, ctx: CheckContext) => Finding | Finding[] | undefined | void
 
 export interface CheckDef {
   /** Stable 'area.name'; the RFC section is a field, never the id. */

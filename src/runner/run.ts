@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { DEFAULTS, type RunConfig } from '../config/types.js'
-import type { CheckContext, CheckDef, Discovery, Finding } from '../checks/define.js'
+import type { CheckContext, CheckDef, Discovery, Finding, Judge } from '../checks/define.js'
 import { ambientChecks, getCheck } from '../checks/registry.js'
 import { TargetError, UsageError } from '../errors.js'
 import { UnsafeSegment } from '../idp/wire.js'
@@ -510,7 +510,7 @@ class ScenarioRunner {
     // A check names the resources it judges (id, group, …): a failed write to any of them explains its failure.
     for (const v of Object.values(args)) if (typeof v === 'string') addressed.add(v)
     const out: Result[] = []
-    this.judge(inst, def, exchange, (x) => def.judge!(x, this.checkContext(inst, args)), out)
+    this.judge(inst, def, exchange, def.judge, this.checkContext(inst, args), out)
     return out
   }
 
@@ -573,17 +573,7 @@ class ScenarioRunner {
     }
     const ctx = this.checkContext(inst, {})
     // Every check, on every exchange: no closure or list per call, and a pass is only counted.
-    for (const def of ambientChecks()) {
-      let out: Finding | Finding[] | undefined | void
-      try {
-        out = def.ambient!(x, ctx)
-      } catch (err) {
-        out = crashed(def, x, err)
-      }
-      if (out === undefined) continue
-      if (!Array.isArray(out)) this.finding(inst, def, x, out, undefined)
-      else for (const f of out) this.finding(inst, def, x, f, undefined)
-    }
+    for (const def of ambientChecks()) this.judge(inst, def, x, def.ambient!, ctx, undefined)
   }
 
   /**
@@ -591,10 +581,10 @@ class ScenarioRunner {
    * (no `into`), straight into the scenario's results: their passes are counted, not listed, and a repeated
    * message is reported once per scenario but still marks this exchange as broken.
    */
-  private judge(inst: Instance, def: CheckDef, x: Exchange, fn: (x: Exchange) => Finding | Finding[] | undefined | void, into: Result[] | undefined): void {
+  private judge(inst: Instance, def: CheckDef, x: Exchange, check: Judge, ctx: CheckContext, into: Result[] | undefined): void {
     let out: Finding | Finding[] | undefined | void
     try {
-      out = fn(x)
+      out = check.call(def, x, ctx)
     } catch (err) {
       out = crashed(def, x, err)
     }
