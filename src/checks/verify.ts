@@ -1,5 +1,5 @@
 import type { CheckContext, CheckDef, Finding } from './define.js'
-import { pathOf, pathnameOf, requestUrl, type Exchange } from '../http/exchange.js'
+import { pathOf, pathnameOf, projected, requestUrl, type Exchange } from '../http/exchange.js'
 import type { Level } from '../result/types.js'
 import { RFC_RESOURCE_TYPES, advertisedTypes, type AttributeDef, type ResourceTypeModel } from '../rfc/model.js'
 import { URN } from '../rfc/urns.js'
@@ -430,14 +430,7 @@ export interface ReadBack {
 
 // ---- the state a write started from ----
 
-const PROJECTION = new Set(['attributes', 'excludedattributes'])
-
-/** Whether the request asked for a reduced representation (RFC 7644 §3.9). */
-export function projected(x: Exchange): boolean {
-  const q = requestUrl(x)?.searchParams
-  if (q) for (const k of q.keys()) if (PROJECTION.has(k.toLowerCase())) return true
-  return false
-}
+export { projected }
 
 /** `/…/Users/{id}` with the endpoint's case folded, for requests on one resource; else undefined. */
 export function resourcePath(x: Exchange): string | undefined {

@@ -102,6 +102,15 @@ export function pathOf(x: Exchange): string {
   return u ? u.pathname + u.search : x.request.url
 }
 
+const PROJECTION = /^(attributes|excludedAttributes)$/i
+
+/** Whether the request's query asked for a reduced representation (attributes or excludedAttributes, RFC 7644 §3.9). */
+export function projected(x: Exchange): boolean {
+  const q = requestUrl(x)?.searchParams
+  if (q) for (const k of q.keys()) if (PROJECTION.test(k)) return true
+  return false
+}
+
 /** The first query parameter of that name, compared case-insensitively (SCIM parameter names are). */
 export function queryParam(x: Exchange, name: string): string | undefined {
   const u = requestUrl(x)

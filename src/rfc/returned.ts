@@ -1,5 +1,5 @@
 import type { Discovery } from '../checks/define.js'
-import { requestUrl, type Exchange } from '../http/exchange.js'
+import { projected, requestUrl, type Exchange } from '../http/exchange.js'
 import { RFC_RESOURCE_TYPES, advertisedTypes, typeForPath, typeForResource, type ResourceTypeModel } from './model.js'
 import { isObject } from './normalize.js'
 import { URN } from './urns.js'
@@ -80,10 +80,8 @@ export function resourcesIn(x: Exchange, d: Discovery): ReturnedResource[] {
   return [{ resource: body, where, type: byPath ?? typeForResource(types, body), advertised: !!advertised, full, listElement: false }]
 }
 
-const PROJECTION = /^(attributes|excludedAttributes)$/i
-
 function isFull(x: Exchange, url: URL): boolean {
-  for (const k of url.searchParams.keys()) if (PROJECTION.test(k)) return false
+  if (projected(x)) return false
   if (x.request.method === 'POST' && /\/\.search$/.test(url.pathname) && x.request.body) {
     try {
       const b = JSON.parse(x.request.body) as Record<string, unknown>
