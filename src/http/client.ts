@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createGunzip, createInflate, createInflateRaw, type Gunzip } from 'node:zlib'
-import type { Readable } from 'node:stream'
-import { Agent, request } from './undici.js'
+import { Agent } from './undici.js'
+import { dispatchOnce } from './dispatch.js'
 import type { CapturedResponse, Exchange, RequestSpec } from './exchange.js'
 import { Redactor } from './redact.js'
 import { describeTransportError } from './errors.js'
@@ -233,7 +233,7 @@ export class HttpClient {
       return x
     }
     try {
-      x.response = await this.fetch(url, spec.method.toUpperCase(), headers, body, deadline)
+      x.response = await this.read(url, spec.method.toUpperCase(), headers, body, deadline)
     } catch (err) {
       x.error = err instanceof DecodeError ? { code: 'decode', message: `${x.request.method} ${url.pathname}${url.search}: ${err.message}` } : describeTransportError(err, url, deadline)
       x.error.message = this.opts.redactor.text(x.error.message)
@@ -244,37 +244,21 @@ export class HttpClient {
     return x
   }
 
-  private async fetch(url: URL, method: string, headers: Record<string, string>, body: string | undefined, deadline: number): Promise<CapturedResponse> {
-    // One plain timer per exchange, cleared once the body is read. AbortSignal.timeout keeps every signal in a weak
-    // registry for the garbage collector to settle, which profiled at about a sixth of load's own CPU per request; the
-    // abort reason is the same TimeoutError, so a deadline reads as before.
-    const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), deadline)
-    timer.unref()
-    try {
-      return await this.read(url, method, headers, body, deadline, controller.signal)
-    } finally {
-      clearTimeout(timer)
-    }
-  }
-
-  private async read(url: URL, method: string, headers: Record<string, string>, body: string | undefined, deadline: number, signal: AbortSignal): Promise<CapturedResponse> {
-    // The dispatcher is given the request target as written: undici's request(url) rebuilds it and drops a bare
-    // trailing '?', which OneLogin sends (PUT /Users/{id}?).
-    // A request's own deadline (an IdP's) also bounds the waits for headers and between body chunks, which the agent
-    // otherwise sets from the client's.
+  private async read(url: URL, method: string, headers: Record<string, string>, body: string | undefined, deadline: number): Promise<CapturedResponse> {
+    // The request target is given as written: undici's request(url) rebuilds it and drops a bare trailing '?', which
+    // OneLogin sends (PUT /Users/{id}?). A request's own deadline (an IdP's) also bounds the waits for headers and
+    // between body chunks, which the agent otherwise sets from the client's.
     const own = deadline === this.opts.timeoutMs ? {} : { headersTimeout: deadline, bodyTimeout: deadline }
-    const res = await request({ origin: url.origin, path: requestTarget(url), method: method as any, headers, body, signal, ...own }, this.agent)
-    const wire = await readCapped(res.body, this.opts.maxBodyBytes)
+    const wire = await dispatchOnce(this.agent, { origin: url.origin, path: requestTarget(url), method, headers, body, ...own }, this.opts.maxBodyBytes, deadline)
     const truncated = wire.truncated
     let raw: Buffer = wire.body
     const respHeaders: Record<string, string> = {}
-    for (const k in res.headers) {
-      const v = res.headers[k]
+    for (const k in wire.headers) {
+      const v = wire.headers[k]
       if (v !== undefined) respHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
     }
     const r = this.opts.redactor
-    const out: CapturedResponse = { status: res.statusCode, headers: r.headers(respHeaders), body: '' }
+    const out: CapturedResponse = { status: wire.statusCode, headers: r.headers(respHeaders), body: '' }
     // An empty body (204, HEAD) has nothing to decode, whatever its Content-Encoding says.
     let coding = raw.length > 0 || truncated ? contentCoding(respHeaders['content-encoding']) : undefined
     // A coding scim-check never offers is often a mislabelled plain body ("utf-8", "none"): read as it came when it
@@ -293,7 +277,7 @@ export class HttpClient {
     if (coding && raw.length > 0) {
       // The cap applies to what the body becomes, not to what crossed the wire: a small compressed body can inflate
       // to gigabytes, so decompression stops at the cap instead of holding whatever the server packed.
-      const decoded = await decompress(raw, coding, this.opts.maxBodyBytes, res.statusCode)
+      const decoded = await decompress(raw, coding, this.opts.maxBodyBytes, wire.statusCode)
       raw = decoded.body
       if (decoded.over) {
         out.truncated = true
@@ -331,39 +315,6 @@ export class HttpClient {
   destroy(): void {
     void this.agent.destroy().catch(() => undefined)
   }
-}
-
-const ignore = () => undefined
-
-/**
- * A response body up to `cap` bytes; past it the stream is destroyed and `truncated` says so. Read with data events
- * rather than an async iterator (a promise per chunk), and one chunk, the usual SCIM answer, is not copied.
- */
-function readCapped(stream: Readable, cap: number): Promise<{ body: Buffer; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const done = (truncated: boolean) => {
-      // A stream destroyed past the cap may still report an error: it is no longer ours to throw.
-      stream.off('data', onData).off('end', onEnd).off('error', onError).on('error', ignore)
-      resolve({ body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), truncated })
-    }
-    const onData = (chunk: Buffer) => {
-      if (size + chunk.length > cap) {
-        done(true)
-        stream.destroy()
-        return
-      }
-      size += chunk.length
-      chunks.push(chunk)
-    }
-    const onEnd = () => done(false)
-    const onError = (err: Error) => {
-      stream.off('data', onData).off('end', onEnd)
-      reject(err)
-    }
-    stream.on('data', onData).on('end', onEnd).on('error', onError)
-  })
 }
 
 /** A response body that says it is compressed but does not decompress: the client cannot judge what it held. */

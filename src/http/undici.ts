@@ -21,6 +21,9 @@ function part<T>(file: string, fromIndex: (undici: Undici) => T): T {
 export const Agent = part<typeof UndiciAgent>('undici/lib/dispatcher/agent.js', (u) => u.Agent)
 export type Agent = UndiciAgent
 
+/** undici's own header parser: names lower-cased, repeated headers as arrays, exactly as its request API gives them. */
+export const parseHeaders = part<{ parseHeaders(raw: Buffer[]): Record<string, string | string[]> }>('undici/lib/core/util.js', (u) => u.util as never).parseHeaders
+
 const requestApi = part<RequestApi>('undici/lib/api/api-request.js', (u) => u.Dispatcher.prototype.request as RequestApi)
 
 /** undici's `Dispatcher#request` on `dispatcher` (undici's process-wide agent when none is given). */

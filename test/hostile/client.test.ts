@@ -132,6 +132,40 @@ describe('capture', () => {
     }
   })
 
+  it('reads past an informational answer, joins repeated headers, stops at the body cap and at the deadline', async () => {
+    const s = await serve((req, res) => {
+      if (req.url?.endsWith('/hints')) {
+        res.writeEarlyHints({ link: '</Schemas>; rel=preload' })
+        res.setHeader('content-type', 'application/scim+json')
+        res.setHeader('x-seen', ['one', 'two'])
+        return void res.writeHead(200).end('{"id":"1"}')
+      }
+      if (req.url?.endsWith('/big')) return void res.writeHead(200, { 'content-type': 'application/scim+json' }).end(`{"pad":"${'x'.repeat(4096)}"}`)
+      // Headers at once, then nothing: only the whole-exchange deadline ends it.
+      res.writeHead(200, { 'content-type': 'application/scim+json' }).write('{"id":')
+    })
+    const c = client(s.url, { maxBodyBytes: 1024, timeoutMs: 300 })
+    try {
+      const hints = await c.send({ method: 'GET', path: '/Users/hints' }, labels)
+      expect(hints.response?.status).toBe(200)
+      expect(hints.response?.headers['x-seen']).toBe('one, two')
+      expect(hints.response?.json).toEqual({ id: '1' })
+      const big = await c.send({ method: 'GET', path: '/Users/big' }, labels)
+      expect(big.response?.truncated).toBe(true)
+      expect(big.response?.parseError).toMatch(/larger than 1024 bytes/)
+      expect(big.response?.body.length).toBeLessThanOrEqual(1024)
+      const t = Date.now()
+      const stuck = await c.send({ method: 'GET', path: '/Users/stuck' }, labels)
+      expect(stuck.error?.code).toBe('timeout')
+      expect(Date.now() - t).toBeLessThan(2000)
+      // The connection dropped after a truncated or timed-out answer is replaced: the next request still works.
+      expect((await c.send({ method: 'GET', path: '/Users/hints' }, labels)).response?.status).toBe(200)
+    } finally {
+      c.destroy()
+      await s.close()
+    }
+  })
+
   it('cuts the oldest large bodies nobody points at, keeps pinned and recent ones whole', () => {
     const big = (index: number): Exchange => ({
       index,
