@@ -48,8 +48,8 @@ export interface CheckContext {
   discovery: Discovery
   /** Every exchange of the run so far, oldest first. */
   history: readonly Exchange[]
-  /** Ids of resources this run created, so findings on other data can be labelled pre-existing. */
-  ownIds: ReadonlySet<string>
+  /** Ids of resources this run created, so findings on other data can be labelled pre-existing (asked, never copied). */
+  ownIds: Pick<ReadonlySet<string>, 'has'>
   baseUrl: string
 }
 

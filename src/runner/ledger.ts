@@ -67,10 +67,6 @@ export class Ledger {
   /** userNames/displayNames POSTed whose answer never arrived: they may exist, so cleanup looks them up. */
   readonly uncertain: { type: 'User' | 'Group'; name: string; scenario: string; idp: string }[] = []
 
-  get ids(): ReadonlySet<string> {
-    return new Set(this.owned.keys())
-  }
-
   list(): Owned[] {
     return [...this.owned.values()]
   }

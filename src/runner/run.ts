@@ -634,7 +634,7 @@ class ScenarioRunner {
       args,
       discovery: inst.discovery,
       history: this.client.exchanges,
-      ownIds: this.ledger.ids,
+      ownIds: this.ledger,
       baseUrl: this.client.base.toString(),
     }
   }
