@@ -59,6 +59,13 @@ export class HttpClient {
   private retention: Retention
   /** Requests in a row, up to the latest, that got no response at all (timeouts, resets): a dead peer shows here. */
   unanswered = 0
+  /**
+   * Called when an answer (or a transport error) arrives, before anything is recorded of it: the runner finishes
+   * the judging it put off while the request was on the wire, so that judging never sees what came after it.
+   */
+  onAnswer?: () => void
+  /** Called once a request has been written: the runner does the judging it put off while the server works. */
+  onSent?: () => void
 
   constructor(private opts: ClientOptions) {
     this.gate = new RetryGate(opts.retry ?? DEFAULT_RETRY)
@@ -238,6 +245,8 @@ export class HttpClient {
       x.error = err instanceof DecodeError ? { code: 'decode', message: `${x.request.method} ${url.pathname}${url.search}: ${err.message}` } : describeTransportError(err, url, deadline)
       x.error.message = this.opts.redactor.text(x.error.message)
     }
+    // Before retention, which may cut an older body down that the put-off judging still reads.
+    this.onAnswer?.()
     x.durationMs = Date.now() - started
     this.unanswered = x.response ? 0 : this.unanswered + 1
     this.retention.add(x)
@@ -249,7 +258,7 @@ export class HttpClient {
     // OneLogin sends (PUT /Users/{id}?). A request's own deadline (an IdP's) also bounds the waits for headers and
     // between body chunks, which the agent otherwise sets from the client's.
     const own = deadline === this.opts.timeoutMs ? {} : { headersTimeout: deadline, bodyTimeout: deadline }
-    const wire = await dispatchOnce(this.agent, { origin: url.origin, path: requestTarget(url), method, headers, body, ...own }, this.opts.maxBodyBytes, deadline)
+    const wire = await dispatchOnce(this.agent, { origin: url.origin, path: requestTarget(url), method, headers, body, ...own }, this.opts.maxBodyBytes, deadline, this.onSent)
     const truncated = wire.truncated
     let raw: Buffer = wire.body
     const respHeaders: Record<string, string> = {}

@@ -31,7 +31,7 @@ const timeoutError = () => new DOMException('The operation was aborted due to ti
  * side by side on a recorded run's 1,396 requests that cost a fifth of the request loop (716 ms against 555 ms
  * here), and a load generator pays it on every request. Errors are undici's own (or the timeout error above).
  */
-export function dispatchOnce(dispatcher: Dispatcher, req: WireRequest, cap: number, deadlineMs: number): Promise<WireResponse> {
+export function dispatchOnce(dispatcher: Dispatcher, req: WireRequest, cap: number, deadlineMs: number, onSent?: () => void): Promise<WireResponse> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -58,6 +58,10 @@ export function dispatchOnce(dispatcher: Dispatcher, req: WireRequest, cap: numb
         // The deadline can pass while the request still waits for a connection.
         if (reason) return abortRequest(reason)
         abort = abortRequest
+      },
+      // The request is with the kernel: whatever the caller does now overlaps with the server's work.
+      onRequestSent() {
+        onSent?.()
       },
       onHeaders(status: number, headers: Buffer[]) {
         // Called again for the final answer after an informational one (103 Early Hints): the last call wins.

@@ -58,6 +58,11 @@ export interface RunOptions {
    * under the profile it names, not the whole cross product).
    */
   only?: (idp: string, scenario: string, setting?: string) => boolean
+  /**
+   * Judge every exchange and step before the next request is sent. By default what a step leaves to judge is judged
+   * while the next step's first request is on the wire; the results, and their order, are the same either way.
+   */
+  inlineJudging?: boolean
 }
 
 /** Run every selected scenario under every selected IdP profile against one target and return the report. */
@@ -227,6 +232,16 @@ interface Instance {
   sent: Exchange[]
   /** The current step saved an answer that was not a success (an error body): a repeated step leaves it out of its list. */
   savedRefusal?: boolean
+  /** Where the current step's results begin: known once the previous step's put-off judging is done (see settle). */
+  stepStart?: number
+}
+
+/** Judging put off until the next request is on the wire, with the step and the history length it belongs to. */
+interface Deferred {
+  inst: Instance
+  step: Step | undefined
+  upTo: number
+  job: () => void
 }
 
 class ScenarioRunner {
@@ -236,6 +251,8 @@ class ScenarioRunner {
   private profileState = new Map<string, Map<string, unknown>>()
   /** Each setting's place among its profile's settings: unique names stay apart between settings (see instance). */
   private ordinals = new Map<string, number>()
+  private deferred: Deferred[] = []
+  private readonly settleSoon = () => this.settle()
   constructor(
     private config: RunConfig,
     private client: HttpClient,
@@ -247,6 +264,45 @@ class ScenarioRunner {
   ) {
     this.guard = new RequestGuard(client, ledger)
     this.build = new ResultBuilder(client, redactor)
+    // What was put off is judged once the next request is written, while the server works on it; and whatever
+    // answers, nothing is recorded of it before that judging is done.
+    client.onSent = this.settleSoon
+    client.onAnswer = this.settleSoon
+  }
+
+  /**
+   * Put judging off until the next request is on the wire: on a fast local server a step's checks cost about as much
+   * as the server's answer to the next request, so doing both at once takes one of them off the run's time.
+   */
+  private defer(inst: Instance, job: () => void): void {
+    if (this.opts.inlineJudging) return job()
+    this.deferred.push({ inst, step: inst.step, upTo: this.client.exchanges.length, job })
+  }
+
+  /**
+   * Do the put-off judging now, in order, each job seeing the run exactly as it was put off: the same step, and a
+   * history that ends where it ended (the request on the wire since then is taken off the list meanwhile and put
+   * back after). Called wherever a result is added, a cause is looked up, a variable changes or an answer arrives,
+   * so nothing ever sees the run before its judging is done.
+   */
+  private settle(): void {
+    if (!this.deferred.length) return
+    const jobs = this.deferred
+    this.deferred = []
+    const history = this.client.exchanges
+    for (const { inst, step, upTo, job } of jobs) {
+      const later = history.length > upTo ? history.splice(upTo) : undefined
+      const current = inst.step
+      inst.step = step
+      try {
+        job()
+      } finally {
+        inst.step = current
+        if (later) for (const x of later) history.push(x)
+      }
+      // An earlier step's judging is done: the current step's results begin after it.
+      if (step !== current) inst.stepStart = inst.results.length
+    }
   }
 
   /** What the run writes as the custom extension and reads back, decided from the target model. */
@@ -260,6 +316,7 @@ class ScenarioRunner {
     const inst = this.instance(profile, { idp: profile.name, options: {} }, { name: 'discovery', title: 'Discovery', steps: [], file: '(built-in)' }, {})
     const d = await discover((spec, step) => this.send(inst, results ? spec : { ...spec, purpose: 'discovery' }, step), this.config.customExtension?.urn)
     this.custom = planCustom(modelOf(d), this.config.customExtension)
+    this.settle()
     this.finishAmbient(inst)
     if (results) results.push(...inst.results)
     return d
@@ -301,12 +358,16 @@ class ScenarioRunner {
       inst.results.push(this.skip(inst, undefined, unmetScenario))
       return inst.results
     }
-    for (const step of scenario.steps) {
-      if (this.opts.signal?.aborted) break
-      inst.step = step
-      this.opts.onProgress?.({ idp: runLabel(run), scenario: scenario.name, step: step.name, index: 0, total: 0 })
-      if (step.repeat !== undefined) await this.repeated(inst, step, features)
-      else await this.guardedStep(inst, step, features)
+    try {
+      for (const step of scenario.steps) {
+        if (this.opts.signal?.aborted) break
+        inst.step = step
+        this.opts.onProgress?.({ idp: runLabel(run), scenario: scenario.name, step: step.name, index: 0, total: 0 })
+        if (step.repeat !== undefined) await this.repeated(inst, step, features)
+        else await this.guardedStep(inst, step, features)
+      }
+    } finally {
+      this.settle()
     }
     inst.step = undefined
     this.finishAmbient(inst)
@@ -318,11 +379,15 @@ class ScenarioRunner {
     try {
       await this.step(inst, step, features)
     } catch (err) {
-      // Whatever the server sent, one step's surprise is one error result, never the end of the run.
       if (err instanceof TargetError) throw err
-      const msg = `scim-check could not run this step: ${(err as Error)?.message ?? String(err)}`
-      this.add(inst, this.result(inst, stepDescriptor(inst.scenario, step), { ok: 'error', message: msg, reason: `${msg} (please report it)` }))
+      this.crashed(inst, step, err)
     }
+  }
+
+  /** Whatever the server sent, one step's surprise is one error result, never the end of the run. */
+  private crashed(inst: Instance, step: Step, err: unknown): void {
+    const msg = `scim-check could not run this step: ${(err as Error)?.message ?? String(err)}`
+    this.add(inst, this.result(inst, stepDescriptor(inst.scenario, step), { ok: 'error', message: msg, reason: `${msg} (please report it)` }))
   }
 
   /**
@@ -332,6 +397,8 @@ class ScenarioRunner {
    * thousand times as one failure that lists where it recurred.
    */
   private async repeated(inst: Instance, step: Step, features: Record<Feature, boolean>): Promise<void> {
+    // Repetitions are told apart by where their results begin: each starts once the one before is judged.
+    this.settle()
     let over: unknown
     try {
       over = typeof step.repeat === 'number' ? step.repeat : render(step.repeat, inst.vars)
@@ -351,6 +418,7 @@ class ScenarioRunner {
     const saved: unknown[] = []
     for (const [i, item] of items.entries()) {
       if (this.opts.signal?.aborted) break
+      this.settle()
       inst.vars.repeat = { index: i + 1, item, count: items.length }
       if (step.save) delete inst.vars[step.save]
       inst.savedRefusal = false
@@ -359,12 +427,15 @@ class ScenarioRunner {
       // One refused repetition (a 409 among a thousand creates) is its own failure; its error body is no list item.
       if (step.save && inst.vars[step.save] !== undefined && !inst.savedRefusal) saved.push(inst.vars[step.save])
     }
+    this.settle()
     delete inst.vars.repeat
     if (step.save) inst.vars[step.save] = saved
     inst.results.splice(from, inst.results.length - from, ...foldRepetitions(inst.results.slice(from), marks.map((m) => m - from), items.length))
   }
 
   private async step(inst: Instance, step: Step, features: Record<Feature, boolean>): Promise<void> {
+    // The previous step may still be judged while this one's first request is on the wire (see defer).
+    inst.stepStart = this.deferred.length ? undefined : inst.results.length
     const why = unmet(step.requires, features, inst.discovery, this.custom)
     if (why) {
       this.add(inst, this.skip(inst, step, why))
@@ -384,10 +455,10 @@ class ScenarioRunner {
     }
     let exchange: Exchange | undefined
     let value: unknown
-    const before = inst.results.length
     const sentBefore = this.client.exchanges.length
     try {
       if (step.action === 'rotateToken') {
+        this.settle()
         this.add(inst, await this.rotate(inst, step))
         return
       }
@@ -406,6 +477,7 @@ class ScenarioRunner {
       }
     } catch (err) {
       if (err instanceof TargetError) throw err
+      this.settle()
       const msg = (err as Error).message
       // A request scim-check refused to send, or a path it would not build: a skip with the reason, never an error of the target.
       const refused = this.client.exchanges.slice(sentBefore).map(refusedBy).find(Boolean)
@@ -416,7 +488,11 @@ class ScenarioRunner {
       inst.causality.afterStep(step.save, inst.sent, undefined, [], [r])
       return
     }
+    // The step's last answer is judged with its verdicts, while the next step's first request is on the wire.
+    if (inst.stepStart === undefined) this.settle()
+    const before = inst.stepStart!
     if (!exchange) {
+      this.settle()
       // An action the IdP defers (JumpCloud creates a group only with its first member) still gives later steps what
       // they address it by; the profile fills in the real id once it sends the request.
       if (step.save && value !== undefined) inst.vars[step.save] = value
@@ -433,18 +509,26 @@ class ScenarioRunner {
       const s = exchange.response?.status
       inst.savedRefusal = value === undefined && !(s !== undefined && s >= 200 && s < 300)
     }
-    this.verdicts(inst, step, args, exchange, before)
+    // The step's own exchanges are kept for its verdicts: the next step starts a list of its own.
+    const sent = inst.sent
+    this.defer(inst, () => {
+      try {
+        this.verdicts(inst, step, args, exchange, before, sent)
+      } catch (err) {
+        this.crashed(inst, step, err)
+      }
+    })
   }
 
   /**
    * The step's own verdicts, causes first: checks it names, then its expectations, each blocked when another result
    * explains it; then what the step leaves for later steps (failed writes, values it should have saved).
    */
-  private verdicts(inst: Instance, step: Step, args: Record<string, unknown>, exchange: Exchange, before: number): void {
+  private verdicts(inst: Instance, step: Step, args: Record<string, unknown>, exchange: Exchange, before: number, sent: Exchange[]): void {
     // Judged before the expectations, so a check that names the cause is there when a failed expectation looks for it.
     const checks: Result[] = []
     const addressed = new Set<string>()
-    for (const x of inst.sent) {
+    for (const x of sent) {
       const sentTo = resourceIdOf(x)
       if (sentTo && !x.purpose) addressed.add(sentTo)
     }
@@ -454,7 +538,7 @@ class ScenarioRunner {
     const missingCause = inst.causality.forMissing()
     // A catalogue check on a write judges that write's own answer, which an earlier failed write does not change;
     // on a read it judges state the failed write should have left.
-    const judgesOwnWrite = inst.sent.some((x) => !x.purpose && isWrite(x))
+    const judgesOwnWrite = sent.some((x) => !x.purpose && isWrite(x))
     const unperformed = judgesOwnWrite ? undefined : inst.causality.forUnperformed(addressed)
     const resolvedChecks = checks.map((r) => {
       if (unperformed && !r.cause && r.status !== 'skip') return notPerformed(r, unperformed)
@@ -481,11 +565,12 @@ class ScenarioRunner {
     }
     inst.results.push(...expects, ...resolvedChecks)
     for (const r of expects) inst.causality.note(r.exchange, r)
-    inst.causality.afterStep(step.save, inst.sent, exchange, expects, inst.results.slice(before))
+    inst.causality.afterStep(step.save, sent, exchange, expects, inst.results.slice(before))
   }
 
   /** A value the step needs is missing: blocked by whatever failed to save it, else skipped for want of it. */
   private missingValue(inst: Instance, step: Step, err: TemplateError, skipped: Result): void {
+    this.settle()
     const cause = inst.causality.forTemplate(err)
     const r = cause ? blocked(skipped, cause) : skipped
     this.add(inst, r)
@@ -563,6 +648,12 @@ class ScenarioRunner {
   }
 
   private ambient(inst: Instance, x: Exchange): void {
+    // The variables as they are now: the step saves its answer before this is judged.
+    const ctx = { ...this.checkContext(inst, {}), vars: { ...inst.vars } }
+    this.defer(inst, () => this.judgeAmbient(inst, x, ctx))
+  }
+
+  private judgeAmbient(inst: Instance, x: Exchange, ctx: CheckContext): void {
     if (x.error) {
       const def = getCheck('transport.response')!
       const finding: Finding = { ok: 'error', message: `${x.request.method} ${pathOf(x)}: ${x.error.message}`, reason: x.error.message }
@@ -571,7 +662,6 @@ class ScenarioRunner {
       this.add(inst, this.result(inst, def, finding, x))
       return
     }
-    const ctx = this.checkContext(inst, {})
     // Every check, on every exchange: no closure or list per call, and a pass is only counted.
     for (const def of ambientChecks()) this.judge(inst, def, x, def.ambient!, ctx, undefined)
   }
@@ -617,6 +707,7 @@ class ScenarioRunner {
   }
 
   private finishAmbient(inst: Instance): void {
+    this.settle()
     for (const [id, a] of inst.ambient) {
       if (a.broken) continue
       const def = getCheck(id)!
@@ -677,6 +768,7 @@ class ScenarioRunner {
 
   /** Adds a result as it is produced, so a later expectation on the same exchange can find its cause. */
   private add(inst: Instance, r: Result): void {
+    this.settle()
     inst.results.push(r)
     inst.causality.note(r.exchange, r)
   }
