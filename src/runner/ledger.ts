@@ -344,20 +344,26 @@ export class Ledger {
   }
 
   adopt(o: Owned): void {
+    this.beforeChange?.()
     this.owned.set(o.id, o)
   }
 
   /** Deleted (or gone): no longer the run's concern. */
   forget(id: string): void {
+    this.beforeChange?.()
     this.owned.delete(id)
   }
 
   /** Could not be deleted: no longer retried, but still listed wherever leftovers are listed (a second Ctrl-C too). */
   abandon(id: string): void {
+    this.beforeChange?.()
     const o = this.owned.get(id)
     this.owned.delete(id)
     if (o) this.abandoned.push(o)
   }
+
+  /** Called before cleanup changes what the run owns: the runner finishes the judging it put off, which asks the ledger. */
+  beforeChange?: () => void
 
   /** What cleanup gave up on, in the order it gave up. */
   readonly abandoned: Owned[] = []

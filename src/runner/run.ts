@@ -111,9 +111,14 @@ export async function run(config: RunConfig, opts: RunOptions = {}): Promise<Run
       for (const scenario of scenarios.filter((s) => applies(s, idp, config, opts.only, profileRun.setting))) {
         if (opts.signal?.aborted) break
         opts.onProgress?.({ idp: runLabel(profileRun), scenario: scenario.name, index: ++index, total: plan.length })
-        results.push(...(await runner.scenario(profile, profileRun, scenario, features, discovery)))
-        // Settings run one after another, so what one setting created is gone before the next begins.
-        leftovers.push(...(await cleanup(client, ledger, { scenario: scenario.name, idp }, opts.signal?.aborted ? 10_000 : 60_000)))
+        const finish = await runner.scenario(profile, profileRun, scenario, features, discovery)
+        // Settings run one after another, so what one setting created is gone before the next begins. The scenario's
+        // last step is judged while the first cleanup request is on the wire, and its results are complete after it.
+        try {
+          leftovers.push(...(await cleanup(client, ledger, { scenario: scenario.name, idp }, opts.signal?.aborted ? 10_000 : 60_000)))
+        } finally {
+          results.push(...finish())
+        }
       }
       if (opts.signal?.aborted) break
     }
@@ -265,9 +270,10 @@ class ScenarioRunner {
     this.guard = new RequestGuard(client, ledger)
     this.build = new ResultBuilder(client, redactor)
     // What was put off is judged once the next request is written, while the server works on it; and whatever
-    // answers, nothing is recorded of it before that judging is done.
+    // answers, and whatever cleanup gives up, nothing is recorded of it before that judging is done.
     client.onSent = this.settleSoon
     client.onAnswer = this.settleSoon
+    ledger.beforeChange = this.settleSoon
   }
 
   /**
@@ -350,13 +356,17 @@ class ScenarioRunner {
     return { ...(this.config.idpOptions[run.idp] ?? {}), ...run.options }
   }
 
-  async scenario(profile: IdpProfile, run: ProfileRun, scenario: Scenario, features: Record<Feature, boolean>, discovery: Discovery): Promise<Result[]> {
+  /**
+   * Run a scenario's steps. What its last step leaves to judge may still be put off: the function returned gives the
+   * scenario's results once all of it is judged.
+   */
+  async scenario(profile: IdpProfile, run: ProfileRun, scenario: Scenario, features: Record<Feature, boolean>, discovery: Discovery): Promise<() => Result[]> {
     const inst = this.instance(profile, run, scenario, discovery)
     inst.vars.features = features
     const unmetScenario = unmet(scenario.requires, features, discovery, this.custom)
     if (unmetScenario) {
       inst.results.push(this.skip(inst, undefined, unmetScenario))
-      return inst.results
+      return () => inst.results
     }
     try {
       for (const step of scenario.steps) {
@@ -366,12 +376,16 @@ class ScenarioRunner {
         if (step.repeat !== undefined) await this.repeated(inst, step, features)
         else await this.guardedStep(inst, step, features)
       }
-    } finally {
+    } catch (err) {
       this.settle()
+      throw err
     }
-    inst.step = undefined
-    this.finishAmbient(inst)
-    return inst.results
+    return () => {
+      this.settle()
+      inst.step = undefined
+      this.finishAmbient(inst)
+      return inst.results
+    }
   }
 
   private async guardedStep(inst: Instance, step: Step, features: Record<Feature, boolean>): Promise<void> {
