@@ -5,10 +5,13 @@ import { configFrom, exitOnSignal, flagsFrom, interruptible, reportersFor, write
 import { EXIT } from './exit.js'
 import { RUN_OPTIONS } from './options.js'
 import { progressPrinter } from './progress.js'
+import { tierUpLater } from './tiering.js'
 
 /** `scim-check run`: flags → RunConfig → run → reporters → exit code. */
 export async function runCommand(opts: Record<string, unknown>): Promise<number> {
   const config = configFrom(opts, flagsFrom(opts, RUN_OPTIONS))
+  // The built-in server shares this process, and its request handling is what is hot there.
+  if (!config.builtin) tierUpLater()
   const reporters = await reportersFor(config, opts.output)
 
   const tty = !!process.stderr.isTTY
