@@ -257,7 +257,7 @@ class ScenarioRunner {
   /** Each setting's place among its profile's settings: unique names stay apart between settings (see instance). */
   private ordinals = new Map<string, number>()
   private deferred: Deferred[] = []
-  private readonly settleSoon = () => this.settle()
+  private readonly settleNow = () => this.settle()
   constructor(
     private config: RunConfig,
     private client: HttpClient,
@@ -271,9 +271,9 @@ class ScenarioRunner {
     this.build = new ResultBuilder(client, redactor)
     // What was put off is judged once the next request is written, while the server works on it; and whatever
     // answers, and whatever cleanup gives up, nothing is recorded of it before that judging is done.
-    client.onSent = this.settleSoon
-    client.onAnswer = this.settleSoon
-    ledger.beforeChange = this.settleSoon
+    client.onSent = this.settleNow
+    client.onAnswer = this.settleNow
+    ledger.beforeChange = this.settleNow
   }
 
   /**
