@@ -262,9 +262,10 @@ export class HttpClient {
     const truncated = wire.truncated
     let raw: Buffer = wire.body
     const respHeaders: Record<string, string> = {}
+    // Names come lower-cased from undici's parser.
     for (const k in wire.headers) {
       const v = wire.headers[k]
-      if (v !== undefined) respHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
+      if (v !== undefined) respHeaders[k] = Array.isArray(v) ? v.join(', ') : String(v)
     }
     const r = this.opts.redactor
     const out: CapturedResponse = { status: wire.statusCode, headers: r.headers(respHeaders), body: '' }

@@ -663,7 +663,7 @@ class ScenarioRunner {
 
   private ambient(inst: Instance, x: Exchange): void {
     // The variables as they are now: the step saves its answer before this is judged.
-    const ctx = { ...this.checkContext(inst, {}), vars: { ...inst.vars } }
+    const ctx = this.checkContext(inst, {}, { ...inst.vars })
     this.defer(inst, () => this.judgeAmbient(inst, x, ctx))
   }
 
@@ -729,13 +729,13 @@ class ScenarioRunner {
     }
   }
 
-  private checkContext(inst: Instance, args: Record<string, unknown>): CheckContext {
+  private checkContext(inst: Instance, args: Record<string, unknown>, vars = inst.vars): CheckContext {
     return {
       idp: inst.profile.name,
       scenario: inst.scenario.name,
       setting: inst.run.setting,
       step: inst.step?.name,
-      vars: inst.vars,
+      vars,
       args,
       discovery: inst.discovery,
       history: this.client.exchanges,
