@@ -1,5 +1,5 @@
 import { defineCheck, rfc, type CheckDef } from './define.js'
-import { pathOf, pathnameOf, type Exchange } from '../http/exchange.js'
+import { pathOf, pathnameOf } from '../http/exchange.js'
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
